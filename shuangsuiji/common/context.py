@@ -1,0 +1,28 @@
+"""Navigation entries by role, so each person sees only what they may open."""
+
+from django.urls import reverse
+
+from shuangsuiji.common.permissions import rule_for
+
+NAV = [
+    ("工作台", "home"),
+    ("抽查事项清单", "items:list_index"),
+    ("检查对象名录库", "directory:entity_list"),
+    ("名录分库", "directory:sublibrary_list"),
+    ("执法检查人员", "inspectors:inspector_list"),
+    ("后台任务", "common:job_list"),
+    ("审计日志", "common:audit_list"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    entries = []
+    for label, name in NAV:
+        rule = rule_for(name)
+        if rule and rule.allows(user):
+            entries.append({"label": label, "url": reverse(name), "active": current == name})
+    return {"nav": entries}

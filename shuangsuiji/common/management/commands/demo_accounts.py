@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from shuangsuiji.accounts.models import User
+from shuangsuiji.common import demo
+
+
+class Command(BaseCommand):
+    help = "Print the demo accounts and their password."
+
+    def handle(self, *args, **options):
+        self.stdout.write("演示账号（密码均为 %s）：" % demo.DEMO_PASSWORD)
+        for username, _role, _dept, _display in demo.demo_users():
+            user = User.objects.filter(username=username).select_related("department").first()
+            if user:
+                dept = user.department.name if user.department else "—"
+                self.stdout.write(f"  {username:<22} {user.get_role_display():<14} {dept}")

@@ -1,0 +1,103 @@
+"""The permission map: every URL name has a rule, and a URL without one is refused.
+
+Each app's ``urls.py`` declares ``PERMISSIONS = {url_name: Rule}`` beside its patterns; this module
+gathers them under the app's namespace. Department scope (a department acts only for itself) is
+enforced in querysets and services; this map decides who may reach a URL at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from shuangsuiji.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may reach a URL: the public, or logged-in users with one of ``roles``."""
+
+    public: bool = False
+    roles: frozenset[str] = field(default_factory=frozenset)
+    note: str = ""
+
+    def allows(self, user) -> bool:
+        if self.public:
+            return True
+        if not user.is_authenticated or not user.is_active:
+            return False
+        return user.effective_role in self.roles
+
+
+PUBLIC = Rule(public=True, note="公开门户")
+ANY_STAFF = Rule(roles=frozenset(Role.values))
+OFFICE = Rule(roles=frozenset({Role.OFFICE}))
+ADMINS = Rule(roles=frozenset({Role.OFFICE, Role.DEPT_ADMIN}))
+WORKERS = Rule(roles=frozenset({Role.OFFICE, Role.DEPT_ADMIN, Role.INSPECTOR}))
+READERS = Rule(roles=frozenset({Role.OFFICE, Role.DEPT_ADMIN, Role.LEADER}))
+# Django's admin site checks is_staff itself (only superusers have it); its login page must load.
+ADMIN_SITE = Rule(public=True, note="Django admin: checks is_staff itself")
+
+# namespace -> module holding PERMISSIONS for that namespace ("" = project urls)
+SOURCES = {
+    "": "shuangsuiji.urls",
+    "accounts": "shuangsuiji.accounts.urls",
+    "common": "shuangsuiji.common.urls",
+    "items": "shuangsuiji.items.urls",
+    "directory": "shuangsuiji.directory.urls",
+    "inspectors": "shuangsuiji.inspectors.urls",
+    "portal": "shuangsuiji.portal.urls",
+    "api": "shuangsuiji.api",
+}
+NAMESPACE_RULES = {"admin": ADMIN_SITE}
+
+_map: dict[str, Rule] | None = None
+
+
+def permission_map() -> dict[str, Rule]:
+    """URL name (with namespace) → rule, gathered from every app."""
+    global _map
+    if _map is None:
+        combined: dict[str, Rule] = {}
+        for ns, module in SOURCES.items():
+            perms = getattr(import_module(module), "PERMISSIONS", {})
+            for name, rule in perms.items():
+                combined[f"{ns}:{name}" if ns else name] = rule
+        _map = combined
+    return _map
+
+
+def rule_for(view_name: str) -> Rule | None:
+    rule = permission_map().get(view_name)
+    if rule is None and ":" in view_name:
+        rule = NAMESPACE_RULES.get(view_name.split(":", 1)[0])
+    return rule
+
+
+class PermissionMapMiddleware(LoginRequiredMiddleware):
+    """Deny by default: public rules pass, others need login and a listed role."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        rule = rule_for(match.view_name) if match else None
+        if rule is None:
+            return _deny(request, "该地址未列入权限表，已拒绝访问。", 403)
+        if rule.public:
+            return None
+        if not request.user.is_authenticated:
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "请先登录。"}, status=401)
+            return self.handle_no_permission(request, view_func)
+        if not rule.allows(request.user):
+            return _deny(request, "您的角色无权访问此页面。", 403)
+        return None
+
+
+def _deny(request, message: str, status: int):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    return render(request, "403.html", {"message": message}, status=status)

@@ -1,0 +1,136 @@
+"""The target directory (检查对象名录库): market entities, towns, industries and sub-libraries."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Township(models.Model):
+    """A town or street (GB/T 2260 county code + township code)."""
+
+    code = models.CharField("区划代码", max_length=12, primary_key=True)
+    name = models.CharField("名称", max_length=50)
+    county_code = models.CharField("县级代码", max_length=6)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "乡镇（街道）"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Industry(models.Model):
+    """A GB/T 4754-2017 industry code at any level (门类/大类/中类/小类)."""
+
+    code = models.CharField("代码", max_length=5, primary_key=True)
+    name = models.CharField("名称", max_length=100)
+    level = models.CharField("层级", max_length=10)
+    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "国民经济行业"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class EntityType(models.TextChoices):
+    ENTERPRISE = "enterprise", "企业"
+    INDIVIDUAL = "individual", "个体工商户"
+    COOPERATIVE = "cooperative", "农民专业合作社"
+    BRANCH = "branch", "分支机构"
+    OTHER = "other", "其他组织"
+
+
+class EntityStatus(models.TextChoices):
+    ACTIVE = "active", "存续"
+    CANCELLED = "cancelled", "注销"
+    REVOKED = "revoked", "吊销"
+    MOVED = "moved", "迁出"
+
+
+class Scale(models.TextChoices):
+    MICRO = "micro", "微型"
+    SMALL = "small", "小型"
+    MEDIUM = "medium", "中型"
+    LARGE = "large", "大型"
+
+
+class CreditClass(models.TextChoices):
+    A = "A", "A类（信用风险低）"
+    B = "B", "B类（信用风险一般）"
+    C = "C", "C类（信用风险较高）"
+    D = "D", "D类（信用风险高）"
+    E = "E", "E类（直接认定）"
+
+
+class EntityQuerySet(models.QuerySet):
+    def drawable(self):
+        """Only entities that still exist (存续) may enter a draw pool."""
+        return self.filter(status=EntityStatus.ACTIVE)
+
+
+class Entity(models.Model):
+    """A market entity keyed by its unified social credit code (USCC)."""
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("名称", max_length=200, db_index=True)
+    entity_type = models.CharField("主体类型", max_length=12, choices=EntityType.choices,
+                                   default=EntityType.ENTERPRISE)
+    industry = models.ForeignKey(Industry, verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT,
+                                 db_index=True)
+    township = models.ForeignKey(Township, verbose_name="乡镇（街道）", null=True, blank=True,
+                                 on_delete=models.PROTECT)
+    address = models.CharField("住所（经营场所）", max_length=300, blank=True)
+    legal_rep = models.CharField("法定代表人（负责人）", max_length=50, blank=True)
+    registered_on = models.DateField("成立日期", null=True, blank=True)
+    status = models.CharField("登记状态", max_length=10, choices=EntityStatus.choices, default=EntityStatus.ACTIVE)
+    scale = models.CharField("规模", max_length=10, choices=Scale.choices, blank=True)
+    # Internal only: never rendered on public pages (分类不公开).
+    credit_class = models.CharField("信用风险分类", max_length=1, choices=CreditClass.choices, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = EntityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["status", "township"], name="entity_status_town"),
+            models.Index(fields=["status", "industry"], name="entity_status_industry"),
+            models.Index(fields=["status", "entity_type"], name="entity_status_type"),
+        ]
+        verbose_name = verbose_name_plural = "市场主体"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SubLibraryKind(models.TextChoices):
+    RULE = "rule", "按条件筛选"
+    LIST = "list", "指定名单"
+
+
+class SubLibrary(models.Model):
+    """A per-domain sub-library (名录分库): a saved filter or an explicit list of entities."""
+
+    name = models.CharField("分库名称", max_length=100)
+    department = models.ForeignKey("accounts.Department", verbose_name="所属部门", on_delete=models.PROTECT,
+                                   related_name="sublibraries")
+    kind = models.CharField("类型", max_length=6, choices=SubLibraryKind.choices, default=SubLibraryKind.RULE)
+    description = models.CharField("说明", max_length=300, blank=True)
+    # For kind=rule: {"entity_type": [...], "industry": ["C13", "5"...prefixes], "township": [...],
+    # "scale": [...], "credit_class": [...]}; empty list = no restriction.
+    rule = models.JSONField("筛选条件", default=dict, blank=True)
+    members = models.ManyToManyField(Entity, verbose_name="名单", blank=True, related_name="sublibraries")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["department__order", "name"]
+        constraints = [models.UniqueConstraint(fields=["department", "name"], name="sublibrary_name")]
+        verbose_name = verbose_name_plural = "名录分库"
+
+    def __str__(self) -> str:
+        return self.name

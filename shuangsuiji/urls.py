@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from shuangsuiji.api import api
+from shuangsuiji.common import views as common_views
+from shuangsuiji.common.permissions import ANY_STAFF, PUBLIC
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("healthz", common_views.healthz, name="healthz"),
+    path("accounts/", include("shuangsuiji.accounts.urls")),
+    path("jobs/", include("shuangsuiji.common.urls")),
+    path("items/", include("shuangsuiji.items.urls")),
+    path("directory/", include("shuangsuiji.directory.urls")),
+    path("inspectors/", include("shuangsuiji.inspectors.urls")),
+    path("public/", include("shuangsuiji.portal.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+PERMISSIONS = {
+    "home": ANY_STAFF,
+    "healthz": PUBLIC,
+}
