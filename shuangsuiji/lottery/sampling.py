@@ -14,9 +14,12 @@ Performance notes (10 million entities must draw in seconds):
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import math
 import multiprocessing
+import operator
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +35,25 @@ ALGORITHM = "consistent-sampler-1.0.10-first-ticket/lowest-k-per-stratum"
 _TASK_BYTES = 4 << 20  # ~150k lines per task: small enough to bound worker memory
 _PARALLEL_MIN_BYTES = 8 << 20  # below this, forking costs more than it saves
 _BAD_CHARS = (b"\r", b"\x00")
+
+
+def _fast_sha256() -> Any:
+    """Return CPython's built-in SHA-256 type: its copy() avoids OpenSSL's costly EVP context copy."""
+    try:
+        from _sha256 import sha256  # CPython 3.11
+
+        return sha256
+    except ImportError:
+        pass
+    try:
+        from _sha2 import sha256  # CPython 3.12+
+
+        return sha256
+    except ImportError:
+        return hashlib.sha256
+
+
+_sha256 = _fast_sha256()
 
 
 def _check_name(value: str, what: str) -> None:
@@ -211,6 +233,7 @@ class _ScanState:
     data: bytes = b""
     prefix: bytes = b""
     filters: dict[bytes, tuple[int, frozenset[int]]] = field(default_factory=dict)
+    tail_table: bytes = bytes(256)
     excluded: frozenset[bytes] = frozenset()
 
 
@@ -230,45 +253,42 @@ class _Chunk:
 
 
 def _scan(span: tuple[int, int]) -> _Chunk:
-    """Hash every line of data[start:end] and keep the ids under their stratum's threshold."""
+    """Hash every id of data[start:end] and keep those under their stratum's threshold."""
     start, end = span
     st_ = _STATE
-    lines = st_.data[start:end].split(b"\n")
-    lines.pop()  # the range ends with a newline
-    base = hashlib.sha256(st_.prefix)
-    copy = base.copy
+    # One C-level split gives [id, stratum, id, stratum, ...]; Pool.from_tsv proved one tab per line.
+    parts = st_.data[start:end].replace(b"\n", b"\t").split(b"\t")
+    parts.pop()
+    ids = parts[0::2]
+    strata = parts[1::2]
+    del parts
+    if not ids[0] or not set(strata) <= st_.filters.keys() or not all(map(operator.lt, ids, itertools.islice(ids, 1, None))):
+        return _Chunk(start, b"", b"", [], [], _locate_error(ids, strata))
+    copy = _sha256(st_.prefix).copy
+    # The hot loop (one primed-state copy per id); update() returns None, hence "not".
+    digests = [h.digest() for uid in ids if not (h := copy()).update(uid)]
+    # Pre-filter on the last hash byte (= x mod 256) in C; see _filter_for for why it is exact.
+    tails = b"".join(digests)[31::32].translate(st_.tail_table)
     from_bytes = int.from_bytes
     filters = st_.filters
-    excluded = st_.excluded
-    keep: list[tuple[bytes, bytes, int]] = []
+    keep = []
+    for i in itertools.compress(range(len(ids)), tails):
+        modulus, accept = filters[strata[i]]
+        value = from_bytes(digests[i], "big")
+        if value % modulus in accept:
+            keep.append((ids[i], strata[i], value))
     hits: list[tuple[bytes, bytes]] = []
-    prev = b""
-    try:
-        # The hot loop: keep it to the few operations each id needs.
-        for line in lines:
-            uid, _, stratum = line.partition(b"\t")
-            if uid <= prev:
-                raise ValueError("order")
-            prev = uid
-            modulus, accept = filters[stratum]
-            if uid in excluded:
-                hits.append((uid, stratum))
-                continue
-            h = copy()
-            h.update(uid)
-            value = from_bytes(h.digest(), "big")
-            if value % modulus in accept:
-                keep.append((uid, stratum, value))
-    except (ValueError, KeyError):
-        return _Chunk(start, b"", b"", [], [], _locate_error(lines))
-    return _Chunk(start, lines[0] if lines else b"", prev, keep, hits)
+    if st_.excluded:
+        for uid in st_.excluded.intersection(ids):
+            hits.append((uid, strata[bisect.bisect_left(ids, uid)]))
+        keep = [k for k in keep if k[0] not in st_.excluded]
+    return _Chunk(start, ids[0], ids[-1], keep, hits)
 
 
-def _locate_error(lines: list[bytes]) -> tuple[int, str]:
+def _locate_error(ids: list[bytes], strata: list[bytes]) -> tuple[int, str]:
     """Find which line of a chunk broke the scan (slow path, errors only)."""
     prev = b""
-    for index, line in enumerate(lines):
-        uid, _, stratum = line.partition(b"\t")
+    for index, (uid, stratum) in enumerate(zip(ids, strata, strict=True)):
         if not uid:
             return index, "企业标识为空"
         if uid <= prev:
@@ -290,16 +310,34 @@ def _spans(data: bytes) -> list[tuple[int, int]]:
     return spans
 
 
+_KEEP_ALL = (1, frozenset({0}))
+_KEEP_NONE = (1, frozenset[int]())
+
+
 def _filter_for(expected: float, population: int) -> tuple[int, frozenset[int]]:
     """Return (10**D, residues) keeping tickets below ≈expected/population; (1, {0}) keeps all."""
     share = expected / max(population, 1)
     if share >= 0.5:
-        return 1, frozenset({0})
+        return _KEEP_ALL
     width = max(1, math.ceil(math.log10(1e4 / share)))
     threshold = int(share * 10**width)
-    # Ticket digit i is the i-th lowest decimal digit, so a ticket prefix P ↔ residue reversed(P).
+    # Ticket digit i is the i-th lowest decimal digit of x, so ticket prefix P <-> residue reversed(P);
+    # every ticket with prefix > threshold is larger than every kept ticket: the cut is exact.
     residues = frozenset(int(format(p, "0%dd" % width)[::-1]) for p in range(threshold + 1))
     return 10**width, residues
+
+
+def _tail_table(filters: Iterable[tuple[int, frozenset[int]]]) -> bytes:
+    """Return a bytes.translate table marking last-hash-bytes that some stratum could accept."""
+    allowed = bytearray(256)
+    for modulus, residues in filters:
+        # x mod 2**b is fixed by x mod modulus when 2**b divides modulus (b ≤ 8: one byte).
+        bits = min(8, (modulus & -modulus).bit_length() - 1)
+        low = {r % (1 << bits) for r in residues}
+        for byte in range(256):
+            if byte % (1 << bits) in low:
+                allowed[byte] = 1
+    return bytes(allowed)
 
 
 def _run(pool: Pool, spans: list[tuple[int, int]], processes: int) -> list[_Chunk]:
@@ -343,6 +381,7 @@ def draw(
     procs = processes or os.cpu_count() or 1
     try:
         _STATE.filters = filters
+        _STATE.tail_table = _tail_table(filters.values())
         chunks = _run(pool, spans, procs)
         _check_chunks(pool, chunks)
         excluded_by: dict[str, int] = {name: 0 for name in pool.strata}
@@ -363,9 +402,8 @@ def draw(
         short = [n for n in pool.strata if len(candidates.get(n, [])) < counts[n]]
         if short:
             # Rare: the threshold kept too few; rescan those strata keeping everything.
-            _STATE.filters = {
-                n.encode("utf-8"): ((1, frozenset({0})) if n in short else (1, frozenset())) for n in pool.strata
-            }
+            _STATE.filters = {n.encode("utf-8"): (_KEEP_ALL if n in short else _KEEP_NONE) for n in pool.strata}
+            _STATE.tail_table = _tail_table([_KEEP_ALL])
             again = _group(_run(pool, spans, procs))
             candidates.update({n: again.get(n, []) for n in short})
     finally:

@@ -1,0 +1,235 @@
+"""Recompute everything in a verification kit and say PASS or exactly what differs (ssj-draw/1 §5)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shuangsuiji.lottery import beacon
+from shuangsuiji.lottery.canonical import sha256_hex
+from shuangsuiji.lottery.errors import DrawError
+from shuangsuiji.lottery.kit import (
+    KIT_FILES,
+    MATCHING_ASSIGNMENT,
+    MATCHING_SNAPSHOT,
+    exclusions_from_manifest,
+    manifest_digest,
+    read_kit,
+    rules_from_json,
+)
+from shuangsuiji.lottery.sampling import PROTOCOL, DrawResult, Pool, draw
+from shuangsuiji.lottery.sources import Commitment, reveal
+
+
+@dataclass
+class Report:
+    """The verdict: ok, the differences found, and notes (e.g. a skipped signature check)."""
+
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Return True when nothing differs."""
+        return not self.problems
+
+    def __str__(self) -> str:
+        """Return the text printed by verify_draw.py."""
+        lines = ["PASS" if self.ok else "FAIL"]
+        lines += [f"  ✗ {p}" for p in self.problems]
+        lines += [f"  · {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def _json(files: Mapping[str, bytes], name: str, report: Report) -> Any:
+    """Parse one JSON file of the kit, recording a problem if it cannot be read."""
+    try:
+        return json.loads(files[name].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        report.problems.append(f"{name} 不是合法的 UTF-8 JSON：{exc}")
+        return None
+
+
+def _names(ids: Sequence[str]) -> str:
+    """Show a short list of ids."""
+    return "[" + "、".join(ids[:10]) + ("…" if len(ids) > 10 else "") + "]"
+
+
+def _compare(expected: DrawResult, claimed: Any, pool: Pool, report: Report) -> None:
+    """Compare the recomputed draw with result.json, stratum by stratum."""
+    if not isinstance(claimed, dict) or not isinstance(claimed.get("strata"), list):
+        report.problems.append("result.json 缺少 strata 列表")
+        return
+    claimed_by = {s.get("name"): s for s in claimed["strata"] if isinstance(s, dict)}
+    for extra in sorted(set(claimed_by) - set(pool.strata), key=str):
+        report.problems.append(f"result.json 含有抽取池中没有的分层「{extra}」")
+    for s in expected.strata:
+        label = pool.stratum_label(s.name)
+        got = claimed_by.get(s.name)
+        if got is None:
+            report.problems.append(f"result.json 缺少{label}")
+            continue
+        for key in ("population", "excluded", "eligible", "count"):
+            if got.get(key) != getattr(s, key):
+                report.problems.append(f"{label}的 {key} 不同：应为 {getattr(s, key)}，结果文件为 {got.get(key)!r}")
+        want_ids = [d.entity_id for d in s.drawn]
+        drawn = got.get("drawn") if isinstance(got.get("drawn"), list) else []
+        got_ids = [str(d.get("id")) for d in drawn if isinstance(d, dict)]
+        if want_ids != got_ids:
+            if set(want_ids) == set(got_ids):
+                report.problems.append(f"{label}中选名单相同但顺序不同：应为 {_names(want_ids)}")
+            else:
+                missing = [i for i in want_ids if i not in set(got_ids)]
+                extra_ids = [i for i in got_ids if i not in set(want_ids)]
+                report.problems.append(
+                    f"{label}中选名单不同：应为 {_names(want_ids)}，结果文件为 {_names(got_ids)}"
+                    f"（应中选而未列出 {_names(missing)}；列出但不应中选 {_names(extra_ids)}）"
+                )
+            continue
+        for d, g in zip(s.drawn, drawn, strict=True):
+            if g.get("ticket") != d.ticket:
+                report.problems.append(f"{label}中「{d.entity_id}」的签号不同：应为 {d.ticket}，结果文件为 {g.get('ticket')!r}")
+
+
+def _check_matching(files: Mapping[str, bytes], seed: str | None, report: Report) -> None:
+    """Replay the inspector matching when the kit carries it (shuangsuiji.lottery.matching)."""
+    present = [n for n in (MATCHING_SNAPSHOT, MATCHING_ASSIGNMENT) if n in files]
+    if not present:
+        return
+    if len(present) == 1:
+        report.problems.append(f"验证包只有 {present[0]}，缺少配对的匹配文件")
+        return
+    try:
+        from shuangsuiji.lottery import matching
+    except ImportError:
+        report.notes.append("本验证程序不含检查人员匹配模块，matching-*.json 未复核")
+        return
+    try:
+        snapshot = matching.snapshot_from_json(files[MATCHING_SNAPSHOT].decode("utf-8"))
+        claimed = matching.assignment_from_json(files[MATCHING_ASSIGNMENT].decode("utf-8"))
+    except (DrawError, ValueError, KeyError, TypeError) as exc:
+        report.problems.append(f"匹配文件无法读取：{exc}")
+        return
+    if matching.snapshot_digest(snapshot) != claimed.snapshot_digest:
+        report.problems.append("matching-snapshot.json 的摘要与匹配结果中记录的 snapshot_digest 不一致")
+    if seed is not None and claimed.seed != seed:
+        report.problems.append("匹配结果使用的种子与本次抽取的种子不一致")
+    try:
+        replayed = matching.replay(claimed.seed, snapshot, claimed.swaps)
+    except DrawError as exc:
+        report.problems.append(f"检查人员匹配复算失败：{exc}")
+        return
+    if matching.assignment_to_json(replayed) != matching.assignment_to_json(claimed):
+        differing = [t.target + "/" + t.dept for t, u in zip(replayed.teams, claimed.teams, strict=False) if t != u]
+        report.problems.append(f"检查人员匹配结果与复算不一致：{_names(differing) if differing else '队伍数量不同'}")
+
+
+def verify_files(files: Mapping[str, bytes], check_signature: bool = True) -> Report:
+    """Verify a kit given as {file name: bytes}."""
+    report = Report()
+    missing = [n for n in KIT_FILES if n not in files and n != "README-zh.txt"]
+    if missing:
+        report.problems.append("验证包缺少文件：" + "、".join(missing))
+        return report
+    manifest = _json(files, "manifest.json", report)
+    sources = _json(files, "sources.json", report)
+    result = _json(files, "result.json", report)
+    if not isinstance(manifest, dict) or not isinstance(sources, dict) or not isinstance(result, dict):
+        if not report.problems:
+            report.problems.append("manifest.json、sources.json、result.json 都应为 JSON 对象")
+        return report
+    if manifest.get("protocol") != PROTOCOL:
+        report.problems.append(f"manifest.json 的协议版本为 {manifest.get('protocol')!r}，本程序只支持 {PROTOCOL}")
+        return report
+
+    # 1. Freeze: the pool is the one the manifest names.
+    pool_data = files["pool.tsv"]
+    want_pool = manifest.get("pool", {}).get("sha256")
+    if sha256_hex(pool_data) != want_pool:
+        report.problems.append(
+            f"pool.tsv 的 SHA-256 与 manifest 中的摘要不一致（manifest：{want_pool}，实际：{sha256_hex(pool_data)}）"
+        )
+    pool: Pool | None = None
+    try:
+        pool = Pool.from_tsv(pool_data, manifest.get("strata") or None)
+        if manifest.get("pool", {}).get("entities") not in (None, pool.size):
+            report.problems.append(f"pool.tsv 有 {pool.size} 户，manifest 记载为 {manifest['pool']['entities']} 户")
+    except DrawError as exc:
+        report.problems.append(str(exc))
+    m_digest = manifest_digest(manifest)
+
+    # 2. Commit and 3. reveal.
+    seed: str | None = None
+    try:
+        commitment = Commitment.from_json(sources.get("commitment"))
+        if commitment.manifest_sha256 != m_digest:
+            report.problems.append(
+                f"承诺中的清单摘要与 manifest.json 不一致（承诺：{commitment.manifest_sha256}，实际：{m_digest}）"
+            )
+        if sources.get("commitment_sha256") not in (None, commitment.digest):
+            report.problems.append("sources.json 中的 commitment_sha256 与承诺内容不一致")
+        if check_signature and not beacon.bls_available():
+            check_signature = False
+            report.notes.append("未安装 py_ecc，已跳过 drand 签名（BLS）验证；randomness = SHA-256(signature) 已检查")
+        elif not check_signature:
+            report.notes.append("按要求跳过了 drand 签名（BLS）验证")
+        seed, values = reveal(commitment, sources.get("revealed") or [], check_signature=check_signature)
+        if sources.get("values") not in (None, values):
+            report.problems.append("sources.json 中记录的随机源规范值与重新计算的不一致")
+        if result.get("commitment_sha256") not in (None, commitment.digest):
+            report.problems.append("result.json 中的承诺摘要与 sources.json 的承诺不一致")
+    except DrawError as exc:
+        report.problems.append(str(exc))
+    if seed is not None and result.get("seed") != seed:
+        report.problems.append(f"result.json 中的种子与由承诺和随机源重新计算的种子不一致（应为 {seed}）")
+    if result.get("manifest_sha256") not in (None, m_digest):
+        report.problems.append("result.json 中的清单摘要与 manifest.json 不一致")
+    if result.get("pool_sha256") != want_pool:
+        report.problems.append("result.json 中的抽取池摘要与 manifest 中的不一致")
+
+    # 4. Select again and compare.
+    draw_seed = seed if seed is not None else result.get("seed")
+    if pool is not None and isinstance(draw_seed, str):
+        try:
+            expected = draw(draw_seed, pool, rules_from_json(manifest.get("count_rules")), exclusions_from_manifest(manifest))
+            _compare(expected, result, pool, report)
+        except DrawError as exc:
+            report.problems.append(f"无法重算抽取：{exc}")
+
+    _check_matching(files, seed, report)
+    return report
+
+
+def verify_kit(path: str | Path, check_signature: bool = True) -> Report:
+    """Verify a kit directory or zip; returns a Report (PASS or the differences)."""
+    try:
+        files = read_kit(Path(path))
+    except DrawError as exc:
+        return Report(problems=[str(exc)])
+    return verify_files(files, check_signature=check_signature)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """CLI: verify_draw.py KIT_DIR_OR_ZIP [--no-signature]; exit 0 on PASS, 1 otherwise."""
+    parser = argparse.ArgumentParser(
+        prog="verify_draw.py", description=f"验证「双随机、一公开」抽取结果（{PROTOCOL}）"
+    )
+    parser.add_argument("kit", help="验证包文件夹或 .zip 文件")
+    parser.add_argument("--no-signature", action="store_true", help="跳过 drand 签名（BLS）验证")
+    args = parser.parse_args(argv)
+    report = verify_kit(args.kit, check_signature=not args.no_signature)
+    out = str(report) + "\n"
+    try:
+        sys.stdout.write(out)
+    except UnicodeEncodeError:  # legacy consoles: still print something readable
+        sys.stdout.buffer.write(out.encode("utf-8"))
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
