@@ -247,7 +247,7 @@ class CountRule:
         if k > eligible:
             raise QuotaError(f"{label}需抽取 {k} 户，但排除后有效户数只有 {eligible} 户")
         if k == 0 and not self.allow_zero:
-            how = f"按比例 {self.ratio}" if self.ratio is not None else "按固定户数"
+            how = f"按比例 {self.ratio} " if self.ratio is not None else "按固定户数"
             raise QuotaError(f"{label}{how}计算的抽取户数为 0（有效户数 {eligible}）；如确实不抽取，请在规则中设置 allow_zero")
         return k
 
