@@ -1,8 +1,270 @@
-from django.shortcuts import render
+"""Pages of the item lists: browse versions, import, edit drafts, publish; each write is one service call."""
 
-from .models import ItemList
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import ImportForm, ItemForm, ListFilterForm, NewVersionForm, RatioCapForm
+from .models import InspectionItem, ItemClass, ItemList, ListStatus
+
+
+def _refused(request, exc: services.ItemsError, fallback: str):
+    if isinstance(exc, services.ItemsForbidden):
+        return render(request, "403.html", {"message": exc.message}, status=403)
+    messages.error(request, exc.message)
+    return redirect(fallback)
+
+
+def _visible_lists(user):
+    return ItemList.objects.visible_to(user).select_related("department", "created_by", "published_by")
+
+
+def _get_list(request, pk: int) -> ItemList:
+    return get_object_or_404(_visible_lists(request.user), pk=pk)
+
+
+def _get_item(request, pk: int) -> InspectionItem:
+    item = get_object_or_404(InspectionItem.objects.select_related("item_list", "item_list__department",
+                                                                   "lead_department"), pk=pk)
+    if not _visible_lists(request.user).filter(pk=item.item_list_id).exists():
+        raise Http404
+    return item
 
 
 def list_index(request):
-    lists = ItemList.objects.select_related("department").all()
-    return render(request, "items/list_index.html", {"lists": lists})
+    """Every list version the user may see, filterable by department, level, kind and status."""
+    form = ListFilterForm(request.GET or None)
+    lists = _visible_lists(request.user).annotate(item_count=Count("items"))
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["department"]:
+            lists = lists.filter(department=data["department"])
+        for key in ("level", "kind", "status"):
+            if data[key]:
+                lists = lists.filter(**{key: data[key]})
+    page = Paginator(lists, 30).get_page(request.GET.get("page"))
+    can_import = services.can_manage(request.user, request.user.department) or request.user.is_office
+    return render(request, "items/list_index.html", {"page": page, "filter": form, "can_import": can_import})
+
+
+def list_detail(request, pk: int):
+    """One version: its items (search, category, class), the version history and the change summary."""
+    lst = _get_list(request, pk)
+    items = lst.items.select_related("lead_department").prefetch_related("partner_departments")
+    q = request.GET.get("q", "").strip()
+    category = request.GET.get("category", "").strip()
+    item_class = request.GET.get("item_class", "")
+    if q:
+        items = items.filter(Q(name__icontains=q) | Q(category__icontains=q) | Q(object_type__icontains=q)
+                             | Q(basis__icontains=q) | Q(body__icontains=q))
+    if category:
+        items = items.filter(category=category)
+    if item_class in ItemClass.values:
+        items = items.filter(item_class=item_class)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    versions = (_visible_lists(request.user).same_key(lst).annotate(item_count=Count("items"))
+                .order_by("-version"))
+    previous = lst.previous_version()
+    diff = services.diff_versions(previous, lst) if previous else None
+    counts = lst.items.aggregate(total=Count("id"), key=Count("id", filter=Q(item_class=ItemClass.KEY)))
+    return render(request, "items/list_detail.html", {
+        "list": lst, "page": page, "q": q, "category": category, "item_class": item_class,
+        "categories": lst.items.order_by("category").values_list("category", flat=True).distinct(),
+        "classes": ItemClass.choices, "versions": versions, "previous": previous, "diff": diff,
+        "counts": counts, "can_manage": services.can_manage(request.user, lst.department),
+        "ratio_form": RatioCapForm(), "version_form": NewVersionForm(),
+    })
+
+
+def list_diff(request, pk: int):
+    """Added, removed and changed items between this version and another (by default the one before)."""
+    lst = _get_list(request, pk)
+    against_pk = request.GET.get("against")
+    versions = _visible_lists(request.user).same_key(lst).exclude(pk=lst.pk).order_by("-version")
+    other = versions.filter(pk=against_pk).first() if against_pk and against_pk.isdigit() else lst.previous_version()
+    if other is not None and not versions.filter(pk=other.pk).exists():
+        other = None
+    diff = None
+    if other is not None:
+        old, new = (other, lst) if other.version < lst.version else (lst, other)
+        diff = services.diff_versions(old, new)
+    return render(request, "items/list_diff.html", {"list": lst, "other": other, "diff": diff,
+                                                    "versions": versions})
+
+
+def import_form(request):
+    """Upload a list file; the import runs as a background job whose page shows progress and errors."""
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.start_import(form.cleaned_data["file"], kind=form.cleaned_data["kind"],
+                                        level=form.cleaned_data["level"], actor=request.user,
+                                        department=form.scope(), note=form.cleaned_data["note"])
+        except services.ItemsError as exc:
+            if isinstance(exc, services.ItemsForbidden):
+                return _refused(request, exc, "items:list_index")
+            form.add_error("file" if "文件" in exc.message else None, exc.message)
+        else:
+            return redirect("common:job_detail", pk=job.pk)
+    return render(request, "items/import_form.html", {"form": form})
+
+
+def list_publish(request, pk: int):
+    """GET: what publishing will change (confirmation); POST: publish."""
+    lst = _get_list(request, pk)
+    if request.method == "POST":
+        try:
+            services.publish_list(lst, actor=request.user)
+        except services.ItemsError as exc:
+            return _refused(request, exc, lst_url(lst))
+        messages.success(request, f"已公布{lst}，公示门户即时更新。")
+        return redirect(lst_url(lst))
+    if not services.can_manage(request.user, lst.department):
+        return render(request, "403.html", {"message": "只能公布本部门的清单。"}, status=403)
+    current = ItemList.objects.same_key(lst).filter(status=ListStatus.PUBLISHED).first()
+    diff = services.diff_versions(current, lst) if current and current.version < lst.version else None
+    return render(request, "items/confirm.html", {
+        "list": lst, "action": "publish", "title": f"公布{lst}", "current": current, "diff": diff,
+        "button": "确认公布", "count": lst.items.count(),
+    })
+
+
+@require_POST
+def list_new_version(request, pk: int):
+    lst = _get_list(request, pk)
+    form = NewVersionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        draft = services.new_version_from(lst, actor=request.user, note=note)
+    except services.ItemsError as exc:
+        return _refused(request, exc, lst_url(lst))
+    messages.success(request, f"已新建草稿第{draft.version}版，可在其中修改后公布。")
+    return redirect(lst_url(draft))
+
+
+def list_delete(request, pk: int):
+    lst = _get_list(request, pk)
+    if request.method == "POST":
+        try:
+            services.delete_draft(lst, actor=request.user)
+        except services.ItemsError as exc:
+            return _refused(request, exc, lst_url(lst))
+        messages.success(request, f"已删除草稿{lst}。")
+        return redirect("items:list_index")
+    if not services.can_manage(request.user, lst.department):
+        return render(request, "403.html", {"message": "只能删除本部门的草稿。"}, status=403)
+    return render(request, "items/confirm.html", {"list": lst, "action": "delete", "title": f"删除草稿{lst}",
+                                                  "button": "确认删除", "count": lst.items.count()})
+
+
+@require_POST
+def list_ratio_caps(request, pk: int):
+    lst = _get_list(request, pk)
+    form = RatioCapForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "抽查比例上限应为 0 到 100 之间的数字。")
+        return redirect(lst_url(lst))
+    try:
+        count = services.set_ratio_caps(lst, actor=request.user, cap=form.cleaned_data["cap"],
+                                        only_blank=form.cleaned_data["only_blank"])
+    except services.ItemsError as exc:
+        return _refused(request, exc, lst_url(lst))
+    messages.success(request, f"已为 {count} 条一般检查事项设置抽查比例上限。")
+    return redirect(lst_url(lst))
+
+
+def item_detail(request, pk: int):
+    """One item, its change history (who, what, when) and the same item in other versions."""
+    item = _get_item(request, pk)
+    records = list(item.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    history = []
+    for record in records:
+        changes = []
+        prev = record.prev_record
+        if prev is not None and record.history_type == "~":
+            delta = record.diff_against(prev, included_fields=list(services.DIFF_FIELDS) + ["seq"])
+            changes = [{"label": InspectionItem._meta.get_field(c.field).verbose_name, "old": c.old, "new": c.new}
+                       for c in delta.changes]
+        history.append({"record": record, "changes": changes})
+    others = (InspectionItem.objects.filter(code=item.code, item_list__in=_visible_lists(request.user)
+                                            .same_key(item.item_list))
+              .exclude(pk=item.pk).select_related("item_list").order_by("-item_list__version"))
+    return render(request, "items/item_detail.html", {
+        "item": item, "list": item.item_list, "history": history, "others": others,
+        "can_edit": item.item_list.is_editable and services.can_manage(request.user, item.item_list.department),
+    })
+
+
+def item_edit(request, pk: int):
+    item = _get_item(request, pk)
+    lst = item.item_list
+    if not services.can_manage(request.user, lst.department):
+        return render(request, "403.html", {"message": "只能修改本部门清单中的事项。"}, status=403)
+    if not lst.is_editable:
+        messages.error(request, "已公布或已替代的版本不能修改，请先基于该版本新建草稿。")
+        return redirect("items:item_detail", pk=item.pk)
+    form = ItemForm(request.POST or None, instance=item, item_list=lst)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in form.fields}
+        try:
+            services.update_item(item, actor=request.user, **fields)
+        except services.ItemsError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "事项已保存。")
+            return redirect("items:item_detail", pk=item.pk)
+    return render(request, "items/item_form.html", {"form": form, "list": lst, "item": item})
+
+
+def item_add(request, pk: int):
+    lst = _get_list(request, pk)
+    if not services.can_manage(request.user, lst.department):
+        return render(request, "403.html", {"message": "只能在本部门的清单中新增事项。"}, status=403)
+    if not lst.is_editable:
+        messages.error(request, "已公布或已替代的版本不能修改，请先基于该版本新建草稿。")
+        return redirect(lst_url(lst))
+    form = ItemForm(request.POST or None, item_list=lst)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in form.fields}
+        try:
+            item = services.add_item(lst, actor=request.user, **fields)
+        except services.ItemsError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "事项已新增。")
+            return redirect("items:item_detail", pk=item.pk)
+    return render(request, "items/item_form.html", {"form": form, "list": lst, "item": None})
+
+
+def item_delete(request, pk: int):
+    item = _get_item(request, pk)
+    lst = item.item_list
+    if request.method == "POST":
+        try:
+            services.delete_item(item, actor=request.user)
+        except services.ItemsError as exc:
+            return _refused(request, exc, lst_url(lst))
+        messages.success(request, "事项已从草稿中删除。")
+        return redirect(lst_url(lst))
+    if not services.can_manage(request.user, lst.department):
+        return render(request, "403.html", {"message": "只能修改本部门清单中的事项。"}, status=403)
+    return render(request, "items/confirm.html", {"list": lst, "item": item, "action": "delete_item",
+                                                  "title": "删除事项", "button": "确认删除"})
+
+
+def _form_errors(form, exc: services.ItemsError) -> None:
+    if not exc.errors:
+        form.add_error(None, exc.message)
+    for key, message in exc.errors.items():
+        form.add_error(key if key in form.fields else None, message)
+
+
+def lst_url(lst: ItemList) -> str:
+    return reverse("items:list_detail", args=[lst.pk])
