@@ -15,6 +15,7 @@ Performance notes (10 million entities must draw in seconds):
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import itertools
 import math
@@ -71,7 +72,6 @@ class Pool:
     data: bytes
     strata: tuple[str, ...]  # sorted by code point; 1-based position = "第 N 层"
     counts: tuple[int, ...]
-    sha256: str
 
     @property
     def size(self) -> int:
@@ -93,29 +93,33 @@ class Pool:
 
     @classmethod
     def from_tsv(cls, data: bytes, strata: Iterable[str] | None = None) -> Pool:
-        """Wrap canonical pool bytes; per-line order and uniqueness are checked when drawing."""
+        """Wrap canonical pool bytes; encoding, order and uniqueness are checked chunk by chunk when drawing."""
         if not data:
             raise PoolError("抽取池为空，无法抽取")
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise PoolError(f"pool.tsv 不是合法的 UTF-8 编码（第 {_line_of(data, exc.start)} 行）") from None
         if not data.endswith(b"\n"):
             raise PoolError("pool.tsv 最后一行必须以换行符结束")
-        for bad in _BAD_CHARS:
-            if bad in data:
-                raise PoolError(f"pool.tsv 第 {_line_of(data, data.index(bad))} 行含有非法字符 {bad!r}")
-        lines = data.count(b"\n")
         if strata is None:
-            names = sorted({line.rpartition("\t")[2] for line in data.decode("utf-8").splitlines()})
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise PoolError(f"pool.tsv 不是合法的 UTF-8 编码（第 {_line_of(data, exc.start)} 行）") from None
+            names = sorted({line.rpartition("\t")[2] for line in text.splitlines()})
         else:
             names = sorted(set(strata))
         for name in names:
             _check_name(name, "分层名称")
+        # Each line ends with exactly one "<TAB>known stratum<LF>" (names hold no TAB/LF), so these
+        # counts sum to the line count iff every line ends in a known stratum; one TAB per line is
+        # checked per chunk when drawing.
         counts = tuple(data.count(b"\t" + n.encode("utf-8") + b"\n") for n in names)
-        if data.count(b"\t") != lines or sum(counts) != lines:
+        if sum(counts) != data.count(b"\n"):
             raise PoolError(_first_bad_line(data, names))
-        return cls(data, tuple(names), counts, sha256_hex(data))
+        return cls(data, tuple(names), counts)
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        """Return the SHA-256 hex of pool.tsv (computed once, overlapping the scan when drawing)."""
+        return sha256_hex(self.data)
 
     def rows(self) -> Iterator[tuple[str, str]]:
         """Yield (id, stratum) pairs in canonical order."""
@@ -136,7 +140,14 @@ def _line_of(data: bytes, position: int) -> int:
 def _first_bad_line(data: bytes, names: Iterable[str]) -> str:
     """Return a precise message for the first line that is not `id<TAB>known stratum`."""
     known = set(names)
-    for number, line in enumerate(data.decode("utf-8").split("\n")[:-1], start=1):
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"pool.tsv 不是合法的 UTF-8 编码（第 {_line_of(data, exc.start)} 行）"
+    for number, line in enumerate(text.split("\n")[:-1], start=1):
+        for bad in ("\r", "\x00"):
+            if bad in line:
+                return f"pool.tsv 第 {number} 行含有非法字符 {bad.encode()!r}"
         parts = line.split("\t")
         if len(parts) != 2 or not parts[0]:
             return f"pool.tsv 第 {number} 行格式错误：应为「统一社会信用代码<TAB>分层」，实际为 {line!r}"
@@ -256,8 +267,13 @@ def _scan(span: tuple[int, int]) -> _Chunk:
     """Hash every id of data[start:end] and keep those under their stratum's threshold."""
     start, end = span
     st_ = _STATE
-    # One C-level split gives [id, stratum, id, stratum, ...]; Pool.from_tsv proved one tab per line.
-    parts = st_.data[start:end].replace(b"\n", b"\t").split(b"\t")
+    chunk = st_.data[start:end]
+    problem = _chunk_problem(chunk)
+    if problem is not None:
+        return _Chunk(start, b"", b"", [], [], problem)
+    # One C-level split gives [id, stratum, id, stratum, ...]: one TAB per line was just checked.
+    parts = chunk.replace(b"\n", b"\t").split(b"\t")
+    del chunk
     parts.pop()
     ids = parts[0::2]
     strata = parts[1::2]
@@ -283,6 +299,22 @@ def _scan(span: tuple[int, int]) -> _Chunk:
             hits.append((uid, strata[bisect.bisect_left(ids, uid)]))
         keep = [k for k in keep if k[0] not in st_.excluded]
     return _Chunk(start, ids[0], ids[-1], keep, hits)
+
+
+def _chunk_problem(chunk: bytes) -> tuple[int, str] | None:
+    """Check encoding, stray bytes and one TAB per line of a chunk, all at C speed."""
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return chunk.count(b"\n", 0, exc.start), "不是合法的 UTF-8 编码"
+    for bad in _BAD_CHARS:
+        if bad in chunk:
+            return chunk.count(b"\n", 0, chunk.index(bad)), f"含有非法字符 {bad!r}"
+    if chunk.count(b"\t") != chunk.count(b"\n"):
+        for index, line in enumerate(chunk.split(b"\n")):
+            if line.count(b"\t") != 1:
+                return index, "格式错误：应为「统一社会信用代码<TAB>分层」"
+    return None
 
 
 def _locate_error(ids: list[bytes], strata: list[bytes]) -> tuple[int, str]:
@@ -344,7 +376,9 @@ def _run(pool: Pool, spans: list[tuple[int, int]], processes: int) -> list[_Chun
     """Run the scan over spans, in forked workers when it pays."""
     if processes > 1 and len(pool.data) >= _PARALLEL_MIN_BYTES and "fork" in multiprocessing.get_all_start_methods():
         with multiprocessing.get_context("fork").Pool(processes) as workers:
-            return workers.map(_scan, spans, chunksize=1)
+            pending = workers.map_async(_scan, spans, chunksize=1)
+            pool.sha256  # noqa: B018 -- hash the file while the workers scan it
+            return pending.get()
     return [_scan(s) for s in spans]
 
 

@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from shuangsuiji.lottery.bundle import HERE
+from shuangsuiji.lottery import bundle
 from shuangsuiji.lottery.kit import build_manifest, kit_files, manifest_digest, result_document, sources_document, write_kit
 from shuangsuiji.lottery.quota import CountRule
 from shuangsuiji.lottery.sampling import Pool, draw
@@ -55,7 +55,7 @@ def make_kit_files(check_signature: bool = False, extra: dict[str, bytes] | None
     commitment = commit(manifest_digest(manifest), COMMITTED_AT, DECLARED)
     seed, values = reveal(commitment, REVEALED, check_signature=check_signature)
     result = draw(seed, pool, RULES, exclusions)
-    verifier = (HERE / "dist" / "verify_draw.py").read_bytes()
+    verifier = bundle.render(with_matching=True).encode("utf-8")
     return kit_files(
         manifest,
         pool,

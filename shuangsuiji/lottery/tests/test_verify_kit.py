@@ -152,3 +152,16 @@ def test_the_standalone_verifier_fails_a_tampered_kit_with_a_precise_message(
     assert run.returncode == 1, run.stdout + run.stderr
     assert run.stdout.startswith("FAIL")
     assert message in run.stdout, run.stdout
+
+
+def test_the_verifier_inside_each_kit_also_replays_inspector_matching_and_passes(
+    tmp_path: Path, files: dict[str, bytes]
+) -> None:
+    kit = write_kit(files, tmp_path / "kit")
+    assert (b"shuangsuiji.lottery.matching" in files["verify_draw.py"]) == (bundle.HERE / "matching.py").exists()
+    run = subprocess.run(
+        [sys.executable, "-I", "-S", str(kit / "verify_draw.py"), str(kit)],
+        capture_output=True, text=True, encoding="utf-8", timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.startswith("PASS")
