@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "shuangsuiji.items",
     "shuangsuiji.directory",
     "shuangsuiji.inspectors",
+    "shuangsuiji.draws",
     "shuangsuiji.portal",
 ]
 

@@ -1,0 +1,132 @@
+"""Publicly verifiable draws (抽取): frozen pool, commitment, revealed sources, final result.
+
+A draw moves prepared → committed → revealed → published; it may be voided with a public reason,
+and a redraw is a new draw linked to the void one. After the commitment the frozen fields never
+change: ``save()`` refuses it, so no code path can quietly re-roll a draw.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class DrawStatus(models.TextChoices):
+    PREPARED = "prepared", "准备中"
+    COMMITTED = "committed", "已承诺（待揭晓）"
+    REVEALED = "revealed", "已揭晓"
+    PUBLISHED = "published", "已公布"
+    VOID = "void", "已作废"
+
+
+# Fields fixed once a draw is committed; only the lifecycle fields listed per state may still change.
+FROZEN_AFTER_COMMIT = (
+    "number", "title", "department_id", "purpose", "scope", "strata_by", "rules", "exclusions", "manifest",
+    "manifest_sha256", "pool_sha256", "pool_size", "commitment", "commitment_sha256", "committed_at",
+)
+FROZEN_AFTER_REVEAL = FROZEN_AFTER_COMMIT + ("revealed", "source_values", "seed", "result", "revealed_at")
+
+
+class DrawQuerySet(models.QuerySet):
+    def public(self):
+        """Draws the public may see: everything from the commitment on (void ones too, with reasons)."""
+        return self.exclude(status=DrawStatus.PREPARED)
+
+    def for_department(self, department):
+        return self.filter(department=department)
+
+
+class ImmutableDrawError(Exception):
+    """Raised when code tries to change a committed or revealed draw."""
+
+
+class Draw(models.Model):
+    """One random draw of inspection targets."""
+
+    number = models.CharField("抽取编号", max_length=30, unique=True)
+    title = models.CharField("名称", max_length=200)
+    department = models.ForeignKey("accounts.Department", verbose_name="组织部门", on_delete=models.PROTECT,
+                                   related_name="draws")
+    purpose = models.TextField("说明", blank=True)
+    items = models.ManyToManyField("items.InspectionItem", verbose_name="抽查事项", blank=True, related_name="draws")
+    # What the pool is: {"sublibrary": id|null, "filters": {...}} (see services.scope_queryset).
+    scope = models.JSONField("抽取范围", default=dict)
+    strata_by = models.JSONField("分层依据", default=list, blank=True)
+    # {"default": CountRule JSON, "per_stratum": {label: CountRule JSON}}
+    rules = models.JSONField("抽取规则", default=dict)
+    # [{"uscc": ..., "reason": ...}] — explicit exclusions; non-存续 entities never enter the pool.
+    exclusions = models.JSONField("排除名单", default=list, blank=True)
+    status = models.CharField("状态", max_length=10, choices=DrawStatus.choices, default=DrawStatus.PREPARED)
+
+    manifest = models.JSONField("抽取清单（冻结）", null=True, blank=True)
+    manifest_sha256 = models.CharField("清单摘要", max_length=64, blank=True)
+    pool_sha256 = models.CharField("抽取池摘要", max_length=64, blank=True)
+    pool_size = models.PositiveIntegerField("抽取池户数", default=0)
+    # Internal: which public stratum code stands for which internal class (never shown publicly).
+    strata_map = models.JSONField("分层对照（内部）", default=dict, blank=True)
+    commitment = models.JSONField("承诺", null=True, blank=True)
+    commitment_sha256 = models.CharField("承诺摘要", max_length=64, blank=True)
+    committed_at = models.DateTimeField("承诺时间", null=True, blank=True)
+    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+
+    revealed = models.JSONField("揭示的随机源", null=True, blank=True)
+    source_values = models.JSONField("随机源规范值", null=True, blank=True)
+    seed = models.CharField("种子", max_length=64, blank=True)
+    result = models.JSONField("抽取结果", null=True, blank=True)
+    revealed_at = models.DateTimeField("揭晓时间", null=True, blank=True)
+    revealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    published_at = models.DateTimeField("公布时间", null=True, blank=True)
+
+    void_reason = models.TextField("作废理由", blank=True)
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    replaces = models.OneToOneField("self", verbose_name="替代的作废抽取", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="replaced_by")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = DrawQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "随机抽取"
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            self._refuse_changes_to_frozen_fields()
+        super().save(*args, **kwargs)
+
+    def _refuse_changes_to_frozen_fields(self) -> None:
+        stored = Draw.objects.filter(pk=self.pk).values(*FROZEN_AFTER_REVEAL, "status").first()
+        if stored is None or stored["status"] == DrawStatus.PREPARED:
+            return
+        frozen = FROZEN_AFTER_COMMIT if stored["status"] == DrawStatus.COMMITTED else FROZEN_AFTER_REVEAL
+        if stored["status"] == DrawStatus.VOID:
+            frozen = FROZEN_AFTER_REVEAL
+        changed = [f for f in frozen if stored[f] != getattr(self, f)]
+        if changed:
+            raise ImmutableDrawError(f"抽取 {self.number} 已{DrawStatus(stored['status']).label}，不能修改：{', '.join(changed)}")
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in (DrawStatus.REVEALED, DrawStatus.PUBLISHED) or bool(self.seed)
+
+
+class DrawnEntity(models.Model):
+    """One entity drawn, with its ticket — the searchable copy of ``Draw.result``."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="drawn")
+    entity = models.ForeignKey("directory.Entity", on_delete=models.PROTECT, related_name="draws_drawn")
+    stratum = models.CharField("层", max_length=60)
+    ticket = models.CharField("签号", max_length=40)
+    rank = models.PositiveIntegerField("层内序号")
+
+    class Meta:
+        ordering = ["draw", "stratum", "rank"]
+        constraints = [models.UniqueConstraint(fields=["draw", "entity"], name="drawn_once_per_draw")]
+        verbose_name = verbose_name_plural = "中选对象"

@@ -1,0 +1,111 @@
+"""Turning a draw's scope into the pool: which entities, in which stratum, under which public label."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+
+from shuangsuiji.directory.models import CreditClass, Entity, EntityType, SubLibrary
+
+# Dimensions a draw may be stratified by: field, label, and whether its values are internal.
+STRATA = {
+    "credit_class": ("credit_class", "信用风险分类", True),
+    "entity_type": ("entity_type", "主体类型", False),
+    "township": ("township_id", "乡镇（街道）", False),
+    "industry_section": ("industry_id", "行业门类", False),
+}
+FILTERS = ("entity_type", "township", "industry", "scale", "credit_class")
+
+
+class ScopeError(ValueError):
+    """A scope the user must correct (message in Chinese)."""
+
+
+def scope_queryset(scope: dict) -> QuerySet[Entity]:
+    """The drawable entities a scope covers: only 存续 entities ever enter a pool."""
+    qs = Entity.objects.drawable()
+    lib_id = scope.get("sublibrary")
+    if lib_id:
+        try:
+            library = SubLibrary.objects.get(pk=lib_id)
+        except SubLibrary.DoesNotExist:
+            raise ScopeError(f"名录分库 {lib_id} 不存在") from None
+        qs = qs.filter(pk__in=library_entities(library).values("pk"))
+    filters = scope.get("filters") or {}
+    unknown = set(filters) - set(FILTERS)
+    if unknown:
+        raise ScopeError(f"不支持的筛选条件：{'、'.join(sorted(unknown))}")
+    if filters.get("entity_type"):
+        qs = qs.filter(entity_type__in=filters["entity_type"])
+    if filters.get("township"):
+        qs = qs.filter(township_id__in=filters["township"])
+    if filters.get("scale"):
+        qs = qs.filter(scale__in=filters["scale"])
+    if filters.get("credit_class"):
+        qs = qs.filter(credit_class__in=filters["credit_class"])
+    if filters.get("industry"):
+        from django.db.models import Q
+
+        q = Q()
+        for prefix in filters["industry"]:
+            q |= Q(industry_id__startswith=prefix)
+        qs = qs.filter(q)
+    return qs
+
+
+def library_entities(library: SubLibrary) -> QuerySet[Entity]:
+    """A sub-library's entities, whether it is a saved filter or an explicit list."""
+    method = getattr(library, "entities", None)
+    if callable(method):
+        return method()
+    if library.kind == "list":
+        return library.members.all()
+    return scope_queryset({"filters": library.rule or {}})
+
+
+def _section_of(industry_code: str | None, sections: dict[str, str]) -> str:
+    if not industry_code:
+        return "未知"
+    return sections.get(industry_code[:2], "未知")
+
+
+def stratum_values(strata_by: list[str]) -> list[str]:
+    unknown = [s for s in strata_by if s not in STRATA]
+    if unknown:
+        raise ScopeError(f"不支持的分层依据：{'、'.join(unknown)}")
+    return [STRATA[s][0] for s in strata_by]
+
+
+def pool_rows(scope: dict, strata_by: list[str]) -> Iterator[tuple[str, str]]:
+    """(USCC, internal stratum label) for every entity in the scope, streamed from the database."""
+    fields = stratum_values(strata_by)
+    sections: dict[str, str] = {}
+    if "industry_section" in strata_by:
+        from shuangsuiji.directory.models import Industry
+
+        sections = dict(Industry.objects.filter(level="division").values_list("code", "parent_id"))
+    type_labels = dict(EntityType.choices)
+    qs = scope_queryset(scope).values_list("uscc", *fields)
+    for row in qs.iterator(chunk_size=20000):
+        parts = []
+        for dim, value in zip(strata_by, row[1:], strict=True):
+            if dim == "industry_section":
+                parts.append(_section_of(value, sections))
+            elif dim == "entity_type":
+                parts.append(type_labels.get(value, value or "未知"))
+            elif dim == "credit_class":
+                parts.append(value or "未分类")
+            else:
+                parts.append(value or "未知")
+        yield row[0], "|".join(parts) if parts else "全部"
+
+
+def public_labels(internal: list[str], strata_by: list[str]) -> dict[str, str]:
+    """Public stratum names: internal credit classes are replaced by neutral codes (分类不公开)."""
+    if not any(STRATA[s][2] for s in strata_by):
+        return {name: name for name in internal}
+    return {name: f"层{i}" for i, name in enumerate(sorted(internal), start=1)}
+
+
+CREDIT_LABELS = dict(CreditClass.choices)

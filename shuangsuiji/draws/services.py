@@ -1,0 +1,327 @@
+"""Draw lifecycle: prepare → commit → reveal → publish; void and redraw. Every step is audited.
+
+The outcome is decided only by ``shuangsuiji.lottery``; this module queries the pool, stores what
+the engine returns, and refuses every transition the lifecycle does not allow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from shuangsuiji.common import audit
+from shuangsuiji.directory.models import Entity
+from shuangsuiji.items.models import InspectionItem
+from shuangsuiji.lottery import kit as lkit
+from shuangsuiji.lottery.bundle import HERE as LOTTERY_DIR
+from shuangsuiji.lottery.errors import DrawError
+from shuangsuiji.lottery.quota import CountRule
+from shuangsuiji.lottery.sampling import Pool, draw as run_draw
+from shuangsuiji.lottery.sources import Commitment, commit as make_commitment, reveal as reveal_sources
+
+from .models import Draw, DrawnEntity, DrawStatus
+from .scope import STRATA, ScopeError, pool_rows, public_labels
+
+# Which states a step may start from (the transition table).
+TRANSITIONS = {
+    "commit": {DrawStatus.PREPARED},
+    "reveal": {DrawStatus.COMMITTED},
+    "publish": {DrawStatus.REVEALED},
+    "void": {DrawStatus.PREPARED, DrawStatus.COMMITTED, DrawStatus.REVEALED, DrawStatus.PUBLISHED},
+    "redraw": {DrawStatus.VOID},
+}
+STEP_LABELS = {"commit": "承诺", "reveal": "揭晓", "publish": "公布", "void": "作废", "redraw": "重新抽取"}
+
+
+class DrawServiceError(Exception):
+    """A refusal to show the user, in Chinese; the draw is left as it was."""
+
+
+def _check(actor, draw: Draw, step: str) -> None:
+    if not actor.can_act_for(draw.department):
+        raise DrawServiceError("只有组织抽取的部门（或联席会议办公室）可以操作此抽取。")
+    if draw.status not in TRANSITIONS[step]:
+        raise DrawServiceError(
+            f"抽取 {draw.number} 当前状态为“{draw.get_status_display()}”，不能{STEP_LABELS[step]}。"
+        )
+
+
+def verifier_bytes() -> bytes:
+    return (LOTTERY_DIR / "dist" / "verify_draw.py").read_bytes()
+
+
+def pool_path(draw: Draw) -> Path:
+    return Path(settings.MEDIA_ROOT) / "draws" / draw.number / "pool.tsv"
+
+
+def _next_number(department, year: int) -> str:
+    prefix = f"{year}-{department.code}-"
+    last = Draw.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{seq:04d}"
+
+
+def parse_rule(data: dict[str, Any]) -> CountRule:
+    try:
+        return CountRule.from_json(data)
+    except DrawError as exc:
+        raise DrawServiceError(str(exc)) from None
+
+
+@transaction.atomic
+def prepare(actor, department, *, title: str, purpose: str = "", items=(), scope: dict | None = None,
+            strata_by: list[str] | None = None, rules: dict | None = None, exclusions: list[dict] | None = None,
+            replaces: Draw | None = None) -> Draw:
+    """Create a draw in preparation; nothing about it is public yet."""
+    if not actor.can_act_for(department):
+        raise DrawServiceError("只能为本部门准备抽取。")
+    if not title.strip():
+        raise DrawServiceError("请填写抽取名称。")
+    items = list(items)
+    unpublished = [i.name for i in items if not InspectionItem.objects.published().filter(pk=i.pk).exists()]
+    if unpublished:
+        raise DrawServiceError(f"只能引用已公布清单中的抽查事项，以下事项未公布：{'、'.join(unpublished[:5])}")
+    strata_by = list(strata_by or [])
+    bad = [s for s in strata_by if s not in STRATA]
+    if bad:
+        raise DrawServiceError(f"不支持的分层依据：{'、'.join(bad)}")
+    rules = rules or {}
+    if "default" not in rules:
+        raise DrawServiceError("请设置抽取比例或固定户数。")
+    parse_rule(rules["default"])
+    for label, rule in (rules.get("per_stratum") or {}).items():
+        parse_rule(rule)
+    exclusions = _check_exclusions(exclusions or [])
+    draw = Draw.objects.create(
+        number=_next_number(department, timezone.localdate().year), title=title.strip(), department=department,
+        purpose=purpose, scope=scope or {}, strata_by=strata_by, rules=rules, exclusions=exclusions,
+        created_by=actor, replaces=replaces,
+    )
+    draw.items.set(items)
+    audit.record(actor, "draw.prepare", draw, after=audit.snapshot(draw, ["title", "scope", "strata_by", "rules"]))
+    return draw
+
+
+def _check_exclusions(rows: list[dict]) -> list[dict]:
+    out, seen = [], set()
+    for n, row in enumerate(rows, start=1):
+        uscc, reason = str(row.get("uscc", "")).strip().upper(), str(row.get("reason", "")).strip()
+        if not uscc:
+            raise DrawServiceError(f"排除名单第 {n} 行缺少统一社会信用代码。")
+        if not reason:
+            raise DrawServiceError(f"排除名单第 {n} 行（{uscc}）必须写明排除理由。")
+        if uscc in seen:
+            raise DrawServiceError(f"排除名单第 {n} 行（{uscc}）重复。")
+        seen.add(uscc)
+        out.append({"uscc": uscc, "reason": reason})
+    return out
+
+
+def _public_pool(draw: Draw) -> tuple[Pool, dict[str, str]]:
+    """The canonical pool with public stratum labels, and the internal → public label map."""
+    try:
+        rows = list(pool_rows(draw.scope, draw.strata_by))
+    except ScopeError as exc:
+        raise DrawServiceError(str(exc)) from None
+    if not rows:
+        raise DrawServiceError("按当前范围没有可抽取的存续市场主体，抽取池为空。")
+    labels = public_labels(sorted({s for _, s in rows}), draw.strata_by)
+    return Pool.from_rows((u, labels[s]) for u, s in rows), labels
+
+
+def _manifest_rules(draw: Draw, labels: dict[str, str]) -> dict[str, CountRule]:
+    rules: dict[str, CountRule] = {"*": parse_rule(draw.rules["default"])}
+    for internal, rule in (draw.rules.get("per_stratum") or {}).items():
+        if internal in labels:
+            rules[labels[internal]] = parse_rule(rule)
+    return rules
+
+
+def preview(draw: Draw) -> list[dict[str, Any]]:
+    """Per stratum: population and how many the rule would draw (before exclusions)."""
+    pool, labels = _public_pool(draw)
+    rules = _manifest_rules(draw, labels)
+    inverse = {v: k for k, v in labels.items()}
+    out = []
+    for name, population in zip(pool.strata, pool.counts, strict=True):
+        rule = rules.get(name, rules["*"])
+        out.append({"stratum": name, "internal": inverse.get(name, name), "population": population,
+                    "count": rule.raw(population)})
+    return out
+
+
+def _filters_description(draw: Draw) -> list[str]:
+    """Public words for the scope; internal credit-class conditions are named but not listed."""
+    out = ["登记状态=存续（注销、吊销、迁出的市场主体不进入抽取池）"]
+    filters = (draw.scope or {}).get("filters") or {}
+    for key, values in sorted(filters.items()):
+        if not values:
+            continue
+        if key == "credit_class":
+            digest = hashlib.sha256(("|".join(sorted(values)) + draw.number).encode()).hexdigest()[:16]
+            out.append(f"信用风险分类条件（分类不公开，条件摘要 {digest}）")
+        else:
+            out.append(f"{key}={','.join(map(str, values))}")
+    if (draw.scope or {}).get("sublibrary"):
+        from shuangsuiji.directory.models import SubLibrary
+
+        lib = SubLibrary.objects.filter(pk=draw.scope["sublibrary"]).first()
+        out.append(f"名录分库={lib.name if lib else draw.scope['sublibrary']}")
+    if draw.strata_by:
+        out.append("分层依据=" + "×".join(STRATA[s][1] for s in draw.strata_by))
+    return out
+
+
+@transaction.atomic
+def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | None = None) -> Draw:
+    """Freeze the pool and manifest and publish the commitment, before any randomness exists."""
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    _check(actor, draw, "commit")
+    now = now or timezone.now()
+    pool, labels = _public_pool(draw)
+    rules = _manifest_rules(draw, labels)
+    exclusions = {e["uscc"]: e["reason"] for e in draw.exclusions}
+    in_pool = {line.split("\t", 1)[0] for line in pool.data.decode().splitlines()} if exclusions else set()
+    outside = [u for u in exclusions if u not in in_pool]
+    if outside:
+        raise DrawServiceError(f"排除名单中有 {len(outside)} 户不在抽取池中：{'、'.join(outside[:5])}")
+    items = [{"code": i.code, "name": i.name, "class": i.get_item_class_display(),
+              "department": i.department.name if i.department else ""}
+             for i in draw.items.select_related("department").order_by("code")]
+    try:
+        # Refuse impossible counts now (zero, or more than a stratum holds) rather than at reveal time.
+        excluded_by: dict[str, int] = {}
+        if exclusions:
+            for line in pool.data.decode().splitlines():
+                uscc, stratum = line.split("\t")
+                if uscc in exclusions:
+                    excluded_by[stratum] = excluded_by.get(stratum, 0) + 1
+        for name, population in zip(pool.strata, pool.counts, strict=True):
+            rules.get(name, rules["*"]).compute(population - excluded_by.get(name, 0), f"第“{name}”层")
+        manifest = lkit.build_manifest(
+            {"id": draw.number, "title": draw.title, "organ": draw.department.name}, pool, rules, exclusions,
+            items=items, filters=_filters_description(draw),
+        )
+        digest = lkit.manifest_digest(manifest)
+        commitment = make_commitment(digest, now, sources)
+    except DrawError as exc:
+        raise DrawServiceError(str(exc)) from None
+    path = pool_path(draw)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pool.data)
+    draw.manifest, draw.manifest_sha256 = manifest, digest
+    draw.pool_sha256, draw.pool_size = pool.sha256, pool.size
+    draw.strata_map = {v: k for k, v in labels.items()}
+    draw.commitment, draw.commitment_sha256 = commitment.to_json(), commitment.digest
+    draw.committed_at, draw.committed_by, draw.status = now, actor, DrawStatus.COMMITTED
+    draw.save()
+    audit.record(actor, "draw.commit", draw, after={"manifest_sha256": digest, "commitment_sha256": commitment.digest,
+                                                    "pool_size": pool.size, "sources": list(commitment.sources)})
+    return draw
+
+
+def load_pool(draw: Draw) -> Pool:
+    """The frozen pool from disk, refused if its bytes no longer match the committed digest."""
+    path = pool_path(draw)
+    if not path.exists():
+        raise DrawServiceError(f"抽取 {draw.number} 的抽取池文件缺失，无法揭晓；请联系联席会议办公室。")
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != draw.pool_sha256:
+        raise DrawServiceError(f"抽取 {draw.number} 的抽取池文件与承诺时的摘要不一致，已拒绝揭晓（疑似被改动）。")
+    return Pool.from_tsv(data)
+
+
+@transaction.atomic
+def reveal(actor, draw: Draw, revealed: list[Any], check_signature: bool = True) -> Draw:
+    """Verify the revealed sources, derive the seed and select; the result is final."""
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    _check(actor, draw, "reveal")
+    pool = load_pool(draw)
+    try:
+        commitment = Commitment.from_json(draw.commitment)
+        seed, values = reveal_sources(commitment, revealed, check_signature=check_signature)
+        rules = lkit.rules_from_json(draw.manifest["count_rules"])
+        result = run_draw(seed, pool, rules, lkit.exclusions_from_manifest(draw.manifest))
+    except DrawError as exc:
+        raise DrawServiceError(str(exc)) from None
+    draw.revealed, draw.source_values, draw.seed = list(revealed), values, seed
+    draw.result = lkit.result_document(result, draw.manifest_sha256, draw.commitment_sha256)
+    draw.revealed_at, draw.revealed_by, draw.status = timezone.now(), actor, DrawStatus.REVEALED
+    draw.save()
+    ids = dict(Entity.objects.filter(uscc__in=result.drawn_ids).values_list("uscc", "pk"))
+    DrawnEntity.objects.bulk_create(
+        DrawnEntity(draw=draw, entity_id=ids[d.entity_id], stratum=s.name, ticket=d.ticket, rank=rank)
+        for s in result.strata for rank, d in enumerate(s.drawn, start=1)
+    )
+    audit.record(actor, "draw.reveal", draw, after={"seed": seed, "drawn": len(ids)})
+    return draw
+
+
+@transaction.atomic
+def publish(actor, draw: Draw) -> Draw:
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    _check(actor, draw, "publish")
+    draw.status, draw.published_at = DrawStatus.PUBLISHED, timezone.now()
+    draw.save()
+    audit.record(actor, "draw.publish", draw)
+    return draw
+
+
+@transaction.atomic
+def void(actor, draw: Draw, reason: str) -> Draw:
+    """Void a draw publicly, with a reason; its record stays as it was."""
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    _check(actor, draw, "void")
+    if len(reason.strip()) < 5:
+        raise DrawServiceError("作废必须写明理由（至少 5 个字），理由将向社会公开。")
+    before = draw.status
+    draw.status, draw.void_reason, draw.voided_at, draw.voided_by = DrawStatus.VOID, reason.strip(), timezone.now(), actor
+    draw.save()
+    audit.record(actor, "draw.void", draw, before={"status": before}, after={"status": "void"}, summary=reason[:200])
+    return draw
+
+
+@transaction.atomic
+def redraw(actor, void_draw: Draw, reason: str = "") -> Draw:
+    """A new draw with the same specification, linked to the void one (a redraw is a new public record)."""
+    _check(actor, void_draw, "redraw")
+    if Draw.objects.filter(replaces=void_draw).exists():
+        raise DrawServiceError(f"抽取 {void_draw.number} 已有重新抽取记录。")
+    new = prepare(actor, void_draw.department, title=void_draw.title,
+                  purpose=f"重新抽取，替代已作废的 {void_draw.number}（作废理由：{void_draw.void_reason}）。{reason}".strip(),
+                  items=void_draw.items.all(), scope=void_draw.scope, strata_by=void_draw.strata_by,
+                  rules=void_draw.rules, exclusions=void_draw.exclusions, replaces=void_draw)
+    return new
+
+
+def kit_files(draw: Draw) -> dict[str, bytes]:
+    """The verification kit as files; before the reveal, only what the commitment covers."""
+    if draw.manifest is None:
+        raise DrawServiceError("该抽取尚未承诺，没有校验包。")
+    pool = load_pool(draw)
+    if not draw.seed:
+        dump = lkit.kit_files(draw.manifest, pool, {"commitment": draw.commitment,
+                                                    "commitment_sha256": draw.commitment_sha256}, {})
+        return {k: v for k, v in dump.items() if k in ("manifest.json", "pool.tsv", "sources.json", "README-zh.txt")}
+    sources_doc = lkit.sources_document(Commitment.from_json(draw.commitment), draw.revealed, draw.source_values,
+                                        draw.seed)
+    return lkit.kit_files(draw.manifest, pool, sources_doc, draw.result, verifier=verifier_bytes())
+
+
+def kit_zip(draw: Draw) -> bytes:
+    files = kit_files(draw)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(f"{draw.number}/{name}", date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, files[name])
+    return buffer.getvalue()

@@ -1,0 +1,38 @@
+"""Builders for draw tests: a small directory, published items, and sources that are always in the future."""
+
+from __future__ import annotations
+
+import random
+
+from shuangsuiji.directory.models import CreditClass, Entity, EntityStatus, EntityType
+from shuangsuiji.directory.uscc import make as make_uscc
+from shuangsuiji.items.models import InspectionItem, ItemClass, ItemList, ListStatus
+
+WITNESS = [{"type": "witness", "name": "公证员现场掷骰", "shape": [3]}]
+WITNESS_NUMBERS = [{"numbers": [[4, 1, 6]]}]
+
+
+def make_directory(n: int = 400, seed: int = 7, inactive: int = 20) -> list[Entity]:
+    """n active entities over four credit classes, plus some that are not 存续."""
+    rng = random.Random(seed)
+    classes = [CreditClass.A, CreditClass.B, CreditClass.C, CreditClass.D]
+    seen: set[str] = set()
+    rows = []
+    for i in range(n + inactive):
+        code = make_uscc(rng)
+        while code in seen:
+            code = make_uscc(rng)
+        seen.add(code)
+        rows.append(Entity(uscc=code, name=f"定陶区测试商户{i:05d}", entity_type=EntityType.INDIVIDUAL,
+                           credit_class=classes[i % 4],
+                           status=EntityStatus.ACTIVE if i < n else EntityStatus.CANCELLED))
+    return Entity.objects.bulk_create(rows)
+
+
+def make_published_item(department, name: str = "食品经营者经营条件检查") -> InspectionItem:
+    version = ItemList.objects.filter(department=department).count() + 1
+    item_list = ItemList.objects.create(department=department, version=version, title=f"{department.short_name}抽查事项清单",
+                                        status=ListStatus.PUBLISHED)
+    return InspectionItem.objects.create(item_list=item_list, code=name[:12].encode().hex()[:12], category="食品经营",
+                                         name=name, object_type="食品经营者", item_class=ItemClass.KEY,
+                                         department=department)
