@@ -8,6 +8,7 @@ of this process plus its forked workers. Not part of the test suite.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -43,6 +44,13 @@ def peak_rss_gib() -> tuple[float, float]:
     return own, kids
 
 
+def cpu_seconds() -> float:
+    """Return user+system CPU time of this process and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> None:
     """Generate the pool, time the engine, print the figures."""
     parser = argparse.ArgumentParser()
@@ -51,6 +59,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=None)
     args = parser.parse_args()
 
+    load = os.getloadavg()[0]
     t0 = time.perf_counter()
     data = synthetic_pool(args.size)
     excluded = {"91330000%010d" % i: "已列入经营异常名录" for i in range(0, args.size, 50)}  # 2%
@@ -58,15 +67,18 @@ def main() -> None:
 
     ratio = "%.10f" % (args.drawn / (args.size - len(excluded)))
     t1 = time.perf_counter()
+    c1 = cpu_seconds()
     pool = Pool.from_tsv(data, STRATA)
     result = draw("3f" * 32, pool, CountRule(ratio=ratio), excluded, processes=args.processes)
     wall = time.perf_counter() - t1
+    cpu = cpu_seconds() - c1
     own, kids = peak_rss_gib()
     drawn = sum(s.count for s in result.strata)
     print(
         f"pool={pool.size:,} strata={len(pool.strata)} excluded={len(excluded):,} drawn={drawn:,} "
-        f"wall={wall:.1f}s peak_rss={own + kids:.2f}GiB (parent {own:.2f} + largest worker {kids:.2f}; "
-        f"pool generation {gen:.1f}s not counted)  (command: .venv/bin/python bench/draw_engine.py)"
+        f"wall={wall:.1f}s cpu={cpu:.1f}s peak_rss={own + kids:.2f}GiB (parent {own:.2f} + largest worker {kids:.2f}; "
+        f"pool generation {gen:.1f}s not counted; load average before {load:.2f})"
+        f"  (command: .venv/bin/python bench/draw_engine.py)"
     )
 
 
