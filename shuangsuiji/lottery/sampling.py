@@ -355,7 +355,7 @@ def _filter_for(expected: float, population: int) -> tuple[int, frozenset[int]]:
     threshold = int(share * 10**width)
     # Ticket digit i is the i-th lowest decimal digit of x, so ticket prefix P <-> residue reversed(P);
     # every ticket with prefix > threshold is larger than every kept ticket: the cut is exact.
-    residues = frozenset(int(format(p, "0%dd" % width)[::-1]) for p in range(threshold + 1))
+    residues = frozenset(int(f"{p:0{width}d}"[::-1]) for p in range(threshold + 1))
     return 10**width, residues
 
 

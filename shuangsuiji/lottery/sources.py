@@ -32,7 +32,7 @@ def format_time(moment: dt.datetime) -> str:
     """Format a timezone-aware datetime as the canonical UTC string used in commitments."""
     if moment.tzinfo is None:
         raise SourceError("承诺时间缺少时区")
-    return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _shape_of(decl: dict[str, Any], label: str) -> list[int]:

@@ -56,5 +56,5 @@ def sort_key(seed: str, entity_id: str) -> tuple[str, str]:
 
 def prefix_digits_reversed(value: int, width: int) -> int:
     """Return the first `width` ticket digits as an integer (the low decimal digits, reversed)."""
-    low = format(value % 10**width, "0%dd" % width)
+    low = f"{value % 10**width:0{width}d}"
     return int(low[::-1])

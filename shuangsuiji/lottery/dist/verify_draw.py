@@ -127,7 +127,7 @@ def sort_key(seed: str, entity_id: str) -> tuple[str, str]:
 
 def prefix_digits_reversed(value: int, width: int) -> int:
     """Return the first `width` ticket digits as an integer (the low decimal digits, reversed)."""
-    low = format(value % 10**width, "0%dd" % width)
+    low = f"{value % 10**width:0{width}d}"
     return int(low[::-1])
 '''))
 
@@ -522,7 +522,7 @@ def format_time(moment: dt.datetime) -> str:
     """Format a timezone-aware datetime as the canonical UTC string used in commitments."""
     if moment.tzinfo is None:
         raise SourceError("承诺时间缺少时区")
-    return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _shape_of(decl: dict[str, Any], label: str) -> list[int]:
@@ -1026,7 +1026,7 @@ def _filter_for(expected: float, population: int) -> tuple[int, frozenset[int]]:
     threshold = int(share * 10**width)
     # Ticket digit i is the i-th lowest decimal digit of x, so ticket prefix P <-> residue reversed(P);
     # every ticket with prefix > threshold is larger than every kept ticket: the cut is exact.
-    residues = frozenset(int(format(p, "0%dd" % width)[::-1]) for p in range(threshold + 1))
+    residues = frozenset(int(f"{p:0{width}d}"[::-1]) for p in range(threshold + 1))
     return 10**width, residues
 
 

@@ -8,14 +8,21 @@ from pathlib import Path
 from typing import Any
 
 from shuangsuiji.lottery import bundle
-from shuangsuiji.lottery.kit import build_manifest, kit_files, manifest_digest, result_document, sources_document, write_kit
+from shuangsuiji.lottery.kit import (
+    build_manifest,
+    kit_files,
+    manifest_digest,
+    result_document,
+    sources_document,
+    write_kit,
+)
 from shuangsuiji.lottery.quota import CountRule
 from shuangsuiji.lottery.sampling import Pool, draw
 from shuangsuiji.lottery.sources import commit, reveal
 from shuangsuiji.lottery.tests.vectors import QUICKNET_1000
 
 STRATA = ("企业|A", "企业|B", "个体|C")
-COMMITTED_AT = dt.datetime(2023, 8, 23, 15, 30, tzinfo=dt.timezone.utc)  # before quicknet round 1000
+COMMITTED_AT = dt.datetime(2023, 8, 23, 15, 30, tzinfo=dt.UTC)  # before quicknet round 1000
 DECLARED: list[dict[str, Any]] = [
     {"type": "drand", "chain": "quicknet", "round": 1000},
     {"type": "lottery", "name": "示例福利彩票", "draw_date": "2023-08-24", "shape": [6, 1], "max": 33},

@@ -86,7 +86,7 @@ def test_a_signature_that_is_not_a_curve_point_fails_verification() -> None:
 
 
 def test_a_round_published_before_the_commitment_is_refused() -> None:
-    published = dt.datetime.fromtimestamp(beacon.round_time("quicknet", 1000), dt.timezone.utc)
+    published = dt.datetime.fromtimestamp(beacon.round_time("quicknet", 1000), dt.UTC)
     decl = [{"type": "drand", "chain": "quicknet", "round": 1000}]
     with pytest.raises(SourceError, match="drand quicknet 链第 1000 轮发布于 .*不晚于承诺时间.*不能作为随机源"):
         commit("0" * 64, published, decl)

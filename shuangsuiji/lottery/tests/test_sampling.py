@@ -67,7 +67,7 @@ def test_the_result_reports_digest_counts_and_tickets() -> None:
     result = draw(SEED, pool, {"*": 4, "个体|C": CountRule(ratio="0.01", rounding="ceil")})
     assert result.pool_sha256 == pool.sha256
     assert result.counts["企业|A"] == 4
-    assert result.counts["个体|C"] == -(-[c for n, c in zip(pool.strata, pool.counts) if n == "个体|C"][0] // 100)
+    assert result.counts["个体|C"] == -(-[c for n, c in zip(pool.strata, pool.counts, strict=False) if n == "个体|C"][0] // 100)
     assert len(result.drawn_ids) == sum(result.counts.values())
     doc = result.to_json()
     assert doc["protocol"] == "ssj-draw/1" and doc["strata"][0]["drawn"][0]["ticket"].startswith("0.")

@@ -42,8 +42,8 @@ def test_a_lottery_drawn_on_or_before_the_commit_date_in_beijing_is_refused() ->
         commit("a" * 64, late_evening, decl)
     # 2024-03-04 17:00 UTC is already 03-05 in Beijing.
     with pytest.raises(SourceError, match="不晚于承诺日期 2024-03-05"):
-        commit("a" * 64, dt.datetime(2024, 3, 4, 17, 0, tzinfo=dt.timezone.utc), decl)
-    assert commit("a" * 64, dt.datetime(2024, 3, 4, 15, 0, tzinfo=dt.timezone.utc), decl)
+        commit("a" * 64, dt.datetime(2024, 3, 4, 17, 0, tzinfo=dt.UTC), decl)
+    assert commit("a" * 64, dt.datetime(2024, 3, 4, 15, 0, tzinfo=dt.UTC), decl)
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,7 @@ def _random_id(rng: random.Random) -> str:
 def test_ticket_equals_reference_first_fraction_for_thousands_of_ids_and_seeds() -> None:
     rng = random.Random(20250101)
     for _ in range(4000):
-        seed = "%064x" % rng.getrandbits(256)
+        seed = f"{rng.getrandbits(256):064x}"
         entity = _random_id(rng)
         assert tickets.ticket(seed, entity, digits=None) == cs.first_fraction(entity, seed)
         assert tickets.ticket(seed, entity) == cs.trim(cs.first_fraction(entity, seed), 9)
@@ -35,7 +35,7 @@ def test_ticket_equals_reference_first_fraction_for_thousands_of_ids_and_seeds()
 def test_ticket_equals_what_the_reference_sampler_prints() -> None:
     rng = random.Random(7)
     for round_no in range(40):
-        seed = "%064x" % rng.getrandbits(256) if round_no % 2 else str(rng.randrange(10**20))
+        seed = f"{rng.getrandbits(256):064x}" if round_no % 2 else str(rng.randrange(10**20))
         ids = sorted({_random_id(rng) for _ in range(150)})
         printed = list(cs.sampler(ids, seed=seed, output="tuple"))
         ours = sorted(ids, key=lambda i: tickets.sort_key(seed, i))
@@ -58,7 +58,7 @@ def test_trim_keeps_nine_digits_after_a_run_of_nines() -> None:
 
 def test_small_hashes_are_zero_padded_like_the_reference() -> None:
     assert tickets.fraction_from_int(5) == "0.5" + "0" * 63
-    assert tickets.fraction_from_int(5) == "0." + "{:064d}".format(5)[::-1]
+    assert tickets.fraction_from_int(5) == "0." + f"{5:064d}"[::-1]
 
 
 def test_prefix_digits_reversed_are_the_first_ticket_digits() -> None:
