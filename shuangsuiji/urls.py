@@ -13,6 +13,8 @@ urlpatterns = [
     path("items/", include("shuangsuiji.items.urls")),
     path("directory/", include("shuangsuiji.directory.urls")),
     path("inspectors/", include("shuangsuiji.inspectors.urls")),
+    path("draws/", include("shuangsuiji.draws.urls")),
+    path("public/draws/", include("shuangsuiji.draws.public_urls")),
     path("public/", include("shuangsuiji.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

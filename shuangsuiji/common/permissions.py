@@ -51,6 +51,8 @@ SOURCES = {
     "directory": "shuangsuiji.directory.urls",
     "inspectors": "shuangsuiji.inspectors.urls",
     "portal": "shuangsuiji.portal.urls",
+    "draws": "shuangsuiji.draws.urls",
+    "public_draws": "shuangsuiji.draws.public_urls",
     "api": "shuangsuiji.api",
 }
 NAMESPACE_RULES = {"admin": ADMIN_SITE}

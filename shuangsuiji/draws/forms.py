@@ -1,0 +1,200 @@
+"""Forms for preparing, committing and revealing draws; every message is Chinese and names the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from shuangsuiji.directory.models import EntityType, Industry, SubLibrary, Township
+from shuangsuiji.items.models import InspectionItem
+from shuangsuiji.lottery import beacon
+
+STRATA_CHOICES = [("credit_class", "信用风险分类"), ("entity_type", "主体类型"), ("township", "乡镇（街道）"),
+                  ("industry_section", "行业门类")]
+
+
+class DrawForm(forms.Form):
+    title = forms.CharField(label="抽取名称", max_length=200)
+    purpose = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    items = forms.ModelMultipleChoiceField(label="抽查事项（仅限已公布清单）", queryset=InspectionItem.objects.none(),
+                                           required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
+    sublibrary = forms.ModelChoiceField(label="名录分库", queryset=SubLibrary.objects.none(), required=False,
+                                        empty_label="（不限，全部存续市场主体）")
+    entity_type = forms.MultipleChoiceField(label="主体类型", choices=EntityType.choices, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    township = forms.ModelMultipleChoiceField(label="乡镇（街道）", queryset=Township.objects.all(), required=False,
+                                              widget=forms.SelectMultiple(attrs={"size": 6}))
+    industry_section = forms.ModelMultipleChoiceField(label="行业门类", required=False,
+                                                      queryset=Industry.objects.filter(level="section"),
+                                                      widget=forms.SelectMultiple(attrs={"size": 6}))
+    strata_by = forms.MultipleChoiceField(label="分层抽取依据", choices=STRATA_CHOICES, required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    ratio = forms.DecimalField(label="抽取比例（%）", min_value=Decimal("0.01"), max_value=Decimal("100"),
+                               decimal_places=2, initial=Decimal("5"))
+    rounding = forms.ChoiceField(label="取整方式", choices=[("half_up", "四舍五入"), ("ceil", "向上取整")])
+    minimum = forms.IntegerField(label="每层最少抽取户数", min_value=0, initial=1)
+    maximum = forms.IntegerField(label="每层最多抽取户数", min_value=1, required=False)
+    exclusions = forms.CharField(
+        label="排除名单（每行：统一社会信用代码 空格 排除理由）", required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "91371703MA3XXXXXXX 本年度已列入专项整治全覆盖检查"}),
+    )
+
+    def __init__(self, *args, department=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = InspectionItem.objects.published().select_related("department").order_by("category", "name")
+        libs = SubLibrary.objects.all()
+        if department is not None:
+            items = items.filter(department=department)
+            libs = libs.filter(department=department)
+        self.fields["items"].queryset = items
+        self.fields["sublibrary"].queryset = libs
+
+    def clean(self):
+        data = super().clean()
+        if data.get("maximum") is not None and data.get("minimum") is not None and data["maximum"] < data["minimum"]:
+            self.add_error("maximum", "每层最多抽取户数不能小于最少户数。")
+        return data
+
+    def clean_exclusions(self):
+        rows = []
+        for n, line in enumerate(self.cleaned_data["exclusions"].splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            parts = line.split(None, 1)
+            if len(parts) < 2:
+                raise forms.ValidationError(f"排除名单第 {n} 行缺少排除理由：{line}")
+            rows.append({"uscc": parts[0].upper(), "reason": parts[1].strip()})
+        return rows
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        filters = {}
+        if d["entity_type"]:
+            filters["entity_type"] = list(d["entity_type"])
+        if d["township"]:
+            filters["township"] = [t.code for t in d["township"]]
+        if d["industry_section"]:
+            sections = [s.code for s in d["industry_section"]]
+            filters["industry"] = list(
+                Industry.objects.filter(parent_id__in=sections, level="division").values_list("code", flat=True))
+        rule = {"ratio": str(d["ratio"] / 100), "rounding": d["rounding"], "minimum": d["minimum"] or 0}
+        if d.get("maximum"):
+            rule["maximum"] = d["maximum"]
+        return {
+            "title": d["title"], "purpose": d["purpose"], "items": list(d["items"]),
+            "scope": {"sublibrary": d["sublibrary"].pk if d["sublibrary"] else None, "filters": filters},
+            "strata_by": list(d["strata_by"]), "rules": {"default": rule}, "exclusions": d["exclusions"],
+        }
+
+
+def _shape(text: str, field: str) -> list[int]:
+    try:
+        shape = [int(x) for x in re.split(r"[,，\s]+", text.strip()) if x]
+    except ValueError:
+        raise forms.ValidationError({field: "每组号码个数应为用逗号分隔的正整数，例如 6,1"}) from None
+    if not shape or any(n < 1 for n in shape):
+        raise forms.ValidationError({field: "每组号码个数应为用逗号分隔的正整数，例如 6,1"})
+    return shape
+
+
+class CommitForm(forms.Form):
+    """Which future randomness the draw will use; declared before it exists."""
+
+    use_drand = forms.BooleanField(label="drand 公共随机信标（quicknet 链）", required=False, initial=True)
+    drand_round = forms.IntegerField(label="drand 轮次", min_value=1, required=False)
+    use_lottery = forms.BooleanField(label="公开彩票开奖号码", required=False)
+    lottery_name = forms.CharField(label="彩票名称", required=False, initial="中国福利彩票双色球")
+    lottery_date = forms.DateField(label="开奖日期（须晚于今天）", required=False)
+    lottery_shape = forms.CharField(label="每组号码个数", required=False, initial="6,1")
+    use_witness = forms.BooleanField(label="现场见证人号码（如公证员掷骰）", required=False)
+    witness_name = forms.CharField(label="见证人", required=False, initial="区公证处公证员")
+    witness_shape = forms.CharField(label="每组号码个数", required=False, initial="3")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        soon = timezone.now() + dt.timedelta(minutes=10)
+        self.fields["drand_round"].initial = beacon.first_round_after("quicknet", soon.timestamp())
+        self.fields["lottery_date"].initial = timezone.localdate() + dt.timedelta(days=1)
+
+    def clean(self):
+        d = super().clean()
+        sources = []
+        if d.get("use_drand"):
+            if not d.get("drand_round"):
+                self.add_error("drand_round", "请填写 drand 轮次。")
+            else:
+                sources.append({"type": "drand", "chain": "quicknet", "round": d["drand_round"]})
+        if d.get("use_lottery"):
+            if not d.get("lottery_date"):
+                self.add_error("lottery_date", "请填写开奖日期。")
+            else:
+                sources.append({"type": "lottery", "name": d.get("lottery_name") or "彩票",
+                                "draw_date": d["lottery_date"].isoformat(),
+                                "shape": _shape(d.get("lottery_shape") or "", "lottery_shape")})
+        if d.get("use_witness"):
+            sources.append({"type": "witness", "name": d.get("witness_name") or "现场见证人",
+                            "shape": _shape(d.get("witness_shape") or "", "witness_shape")})
+        if not sources and not self.errors:
+            raise forms.ValidationError("至少选择一个将来才会产生的随机源。")
+        d["sources"] = sources
+        return d
+
+
+def parse_numbers(text: str, label: str) -> list[list[int]]:
+    """'3 7 12 19 25 31 | 9' → [[3, 7, 12, 19, 25, 31], [9]]."""
+    groups = []
+    for part in text.split("|"):
+        try:
+            groups.append([int(x) for x in re.split(r"[,，\s]+", part.strip()) if x])
+        except ValueError:
+            raise forms.ValidationError(f"{label}：号码只能是整数，组与组之间用 | 分隔") from None
+    return groups
+
+
+class RevealForm(forms.Form):
+    """One field per declared source, in the declared order."""
+
+    def __init__(self, *args, declared: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.declared = declared
+        for i, decl in enumerate(declared):
+            if decl["type"] == "drand":
+                self.fields[f"s{i}"] = forms.CharField(
+                    label=f"drand {decl['chain']} 第 {decl['round']} 轮的 JSON（粘贴或上传）", required=False,
+                    widget=forms.Textarea(attrs={"rows": 4, "class": "font-monospace"}))
+                self.fields[f"f{i}"] = forms.FileField(label="或上传轮次 JSON 文件", required=False)
+            else:
+                shape = "、".join(str(n) for n in decl["shape"])
+                self.fields[f"s{i}"] = forms.CharField(
+                    label=f"{decl['name']}的号码（{len(decl['shape'])} 组，每组 {shape} 个，组间用 | 分隔）")
+
+    def clean(self):
+        d = super().clean()
+        revealed = []
+        for i, decl in enumerate(self.declared):
+            if decl["type"] == "drand":
+                upload = d.get(f"f{i}")
+                text = upload.read(65536).decode("utf-8", "replace") if upload else (d.get(f"s{i}") or "")
+                try:
+                    value = json.loads(text)
+                except ValueError:
+                    self.add_error(f"s{i}", "drand 轮次内容不是合法的 JSON。")
+                    continue
+                revealed.append(value)
+            else:
+                try:
+                    revealed.append({"numbers": parse_numbers(d.get(f"s{i}") or "", decl["name"])})
+                except forms.ValidationError as exc:
+                    self.add_error(f"s{i}", exc)
+        d["revealed"] = revealed
+        return d
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label="作废理由（将向社会公开）", min_length=5, widget=forms.Textarea(attrs={"rows": 2}))

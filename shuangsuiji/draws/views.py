@@ -1,0 +1,168 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from shuangsuiji.accounts.models import Department
+
+from . import services
+from .forms import CommitForm, DrawForm, RevealForm, VoidForm
+from .models import Draw, DrawnEntity, DrawStatus
+
+
+def visible_draws(user):
+    qs = Draw.objects.select_related("department")
+    if user.is_office or user.effective_role == "leader":
+        return qs
+    return qs.filter(department_id=user.department_id)
+
+
+def draw_list(request):
+    page = Paginator(visible_draws(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "draws/draw_list.html", {"page": page})
+
+
+def draw_create(request):
+    user = request.user
+    department = user.department
+    if user.is_office and request.GET.get("department"):
+        department = get_object_or_404(Department, code=request.GET["department"])
+    if department is None:
+        raise Http404
+    form = DrawForm(request.POST or None, department=department)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draw = services.prepare(user, department, **form.service_kwargs())
+        except services.DrawServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"抽取 {draw.number} 已创建。请核对抽取池后发布承诺。")
+            return redirect("draws:draw_detail", number=draw.number)
+    return render(request, "draws/draw_form.html", {"form": form, "department": department})
+
+
+def draw_detail(request, number: str):
+    draw = get_object_or_404(visible_draws(request.user), number=number)
+    context = {"draw": draw, "can_act": request.user.can_act_for(draw.department)}
+    if draw.status == DrawStatus.PREPARED:
+        try:
+            context["preview"] = services.preview(draw)
+        except services.DrawServiceError as exc:
+            context["preview_error"] = str(exc)
+        context["commit_form"] = CommitForm()
+    elif draw.status == DrawStatus.COMMITTED:
+        context["reveal_form"] = RevealForm(declared=draw.commitment["sources"])
+    if draw.status != DrawStatus.VOID:
+        context["void_form"] = VoidForm()
+    context["drawn"] = DrawnEntity.objects.filter(draw=draw).select_related("entity")
+    context["internal_strata"] = draw.strata_map
+    return render(request, "draws/draw_detail.html", context)
+
+
+def _step(request, number: str, action):
+    draw = get_object_or_404(visible_draws(request.user), number=number)
+    try:
+        result = action(draw)
+    except services.DrawServiceError as exc:
+        messages.error(request, str(exc))
+        return None, draw
+    return result, draw
+
+
+@require_POST
+def draw_commit(request, number: str):
+    form = CommitForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("draws:draw_detail", number=number)
+    done, _ = _step(request, number, lambda d: services.commit(request.user, d, form.cleaned_data["sources"]))
+    if done:
+        messages.success(request, "承诺已发布：抽取池和规则已冻结，随机源揭晓后即可揭晓结果。")
+    return redirect("draws:draw_detail", number=number)
+
+
+@require_POST
+def draw_reveal(request, number: str):
+    draw = get_object_or_404(visible_draws(request.user), number=number)
+    if draw.status != DrawStatus.COMMITTED:
+        messages.error(request, f"抽取 {draw.number} 当前状态为“{draw.get_status_display()}”，不能揭晓。")
+        return redirect("draws:draw_detail", number=number)
+    form = RevealForm(request.POST, request.FILES, declared=draw.commitment["sources"])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("draws:draw_detail", number=number)
+    done, _ = _step(request, number, lambda d: services.reveal(request.user, d, form.cleaned_data["revealed"]))
+    if done:
+        messages.success(request, f"随机源验证通过，抽取结果已确定（种子 {done.seed[:16]}…），不可更改。")
+    return redirect("draws:draw_detail", number=number)
+
+
+@require_POST
+def draw_publish(request, number: str):
+    done, _ = _step(request, number, lambda d: services.publish(request.user, d))
+    if done:
+        messages.success(request, "抽取结果和校验包已在公示门户公布。")
+    return redirect("draws:draw_detail", number=number)
+
+
+@require_POST
+def draw_void(request, number: str):
+    form = VoidForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "作废必须写明理由（至少 5 个字），理由将向社会公开。")
+        return redirect("draws:draw_detail", number=number)
+    done, _ = _step(request, number, lambda d: services.void(request.user, d, form.cleaned_data["reason"]))
+    if done:
+        messages.success(request, "抽取已作废，作废理由已公开。")
+    return redirect("draws:draw_detail", number=number)
+
+
+@require_POST
+def draw_redraw(request, number: str):
+    done, _ = _step(request, number, lambda d: services.redraw(request.user, d))
+    if done:
+        messages.success(request, f"已创建重新抽取 {done.number}，与作废的 {number} 相互关联并公开。")
+        return redirect("draws:draw_detail", number=done.number)
+    return redirect("draws:draw_detail", number=number)
+
+
+# --- public portal (no login) ---------------------------------------------------------------
+
+
+def public_index(request):
+    page = Paginator(Draw.objects.public().select_related("department"), 30).get_page(request.GET.get("page"))
+    return render(request, "draws/public_index.html", {"page": page})
+
+
+def public_detail(request, number: str):
+    draw = get_object_or_404(Draw.objects.public().select_related("department", "replaces"), number=number)
+    drawn = []
+    if draw.status in (DrawStatus.PUBLISHED, DrawStatus.VOID) and draw.seed:
+        drawn = DrawnEntity.objects.filter(draw=draw).select_related("entity").only(
+            "stratum", "ticket", "rank", "entity__uscc", "entity__name")
+    return render(request, "draws/public_detail.html", {"draw": draw, "drawn": drawn,
+                                                        "redraw": Draw.objects.filter(replaces=draw).first()})
+
+
+def public_kit(request, number: str):
+    draw = get_object_or_404(Draw.objects.public(), number=number)
+    if draw.seed and draw.status == DrawStatus.REVEALED:
+        raise Http404  # revealed but not yet published by the department
+    response = HttpResponse(services.kit_zip(draw), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="draw-{draw.number}-kit.zip"'
+    return response
+
+
+def public_verifier(request):
+    response = HttpResponse(services.verifier_bytes(), content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="verify_draw.py"'
+    return response
+
+
+def public_howto(request):
+    return render(request, "draws/public_howto.html")
