@@ -13,6 +13,7 @@ Not part of the test suite; instances are generated from fixed random.Random see
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -40,6 +41,8 @@ def instance(
     n_domains: int = 6,
     cap: int = 15,
     seed: int = 1,
+    qualified: float = 0.6,
+    two_domains: float = 0.25,
 ) -> Snapshot:
     """Return a synthetic snapshot: departments of equal size, 3 departments per target."""
     rng = random.Random(seed)
@@ -48,7 +51,7 @@ def instance(
     by_dept: dict[str, list[str]] = {d.id: [] for d in depts}
     for n in range(n_inspectors):
         d = depts[n % n_depts].id
-        doms = tuple(f"{d}-k{x}" for x in range(n_domains) if rng.random() < 0.6) or (f"{d}-k0",)
+        doms = tuple(f"{d}-k{x}" for x in range(n_domains) if rng.random() < qualified) or (f"{d}-k0",)
         off = (("2025-04-01", "2025-04-30"),) if rng.random() < 0.03 else ()
         own_cap = cap // 3 if rng.random() < 0.1 else None  # part-time inspectors
         inspectors.append(
@@ -63,7 +66,7 @@ def instance(
         parts = []
         for d in rng.sample(depts, 3):
             k = rng.randrange(n_domains)
-            doms = (f"{d.id}-k{k}",) if rng.random() < 0.75 else (f"{d.id}-k{k}", f"{d.id}-k{(k + 1) % n_domains}")
+            doms = (f"{d.id}-k{k}",) if rng.random() >= two_domains else (f"{d.id}-k{k}", f"{d.id}-k{(k + 1) % n_domains}")
             parts.append(Part(d.id, doms))
             if rng.random() < 0.10:  # inspected last time by this department
                 recent.extend((j, tid) for j in rng.sample(by_dept[d.id], 2))
@@ -78,70 +81,92 @@ def speed(n_targets: int, n_inspectors: int) -> None:
     """Print the wall time of plan + draw on the city instance."""
     load = n_targets * 3 * 2 / n_inspectors
     snap = instance(n_targets, n_inspectors, n_towns=24, cap=int(load * 1.4) + 2, seed=7)
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     plan = plan_for(snap)
-    t1 = time.perf_counter()
+    c1, t1 = time.process_time(), time.perf_counter()
     a = plan.draw("5eed" * 16)
-    t2 = time.perf_counter()
+    c2, t2 = time.process_time(), time.perf_counter()
     plan.draw("beef" * 16)
-    t3 = time.perf_counter()
+    c3, t3 = time.process_time(), time.perf_counter()
     errors = [p for p in plan.problems if p.severity == "error"]
     loads = a.loads()
     print(f"city instance: {n_targets} targets x 3 departments, {n_inspectors} inspectors, "
           f"{len(snap.conflicts)} conflicts, {len(snap.recent)} last-time pairs, township recusal on")
     print(f"  problems: {len(errors)} errors, {len(plan.problems) - len(errors)} warnings")
-    print(f"  plan (eligibility + probabilities): {t1 - t0:.2f} s")
-    print(f"  draw: {t2 - t1:.2f} s   (second seed, same plan: {t3 - t2:.2f} s)")
-    print(f"  total match(seed, snapshot): {t2 - t0:.2f} s")
+    print(f"  plan (digest, eligibility, fitted weights, capacity checks): {t1 - t0:.2f} s wall, {c1 - c0:.2f} s CPU")
+    print(f"  draw: {t2 - t1:.2f} s wall, {c2 - c1:.2f} s CPU   (another seed, same plan: {t3 - t2:.2f} s wall, "
+          f"{c3 - c2:.2f} s CPU)")
+    print(f"  total match(seed, snapshot): {t2 - t0:.2f} s wall, {c2 - c0:.2f} s CPU "
+          f"(machine load average before: {os.getloadavg()[0]:.2f})")
+    goal = {pool.cols[k]: g for pool in plan.pools for k, g in enumerate(pool.goal) if g > 0}
+    dev = sorted(abs(loads.get(j, 0) - g) for j, g in goal.items())
     print(f"  loads: max {max(loads.values())}, min {min(loads.values())}, "
-          f"mean {sum(loads.values()) / len(loads):.2f}, inspectors used {len(loads)}")
+          f"mean {sum(loads.values()) / len(loads):.2f}, inspectors used {len(loads)} of {len(goal)} who can be drawn; "
+          f"|load - planned load|: median {dev[len(dev) // 2]:.2f}, max {dev[-1]:.2f}")
 
 
 def fairness(n_seeds: int) -> None:
     """Print pair-probability statistics over many seeds on the district instance."""
-    snap = instance(600, 300, n_depts=16, n_towns=12, n_domains=4, cap=15, seed=3)
+    snap = instance(600, 300, n_depts=16, n_towns=12, n_domains=4, cap=18, seed=3, qualified=0.8, two_domains=0.15)
     plan = plan_for(snap)
     q = snap.task.q
     planned = plan.probabilities()
+    people = sorted({k[2] for k in planned})  # everyone who could be drawn at all
     counts: Counter[tuple[str, str, str]] = Counter()
-    load_max, load_min, load_sum, load_n = 0, 10**9, 0, 0
+    spread: list[int] = []
+    worst_max, worst_min, total = 0, 10**9, 0
+    probe: dict[tuple[str, str, str], float] = {}
+    stats: dict[str, object] = {"probe": probe}
+    goal = {pool.cols[k]: g for pool in plan.pools for k, g in enumerate(pool.goal) if g > 0}
+    devs: list[float] = []
     t0 = time.perf_counter()
     for s in range(n_seeds):
-        a = plan.draw(f"{s:064x}")
+        a = plan.draw(f"{s:064x}", stats)
         for team in a.teams:
             for j in team.officers:
                 counts[(team.target, team.dept, j)] += 1
-        loads = a.loads()
-        # Inspectors with no target count as load 0.
-        all_loads = [loads.get(i.id, 0) for i in snap.inspectors if any(k[2] == i.id for k in planned)] if s == 0 \
-            else None
-        if all_loads is not None:
-            zero_ok = all_loads
-        vals = list(loads.values())
-        load_max = max(load_max, max(vals))
-        load_min = min(load_min, min(vals))
-        load_sum += sum(vals)
-        load_n += len(vals)
+        got = a.loads()
+        loads = [got.get(j, 0) for j in people]
+        worst_max, worst_min = max(worst_max, max(loads)), min(worst_min, min(loads))
+        total += sum(loads)
+        spread.append(max(loads) - min(loads))
+        devs.extend(abs(got.get(j, 0) - g) for j, g in goal.items())
     elapsed = time.perf_counter() - t0
-    freq = {k: c / n_seeds for k, c in counts.items()}
+    freq = {k: counts.get(k, 0) / n_seeds for k in planned}
     warnings = [p for p in plan.problems if p.severity == "warning"]
     forced = {(p.target, p.dept) for p in warnings if p.code == "forced_pairing"}
-    free = {k: v for k, v in planned.items() if (k[0], k[1]) not in forced}
-    tol = 3 * (q * (1 - q) / n_seeds) ** 0.5
-    max_emp_free = max(freq.get(k, 0.0) for k in free)
-    at_cap = sum(1 for v in free.values() if v >= q - 1e-9)
-    dev = max(abs(freq.get(k, 0.0) - v) for k, v in planned.items())
+    free = [k for k in planned if (k[0], k[1]) not in forced]
+    sigma = (q * (1 - q) / n_seeds) ** 0.5
+    emp_free = [freq[k] for k in free]
+    n_parts = sum(len(t.parts) for t in snap.targets)
     print(f"district instance: {len(snap.targets)} targets x 3 departments, {len(snap.inspectors)} inspectors "
-          f"in 16 departments, 12 townships, q = {q}, cap 15; {n_seeds} seeds in {elapsed:.1f} s")
-    print(f"  possible pairs: {len(planned)}; parts with forced pairings (fewer than team/q eligible): "
-          f"{len(forced)} of {sum(len(t.parts) for t in snap.targets)}")
-    print(f"  pairs not forced: planned max {max(free.values()):.4f}, empirical max {max_emp_free:.4f} "
-          f"(q + 3 sigma = {q + tol:.4f}); share of pairs planned at the cap: {at_cap / len(free):.2%}")
-    print(f"  planned probabilities: mean {sum(free.values()) / len(free):.4f}, "
-          f"share below q/2: {sum(1 for v in free.values() if v < q / 2) / len(free):.2%}")
-    print(f"  largest |empirical - planned| over all pairs: {dev:.4f} (3 sigma at p=0.5: {tol:.4f})")
-    print(f"  loads over all seeds: max {load_max}, min {load_min}, mean {load_sum / load_n:.2f}; "
-          f"first seed incl. idle: min {min(zero_ok)}")
+          f"in 16 departments, 12 townships, township recusal on, q = {q}, cap 18 (6 for part-timers); "
+          f"{n_seeds} seeds in {elapsed:.1f} s ({elapsed / n_seeds * 1000:.0f} ms per draw)")
+    print(f"  possible (target, department, inspector) pairs: {len(planned)}; parts with a forced pairing "
+          f"(fewer than team/q eligible, flagged by precheck): {len(forced)} of {n_parts}")
+    print(f"  pairs not forced ({len(free)}): max empirical probability {max(emp_free):.4f} "
+          f"(q = {q}, binomial sigma at q = {sigma:.4f}); nominal max {max(planned[k] for k in free):.4f}")
+    print(f"  share of those pairs at the cap: nominal {sum(planned[k] >= q - 1e-9 for k in free) / len(free):.2%}, "
+          f"empirical >= q - 2 sigma {sum(v >= q - 2 * sigma for v in emp_free) / len(free):.2%}; "
+          f"empirical mean {sum(emp_free) / len(free):.4f}, below q/2: "
+          f"{sum(v < q / 2 for v in emp_free) / len(free):.2%}")
+    cond = {k: v / n_seeds for k, v in probe.items()}
+    cond_free = [cond.get(k, 0.0) for k in free]
+    print(f"  mean conditional probability at the draw (an estimate with far less variance): max "
+          f"{max(cond_free):.4f}, pairs above q: {sum(v > q for v in cond_free)}, above q + 0.005: "
+          f"{sum(v > q + 0.005 for v in cond_free)}")
+    dev = sorted(abs(freq[k] - planned[k]) for k in planned)
+    print(f"  |empirical - nominal| over all pairs: median {dev[len(dev) // 2]:.4f}, "
+          f"99th percentile {dev[int(len(dev) * 0.99)]:.4f}, max {dev[-1]:.4f}")
+    print(f"  loads per draw over the {len(people)} inspectors who can be drawn: max {worst_max}, min {worst_min}, "
+          f"mean {total / n_seeds / len(people):.2f}; max - min per draw: median "
+          f"{sorted(spread)[len(spread) // 2]}, worst {max(spread)} (planned loads differ: part-timers, "
+          f"department sizes)")
+    devs.sort()
+    print(f"  |load - planned load| over all draws and inspectors: median {devs[len(devs) // 2]:.2f}, "
+          f"99th percentile {devs[int(len(devs) * 0.99)]:.2f}, max {devs[-1]:.2f}")
+    print(f"  parts that left the plan: {stats.get('forced', 0)} drawn with fewer than team/q people left "
+          f"with room, {stats.get('repairs', 0)} repaired, in {n_seeds} draws x {n_parts} parts")
 
 
 def main() -> None:

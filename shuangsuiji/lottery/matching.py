@@ -1,11 +1,11 @@
 """Random matching of inspectors to drawn targets (the second "随机" of 双随机), stdlib only.
 
-The assignment is a pure function of (seed, snapshot).  Before any seed exists,
-`plan_for(snapshot)` fixes for every (target, department, inspector) the
-probability of that pairing (each at most q where the eligible set allows it,
-loads balanced, caps respected in expectation); `Plan.draw(seed)` then samples
-teams whose pair frequencies equal exactly those probabilities, with every
-hard constraint met in every draw.  docs/matching.md explains why and how.
+The assignment is a pure function of (seed, snapshot).  `plan_for(snapshot)`, before
+any seed exists, finds every problem and fixes each inspector's balanced planned load
+and weight; `Plan.draw(seed)` then serves the parts in seed order, each drawing its team
+by systematic sampling from probabilities capped at q, so that every inspector-target
+pair is drawn with probability at most q and every hard constraint holds in every draw.
+docs/matching.md explains the choices and the guarantees.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ KINDS = (OFFICER, *THIRD_PARTY_KINDS)
 POOL_OFFICER = "officer"
 POOL_THIRD_PARTY = "third_party"
 
-# Probabilities are handled as integers in units of 1/UNIT from the plan on, so
-# that rounding and sampling are exact and identical on every platform.
+# The plan's capacity check counts planned loads in integer units of 1/UNIT, so that
+# "load <= cap" is decided exactly, the same on every platform.
 UNIT = 1 << 30
 _IPF_ROUNDS = 40
 _IPF_TOLERANCE = 1e-4
@@ -241,20 +241,20 @@ def snapshot_to_obj(snapshot: Snapshot, normalized: bool = False) -> dict[str, A
         "departments": [{"id": d.id, "name": d.name} for d in s.departments],
         "inspectors": [
             {
-                "id": i.id, "name": i.name, "dept": i.dept, "kind": i.kind, "domains": list(i.domains),
-                "township": i.township, "cap": i.cap, "unavailable": [list(u) for u in i.unavailable],
+                "id": i.id, "name": i.name, "dept": i.dept, "kind": i.kind, "domains": i.domains,
+                "township": i.township, "cap": i.cap, "unavailable": i.unavailable,
             }
             for i in s.inspectors
         ],
         "targets": [
             {
                 "id": x.id, "name": x.name, "township": x.township,
-                "parts": [{"dept": p.dept, "domains": list(p.domains)} for p in x.parts],
+                "parts": [{"dept": p.dept, "domains": p.domains} for p in x.parts],
             }
             for x in s.targets
         ],
-        "conflicts": [list(c) for c in s.conflicts],
-        "recent": [list(c) for c in s.recent],
+        "conflicts": s.conflicts,  # tuples serialize as JSON arrays
+        "recent": s.recent,
     }
 
 
@@ -473,6 +473,7 @@ class _Class:
     cols: list[int]  # qualified and on-duty columns, ascending
     pos: dict[int, int]  # column -> position in cols
     by_town: dict[str, list[int]]  # positions in cols, grouped by where the person lives
+    town_holes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # township -> positions recused
     mult: int = 0  # number of parts
     cap_units: int = 0  # per-part bound on a planned pairing probability, in UNITs
     x: list[int] = field(default_factory=list)  # planned aggregate units per column
@@ -541,13 +542,15 @@ def _build_pools(s: Snapshot, problems: list[Problem]) -> list[_Pool]:
                     c = class_of[p.domains] = len(classes)
                     classes.append(_Class(p.domains, cols, {k: n for n, k in enumerate(cols)}, by_town))
                 cls = classes[c]
-                holes: set[int] = set()
-                if t.township_recusal and x.township:
-                    holes.update(cls.by_town.get(x.township, ()))
-                for j in excluded.get(x.id, ()):
-                    h = cls.pos.get(col_of.get(j, -1), -1)
-                    if h >= 0:
-                        holes.add(h)
+                town = x.township if t.township_recusal else ""
+                holes = cls.town_holes.get(town)
+                if holes is None:  # shared by every part of the class in that township
+                    holes = cls.town_holes[town] = tuple(cls.by_town.get(town, ())) if town else ()
+                barred = excluded.get(x.id)
+                if barred:
+                    more = {h for h in (cls.pos.get(col_of.get(j, -1), -1) for j in barred) if h >= 0}
+                    if more:
+                        holes = tuple(sorted(more.union(holes)))
                 eligible = len(cls.cols) - len(holes)
                 if eligible < r:
                     problems.append(
@@ -571,7 +574,7 @@ def _build_pools(s: Snapshot, problems: list[Problem]) -> list[_Pool]:
                         )
                     )
                 cls.mult += 1
-                rows.append(_PartRow(x.id, c, tuple(sorted(holes))))
+                rows.append(_PartRow(x.id, c, holes))
             pools.append(
                 _Pool(
                     dept=d.id, dept_name=names[d.id], pool=pool, r=r, q=t.q, cols=[i.id for i in members],
@@ -807,18 +810,20 @@ class Plan:
                     out[(part.target, pool.dept, pool.cols[k])] = v
         return out
 
-    def draw(self, seed: str, stats: dict[str, int] | None = None) -> Assignment:
+    def draw(self, seed: str, stats: dict[str, Any] | None = None) -> Assignment:
         """Sample the assignment for a seed (pure function of seed and snapshot).
 
-        `stats`, if given, receives counts of draws that had to leave the plan:
-        "forced" (fewer than team/q inspectors left with room) and "repairs".
+        `stats`, if given, receives counts of parts that had to leave the plan:
+        "forced" (fewer than team/q inspectors left with room) and "repairs"; if it holds a
+        dict under "probe", the conditional probability of every pair at its draw is added
+        to it (summed over draws this estimates each pair's probability with low variance).
         """
         if self.errors:
             raise MatchingError(self.errors)
         with _no_gc():
             return self._draw(seed, {} if stats is None else stats)
 
-    def _draw(self, seed: str, stats: dict[str, int]) -> Assignment:
+    def _draw(self, seed: str, stats: dict[str, Any]) -> Assignment:
         teams: dict[tuple[str, str], list[list[str]]] = {}
         for pool in self.pools:
             slot = 0 if pool.pool == POOL_OFFICER else 1
@@ -873,6 +878,7 @@ def precheck(snapshot: Snapshot) -> list[Problem]:
 _RATIO_FLOOR = 1 / 64  # weight kept by an inspector far ahead of schedule (never 0 below the cap)
 _SMOOTH = 0.25  # added to remaining and expected-remaining load, so that both may reach 0
 _REFRESH = 64  # schedule factors are refreshed this many times over a pool's parts
+_REFRESH_MIN = 8  # ... but not more often than every 8 parts
 _ORDERS = 16  # random column orders per class and draw; each part uses one of them
 
 
@@ -883,16 +889,17 @@ def _factor(b: float, goal: float, done: int, cap: int, tau: float) -> float:
     return b * max(_RATIO_FLOOR, (goal - done + _SMOOTH) / ((1.0 - tau) * goal + _SMOOTH))
 
 
-def _pick(w: list[float], r: int, u: float, t: float) -> list[int]:
+def _pick(w: list[float], r: int, u: float, t: float, hint: float) -> list[int]:
     """Return r distinct positions, position k with probability p_k = min(u, a*w_k) (sum r).
 
     Systematic sampling: with t uniform in (0, 1), the points t, t+1, ..., t+r-1 on the
     line of cumulative probabilities pick the positions whose intervals contain them.
-    Every interval is at most u <= 1 long, so no position is picked twice.
+    Every interval is at most u <= 1 long, so no position is picked twice.  `hint` is
+    an upper bound on max(w) that spares computing it when it already proves no cap binds.
     """
     acc = list(accumulate(w))
     tot = acc[-1]
-    if r * max(w) <= u * tot:  # no weight reaches the cap: p_k = r*w_k/tot, scale the points instead
+    if r * hint <= u * tot or r * max(w) <= u * tot:  # no weight reaches the cap: p_k = r*w_k/tot, scale the points instead
         scale = tot / r
         picks = [bisect_left(acc, (t + s) * scale) for s in range(r)]
     else:
@@ -906,7 +913,7 @@ def _pick(w: list[float], r: int, u: float, t: float) -> list[int]:
     return picks
 
 
-def _draw_pool(seed: str, pool: _Pool, stats: dict[str, int]) -> dict[str, list[str]]:
+def _draw_pool(seed: str, pool: _Pool, stats: dict[str, Any]) -> dict[str, list[str]]:
     """Draw the teams of one pool: parts in ticket order, each by systematic sampling on capped weights."""
     r, q = pool.r, pool.q
     full_q = _fewest_for_cap(r, q)  # fewest eligible with room that keep every p <= q
@@ -918,20 +925,17 @@ def _draw_pool(seed: str, pool: _Pool, stats: dict[str, int]) -> dict[str, list[
     orders = [stream.below(_ORDERS) for _ in range(n)]
     # Systematic sampling teams up people about half the (weighted) list apart, so each class
     # gets _ORDERS random column orders per seed and every part uses one of them at random.
-    ranks = [[_ticket(seed, f"order|{pool.dept}|{pool.pool}|{o}|{j}") for j in pool.cols] for o in range(_ORDERS)]
-    perm_cols: list[list[list[int]]] = []
-    perm_pos: list[list[list[int]]] = []  # canonical position -> position in that order
-    for c in pool.classes:
-        cols_o, pos_o = [], []
-        for rank in ranks:
-            perm = sorted(range(len(c.cols)), key=lambda h, c=c, rank=rank: rank[c.cols[h]])
-            cols_o.append([c.cols[h] for h in perm])
-            inv = [0] * len(perm)
-            for new, old in enumerate(perm):
-                inv[old] = new
-            pos_o.append(inv)
-        perm_cols.append(cols_o)
-        perm_pos.append(pos_o)
+    perm_cols: list[list[list[int]]] = [[] for _ in pool.classes]
+    perm_pos: list[list[list[int]]] = [[] for _ in pool.classes]  # canonical position -> position in an order
+    for o in range(_ORDERS):
+        perm = sorted(range(len(pool.cols)), key=lambda k: _ticket(seed, f"order|{pool.dept}|{pool.pool}|{o}|{pool.cols[k]}"))
+        for c, cls in enumerate(pool.classes):
+            cols = [k for k in perm if k in cls.pos]
+            inv = [0] * len(cols)
+            for new, k in enumerate(cols):
+                inv[cls.pos[k]] = new
+            perm_cols[c].append(cols)
+            perm_pos[c].append(inv)
     b, goal, caps = pool.weight, pool.goal, pool.caps
     ncols = len(pool.cols)
     done = [0] * ncols
@@ -940,11 +944,16 @@ def _draw_pool(seed: str, pool: _Pool, stats: dict[str, int]) -> dict[str, list[
     f = list(b)
     tau = 0.0
     refresh = 0
+    ids = pool.cols
+    probe: dict[tuple[str, str, str], float] | None = stats.get("probe")  # type: ignore[assignment]
+    full = 0  # inspectors at their cap (weight 0); with fmax, lets most parts skip exact counts
+    fmax = 0.0
     for step, i in enumerate(order):
         if step >= refresh:
             tau = step / n
             f = [_factor(b[k], goal[k], done[k], caps[k], tau) for k in range(ncols)]
-            refresh = step + max(1, n // _REFRESH)
+            full, fmax = f.count(0.0), max(f)
+            refresh = step + max(_REFRESH_MIN, n // _REFRESH)
         target, c, holes = parts[i]
         o = orders[step]
         cols = perm_cols[c][o]
@@ -953,25 +962,35 @@ def _draw_pool(seed: str, pool: _Pool, stats: dict[str, int]) -> dict[str, list[
             inv = perm_pos[c][o]
             for h in holes:  # recused: weight 0, never drawn
                 w[inv[h]] = 0.0
-        room = len(w) - w.count(0.0)
+        room = len(w) - len(holes) - full  # a lower bound: holes and full people may overlap
+        if room < full_q:
+            room = len(w) - w.count(0.0)
         if room >= r:
+            u = q
             if room < full_q:
                 stats["forced"] = stats.get("forced", 0) + 1
-                members = [cols[k] for k in _pick(w, r, r / room, uniform[step])]
-            else:
-                members = [cols[k] for k in _pick(w, r, q, uniform[step])]
-            team[i] = members
+                u = r / room
+            members = team[i] = [cols[k] for k in _pick(w, r, u, uniform[step], fmax)]
+            if probe is not None:  # diagnostics: the conditional probabilities this part was drawn with
+                for k, v in zip(cols, _waterfill(w, u, r), strict=True):
+                    if v:
+                        key = (target, pool.dept, ids[k])
+                        probe[key] = probe.get(key, 0.0) + v
         else:
             stats["repairs"] = stats.get("repairs", 0) + 1
             members = team[i] = [k for k, v in zip(cols, w, strict=True) if v > 0.0]
         for k in members:
-            done[k] += 1
             holders[k].append(i)
-            f[k] = _factor(b[k], goal[k], done[k], caps[k], tau)
+            done[k] += 1
+        grown = list(members)
         while len(members) < r:
             k = _augment(pool, i, team, holders, done)  # the one inspector whose load grew
+            done[k] += 1
+            grown.append(k)
+        for k in grown:
+            was_full = f[k] == 0.0
             f[k] = _factor(b[k], goal[k], done[k], caps[k], tau)
-    ids = pool.cols
+            full += f[k] == 0.0 and not was_full
     return {parts[i].target: [ids[k] for k in team[i]] for i in range(n)}
 
 
@@ -1018,8 +1037,7 @@ def _augment(pool: _Pool, i: int, team: list[list[int]], holders: list[list[int]
                      f"检查对象 {part.target} 的 {pool.dept_name} 部分：符合条件的{_pool_label(pool.pool)}均已达到检查对象上限，"
                      f"无法配齐 {pool.r} 人", target=part.target, dept=pool.dept, pool=pool.pool, required=pool.r)]
         )
-    k = end
-    done[k] += 1
+    k = end  # its load grows by one: the caller counts it before any further search
     while True:
         prev, h = parent[k]
         if prev < 0:

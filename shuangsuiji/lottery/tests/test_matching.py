@@ -305,6 +305,23 @@ def test_no_pair_is_drawn_more_often_than_q_over_1200_seeds_when_the_cap_is_achi
         assert abs(counts[("R", f"P{k}")] / n - 0.5) <= tolerance
 
 
+def test_every_pair_is_drawn_with_conditional_probability_at_most_q_at_its_turn() -> None:
+    # The proof of the cap: whatever came before, part i picks person j with probability <= q.
+    snap = district(60, 12, 3, seed=8, township_recusal=True, max_targets=12)
+    plan = m.plan_for(snap)
+    for s in range(30):
+        probe: dict[tuple[str, str, str], float] = {}
+        stats: dict[str, object] = {"probe": probe}
+        plan.draw(f"probe-{s}", stats)
+        assert stats.get("forced", 0) == 0 and stats.get("repairs", 0) == 0
+        assert max(probe.values()) <= snap.task.q + 1e-12
+        # ... and the conditional probabilities of a part add up to the team size.
+        per_part: Counter[tuple[str, str]] = Counter()
+        for (t, d, _), v in probe.items():
+            per_part[(t, d)] += v
+        assert all(abs(v - 2) < 1e-9 for v in per_part.values())
+
+
 def test_precheck_flags_a_target_with_only_two_eligible_officers_as_a_forced_pairing() -> None:
     snap = one_dept(6, [("91371703MA3XXXXX", ("b",)), ("T1", ("a",))])
     snap = dc_replace(snap, inspectors=tuple(dc_replace(i, domains=("a",)) if i.id in ("P2", "P3") else i
