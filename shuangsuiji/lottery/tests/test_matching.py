@@ -214,29 +214,30 @@ def one_dept(n_officers: int, targets: list[tuple[str, tuple[str, ...]]], **task
 def snapshots(draw: st.DrawFn) -> Snapshot:
     """Random small snapshots: every rule switched on or off, feasible or not."""
     n_depts = draw(st.integers(1, 3))
-    n_towns = draw(st.integers(1, 3))
+    n_towns = draw(st.integers(2, 4))
     depts = tuple(Department(f"D{d}", f"部门{d}") for d in range(n_depts))
     people = []
     for d in range(n_depts):
-        for k in range(draw(st.integers(2, 9))):
-            kind = draw(st.sampled_from(["officer"] * 4 + ["expert", "agency"]))
+        n_officers = draw(st.integers(3, 12))
+        for k in range(n_officers + draw(st.integers(0, 3))):
+            kind = "officer" if k < n_officers else draw(st.sampled_from(["expert", "agency"]))
             doms = tuple(draw(st.sets(st.sampled_from(["x", "y", "z"]), min_size=1)))
             off = (("2025-05-10", "2025-05-12"),) if draw(st.integers(0, 9)) == 0 else ()
-            cap = draw(st.one_of(st.none(), st.integers(0, 6)))
+            cap = draw(st.one_of(st.none(), st.none(), st.integers(0, 6)))
             people.append(Inspector(f"D{d}-{k}", "", f"D{d}", kind, doms, f"t{draw(st.integers(0, n_towns - 1))}",
                                     cap, off))
     targets = []
     for t in range(draw(st.integers(1, 12))):
         ds = draw(st.sets(st.integers(0, n_depts - 1), min_size=1))
-        parts = tuple(Part(f"D{d}", tuple(draw(st.sets(st.sampled_from(["x", "y", "z"]), max_size=2)))) for d in ds)
+        parts = tuple(Part(f"D{d}", tuple(draw(st.sets(st.sampled_from(["x", "y", "z"]), max_size=1)))) for d in ds)
         targets.append(Target(f"T{t:02d}", "", f"t{draw(st.integers(0, n_towns - 1))}", parts))
     ids = [p.id for p in people]
     tids = [x.id for x in targets]
     pairs = st.tuples(st.sampled_from(ids), st.sampled_from(tids))
     task = Task(
         "H", team_size=2, start="2025-05-01", end="2025-05-31", q=draw(st.sampled_from([0.5, 0.34, 1.0])),
-        max_targets=draw(st.integers(1, 8)), township_recusal=draw(st.booleans()),
-        third_party_per_team=draw(st.integers(0, 1)),
+        max_targets=draw(st.integers(2, 8)), township_recusal=draw(st.booleans()),
+        third_party_per_team=draw(st.sampled_from([0, 0, 1])),
     )
     return Snapshot(task, depts, tuple(people), tuple(targets),
                     tuple(draw(st.lists(pairs, max_size=6))), tuple(draw(st.lists(pairs, max_size=6))))
@@ -271,6 +272,21 @@ def test_a_realistic_district_meets_every_constraint_for_many_seeds() -> None:
     assert plan.errors == []
     for s in range(40):
         assert violations(snap, plan.draw(f"{s:064x}")) == []
+
+
+def test_caps_that_leave_no_slack_are_met_by_repairing_dead_ends() -> None:
+    # 6 targets x 2 officers = 12 slots = 6 officers x cap 2; recusal makes late parts run dry.
+    snap = one_dept(6, [(f"T{t}", ("a",)) for t in range(6)], max_targets=2)
+    snap = dc_replace(snap, conflicts=(("P0", "T0"), ("P1", "T0"), ("P0", "T1"), ("P2", "T3"), ("P3", "T4")))
+    assert feasible(snap)
+    repairs = 0
+    for s in range(60):
+        stats: dict[str, int] = {}
+        a = m.plan_for(snap).draw(f"tight-{s}", stats)
+        repairs += stats.get("repairs", 0)
+        assert violations(snap, a) == []
+        assert sorted(a.loads().values()) == [2] * 6
+    assert repairs > 0  # the augmenting-path branch did run
 
 
 def test_loads_stay_close_to_the_balanced_level() -> None:
