@@ -678,8 +678,9 @@ def _fit(pool: _Pool) -> list[float]:
             if load[k] > 0.0 and target[k] > 0.0:
                 ratio = target[k] / load[k]
                 worst = max(worst, abs(ratio - 1.0))
-                # Bounded steps: an inspector who cannot reach the level keeps a finite weight.
-                b[k] *= min(ratio, 1e3)
+                # Bounded steps and weights: an inspector who cannot reach the level keeps a
+                # finite, positive weight.
+                b[k] = min(max(b[k] * min(ratio, 1e3), 1e-12), 1e12)
         if worst < _IPF_TOLERANCE:
             break
     return b
