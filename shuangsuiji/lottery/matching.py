@@ -691,6 +691,16 @@ def _plan_pool(pool: _Pool, problems: list[Problem]) -> None:
     r, q = pool.r, pool.q
     for c in pool.classes:
         c.cap_units = _cap_units(q, r, max(len(c.cols), r))
+    b = _fit(pool)
+    load = [0] * len(pool.cols)
+    for c in pool.classes:
+        p = _waterfill([b[k] for k in c.cols], c.cap_units / UNIT, r)
+        c.x = [c.mult * v for v in _quantize(p, c.cap_units, r * UNIT)]
+        for k, v in zip(c.cols, c.x, strict=True):
+            load[k] += v
+    caps_u = [c * UNIT for c in pool.caps]
+    pool.weight = b
+    pool.goal = [v / UNIT for v in load]  # replaced below once the caps are met
     need = r * len(pool.parts)
     if sum(pool.caps) < need:
         problems.append(
@@ -702,15 +712,6 @@ def _plan_pool(pool: _Pool, problems: list[Problem]) -> None:
             )
         )
         return
-    b = _fit(pool)
-    load = [0] * len(pool.cols)
-    for c in pool.classes:
-        p = _waterfill([b[k] for k in c.cols], c.cap_units / UNIT, r)
-        c.x = [c.mult * v for v in _quantize(p, c.cap_units, r * UNIT)]
-        for k, v in zip(c.cols, c.x, strict=True):
-            load[k] += v
-    caps_u = [c * UNIT for c in pool.caps]
-    pool.weight = b
     if not all(v <= c for v, c in zip(load, caps_u, strict=True)) and not _repair(pool, load, caps_u, False):
         if not _repair(pool, load, caps_u, True):
             problems.append(
@@ -865,13 +866,21 @@ def precheck(snapshot: Snapshot) -> list[Problem]:
     assignment meets the caps (recusal holes included), and names the part that failed.
     """
     plan = plan_for(snapshot)
-    if plan.errors:
-        return plan.problems
-    try:
-        plan.draw(PRECHECK_SEED)
-    except MatchingError as e:
-        return plan.problems + e.problems
-    return plan.problems
+    problems = list(plan.problems)
+    if any(p.code in ("invalid", "team_size") for p in problems):
+        return problems
+    # Pools whose parts all have enough eligible people get a trial draw, also when the
+    # capacity check failed: the part where it runs dry is the one to name.
+    short = {(p.dept, p.pool) for p in problems if p.code == "too_few_eligible"}
+    with _no_gc():
+        for pool in plan.pools:
+            if (pool.dept, pool.pool) in short:
+                continue
+            try:
+                _draw_pool(PRECHECK_SEED, pool, {})
+            except MatchingError as e:
+                problems.extend(e.problems)
+    return problems
 
 
 # --------------------------------------------------------------------------- the draw
@@ -1033,10 +1042,13 @@ def _augment(pool: _Pool, i: int, team: list[list[int]], holders: list[list[int]
                     queue.append(k2)
     if end < 0:
         part = parts[i]
+        n = len(_eligible(pool, part))
         raise MatchingError(
             [Problem("error", "capacity",
-                     f"检查对象 {part.target} 的 {pool.dept_name} 部分：符合条件的{_pool_label(pool.pool)}均已达到检查对象上限，"
-                     f"无法配齐 {pool.r} 人", target=part.target, dept=pool.dept, pool=pool.pool, required=pool.r)]
+                     f"检查对象 {part.target} 的 {pool.dept_name} 部分：在每人检查对象上限内，本部门无法为所有检查对象"
+                     f"同时配齐 {pool.r} 名{_pool_label(pool.pool)}（试抽至此不足；回避后符合条件的 {n} 人均已满额或无法调换）",
+                     target=part.target, dept=pool.dept, pool=pool.pool,
+                     qualified=len(pool.classes[part.cls].cols), eligible=n, required=pool.r)]
         )
     k = end  # its load grows by one: the caller counts it before any further search
     while True:

@@ -258,6 +258,8 @@ def snapshots(draw: st.DrawFn) -> Snapshot:
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(snapshots(), st.integers(0, 2**32))
 def test_every_draw_meets_every_hard_constraint_or_the_instance_is_infeasible(snap: Snapshot, salt: int) -> None:
+    # precheck is exact: it reports an error if and only if no assignment exists.
+    assert any(p.severity == "error" for p in m.precheck(snap)) == (not feasible(snap))
     plan = m.plan_for(snap)
     if plan.errors:
         assert not feasible(snap), [p.message for p in plan.errors]
@@ -419,7 +421,12 @@ def test_third_parties_are_added_on_request_and_kept_apart_from_officers() -> No
 def test_caps_that_cannot_be_met_are_refused_before_the_draw() -> None:
     snap = one_dept(4, [(f"T{t}", ("a",)) for t in range(5)], max_targets=2)  # 10 slots, 8 places
     errors = [p for p in m.precheck(snap) if p.severity == "error"]
-    assert [p.code for p in errors] == ["capacity"] and "区卫生健康局" in errors[0].message
+    assert [p.code for p in errors] == ["capacity", "capacity"]
+    assert errors[0].message == "区卫生健康局：在岗执法人员的检查对象上限合计 8 人次，少于需要的 10 人次"
+    # The trial draw names the part where the department runs dry.
+    assert errors[1].target is not None and errors[1].message.startswith(f"检查对象 {errors[1].target} 的 区卫生健康局")
+    with pytest.raises(MatchingError, match="少于需要的 10 人次"):
+        m.match(SEED, snap)
 
 
 def test_recusal_that_leaves_no_assignment_is_found_by_precheck_and_names_the_part() -> None:
