@@ -339,6 +339,9 @@ def test_no_pair_is_drawn_more_often_than_q_over_1200_seeds_when_the_cap_is_achi
     # The four qualified officers share R evenly.
     for k in range(4):
         assert abs(counts[("R", f"P{k}")] / n - 0.5) <= tolerance
+    # Elsewhere probability is spread over everyone (about 2/8 each), not pushed to 0 or to q.
+    others = [counts[(f"T{t:02d}", f"P{k}")] / n for t in range(11) for k in range(8)]
+    assert min(others) > 0.1 and max(others) < 0.4, (min(others), max(others))
 
 
 def test_every_pair_is_drawn_with_conditional_probability_at_most_q_at_its_turn() -> None:
