@@ -1096,6 +1096,8 @@ def replace(
     The replacement is the eligible member of the same pool, not in the team and never
     removed from it, below the cap, with the smallest ticket SHA-256(seed|swap|target|dept|id).
     """
+    if assignment.seed != seed:
+        raise MatchingError(f"替换所用种子 {seed} 与匹配结果的种子 {assignment.seed} 不同")
     s = normalize(snapshot)
     tgt = next((x for x in s.targets if x.id == target), None)
     part = next((p for p in tgt.parts if p.dept == dept), None) if tgt else None

@@ -526,6 +526,8 @@ def test_replay_rejects_a_swap_record_that_names_another_replacement() -> None:
     forged = (dc_replace(b.swaps[0], added="D0-P99"),)
     with pytest.raises(MatchingError, match="替换记录不符"):
         m.replay(SEED, snap, forged)
+    with pytest.raises(MatchingError, match="种子"):
+        m.replace("another seed", snap, a, t.target, t.dept, t.officers[0], "回避")
 
 
 def test_a_replacement_respects_the_caps() -> None:
