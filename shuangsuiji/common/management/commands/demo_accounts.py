@@ -8,7 +8,7 @@ class Command(BaseCommand):
     help = "Print the demo accounts and their password."
 
     def handle(self, *args, **options):
-        self.stdout.write("演示账号（密码均为 %s）：" % demo.DEMO_PASSWORD)
+        self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）：")
         for username, _role, _dept, _display in demo.demo_users():
             user = User.objects.filter(username=username).select_related("department").first()
             if user:
