@@ -21,8 +21,11 @@ class DrawStatus(models.TextChoices):
 FROZEN_AFTER_COMMIT = (
     "number", "title", "department_id", "purpose", "scope", "strata_by", "rules", "exclusions", "manifest",
     "manifest_sha256", "pool_sha256", "pool_size", "commitment", "commitment_sha256", "committed_at",
+    "matching_params", "matching_basis",
 )
-FROZEN_AFTER_REVEAL = FROZEN_AFTER_COMMIT + ("revealed", "source_values", "seed", "result", "revealed_at")
+FROZEN_AFTER_REVEAL = FROZEN_AFTER_COMMIT + (
+    "revealed", "source_values", "seed", "result", "revealed_at", "matching_snapshot_sha256", "matching_error",
+)
 
 
 class DrawQuerySet(models.QuerySet):
@@ -77,6 +80,14 @@ class Draw(models.Model):
                                     related_name="+")
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
 
+    # Inspector matching: rules set at preparation, the basis frozen at commit, teams decided at reveal.
+    matching_params = models.JSONField("匹配规则", default=dict, blank=True)
+    matching_basis = models.JSONField("匹配依据（冻结）", null=True, blank=True)
+    matching_problems = models.JSONField("匹配预检提示", default=list, blank=True)
+    matching = models.JSONField("匹配结果", null=True, blank=True)
+    matching_snapshot_sha256 = models.CharField("匹配快照摘要", max_length=64, blank=True)
+    matching_error = models.TextField("匹配失败原因", blank=True)
+
     void_reason = models.TextField("作废理由", blank=True)
     voided_at = models.DateTimeField("作废时间", null=True, blank=True)
     voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -130,3 +141,55 @@ class DrawnEntity(models.Model):
         ordering = ["draw", "stratum", "rank"]
         constraints = [models.UniqueConstraint(fields=["draw", "entity"], name="drawn_once_per_draw")]
         verbose_name = verbose_name_plural = "中选对象"
+
+    def __str__(self) -> str:
+        return f"{self.draw_id}/{self.stratum}/{self.rank}"
+
+
+class TeamMember(models.Model):
+    """One person in the team sent to one drawn entity for one department (searchable copy of ``Draw.matching``)."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="team_members")
+    entity = models.ForeignKey("directory.Entity", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+")
+    inspector = models.ForeignKey("inspectors.Inspector", on_delete=models.PROTECT, related_name="team_memberships")
+    counts_as_officer = models.BooleanField("计入执法人员", default=True)
+    active = models.BooleanField("在组", default=True)
+
+    class Meta:
+        ordering = ["draw", "entity", "department", "id"]
+        verbose_name = verbose_name_plural = "检查组成员"
+
+    def __str__(self) -> str:
+        return f"{self.inspector} → {self.entity}（{self.department}）"
+
+
+class RecusalStatus(models.TextChoices):
+    PENDING = "pending", "待决定"
+    APPROVED = "approved", "已同意回避"
+    REJECTED = "rejected", "不予回避"
+
+
+class Recusal(models.Model):
+    """A declared conflict or a business's application for recusal of an assigned inspector (回避申请)."""
+
+    member = models.ForeignKey(TeamMember, verbose_name="检查组成员", on_delete=models.PROTECT, related_name="recusals")
+    applicant = models.CharField("申请方", max_length=10,
+                                 choices=[("inspector", "执法人员自行申请"), ("business", "检查对象申请")])
+    reason = models.TextField("理由")
+    status = models.CharField("状态", max_length=10, choices=RecusalStatus.choices, default=RecusalStatus.PENDING)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    decision_reason = models.TextField("决定理由", blank=True)
+    replacement = models.ForeignKey("inspectors.Inspector", verbose_name="替换人员", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = verbose_name_plural = "回避申请"
+
+    def __str__(self) -> str:
+        return f"{self.member}：{self.get_status_display()}"

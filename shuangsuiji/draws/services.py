@@ -20,14 +20,20 @@ from django.utils import timezone
 from shuangsuiji.common import audit
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.items.models import InspectionItem
+from shuangsuiji.lottery import bundle
 from shuangsuiji.lottery import kit as lkit
+from shuangsuiji.lottery import matching as lm
 from shuangsuiji.lottery.bundle import HERE as LOTTERY_DIR
 from shuangsuiji.lottery.errors import DrawError
 from shuangsuiji.lottery.quota import CountRule
-from shuangsuiji.lottery.sampling import Pool, draw as run_draw
-from shuangsuiji.lottery.sources import Commitment, commit as make_commitment, reveal as reveal_sources
+from shuangsuiji.lottery.sampling import Pool
+from shuangsuiji.lottery.sampling import draw as run_draw
+from shuangsuiji.lottery.sources import Commitment
+from shuangsuiji.lottery.sources import commit as make_commitment
+from shuangsuiji.lottery.sources import reveal as reveal_sources
 
-from .models import Draw, DrawnEntity, DrawStatus
+from . import matching as dmatch
+from .models import Draw, DrawnEntity, DrawStatus, Recusal, RecusalStatus, TeamMember
 from .scope import STRATA, ScopeError, pool_rows, public_labels
 
 # Which states a step may start from (the transition table).
@@ -79,7 +85,7 @@ def parse_rule(data: dict[str, Any]) -> CountRule:
 @transaction.atomic
 def prepare(actor, department, *, title: str, purpose: str = "", items=(), scope: dict | None = None,
             strata_by: list[str] | None = None, rules: dict | None = None, exclusions: list[dict] | None = None,
-            replaces: Draw | None = None) -> Draw:
+            matching_params: dict | None = None, replaces: Draw | None = None) -> Draw:
     """Create a draw in preparation; nothing about it is public yet."""
     if not actor.can_act_for(department):
         raise DrawServiceError("只能为本部门准备抽取。")
@@ -97,17 +103,30 @@ def prepare(actor, department, *, title: str, purpose: str = "", items=(), scope
     if "default" not in rules:
         raise DrawServiceError("请设置抽取比例或固定户数。")
     parse_rule(rules["default"])
-    for label, rule in (rules.get("per_stratum") or {}).items():
+    for rule in (rules.get("per_stratum") or {}).values():
         parse_rule(rule)
     exclusions = _check_exclusions(exclusions or [])
+    matching_params = _check_matching_params(matching_params or {})
     draw = Draw.objects.create(
         number=_next_number(department, timezone.localdate().year), title=title.strip(), department=department,
         purpose=purpose, scope=scope or {}, strata_by=strata_by, rules=rules, exclusions=exclusions,
-        created_by=actor, replaces=replaces,
+        created_by=actor, replaces=replaces, matching_params=matching_params,
     )
     draw.items.set(items)
     audit.record(actor, "draw.prepare", draw, after=audit.snapshot(draw, ["title", "scope", "strata_by", "rules"]))
     return draw
+
+
+def _check_matching_params(params: dict) -> dict:
+    """Team size never below 2 officers (行政处罚法 §42); q in (0, 1]; caps positive."""
+    out = {**dmatch.DEFAULT_PARAMS, **params}
+    if int(out["team_size"]) < 2:
+        raise DrawServiceError("每个检查组至少 2 名执法人员（行政处罚法第四十二条），不能设置更少。")
+    if not 0 < float(out["q"]) <= 1:
+        raise DrawServiceError("单个执法人员与检查对象配对概率上限应在 0 到 1 之间。")
+    if out["max_targets"] is not None and int(out["max_targets"]) < 1:
+        raise DrawServiceError("每名执法人员的检查户数上限应为正整数。")
+    return out
 
 
 def _check_exclusions(rows: list[dict]) -> list[dict]:
@@ -189,7 +208,7 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
     pool, labels = _public_pool(draw)
     rules = _manifest_rules(draw, labels)
     exclusions = {e["uscc"]: e["reason"] for e in draw.exclusions}
-    in_pool = {line.split("\t", 1)[0] for line in pool.data.decode().splitlines()} if exclusions else set()
+    in_pool = set(_pool_ids(pool)) if exclusions else set()
     outside = [u for u in exclusions if u not in in_pool]
     if outside:
         raise DrawServiceError(f"排除名单中有 {len(outside)} 户不在抽取池中：{'、'.join(outside[:5])}")
@@ -204,12 +223,24 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
                 uscc, stratum = line.split("\t")
                 if uscc in exclusions:
                     excluded_by[stratum] = excluded_by.get(stratum, 0) + 1
-        for name, population in zip(pool.strata, pool.counts, strict=True):
+        expected = sum(
             rules.get(name, rules["*"]).compute(population - excluded_by.get(name, 0), f"第“{name}”层")
+            for name, population in zip(pool.strata, pool.counts, strict=True)
+        )
         manifest = lkit.build_manifest(
             {"id": draw.number, "title": draw.title, "organ": draw.department.name}, pool, rules, exclusions,
             items=items, filters=_filters_description(draw),
         )
+        if items:
+            basis, section = dmatch.build_basis(draw, draw.matching_params, expected)
+            problems = dmatch.precheck(basis, section["parts"], _pool_ids(pool), expected)
+            errors = [p.message for p in problems if p.severity == "error"]
+            if errors:
+                more = f"（另有 {len(errors) - 5} 处）" if len(errors) > 5 else ""
+                raise DrawServiceError("检查人员无法按规则匹配，承诺未发布：" + "；".join(errors[:5]) + more)
+            manifest["matching"] = section
+            draw.matching_basis = lm.snapshot_to_obj(basis)
+            draw.matching_problems = [p.message for p in problems]
         digest = lkit.manifest_digest(manifest)
         commitment = make_commitment(digest, now, sources)
     except DrawError as exc:
@@ -226,6 +257,10 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
     audit.record(actor, "draw.commit", draw, after={"manifest_sha256": digest, "commitment_sha256": commitment.digest,
                                                     "pool_size": pool.size, "sources": list(commitment.sources)})
     return draw
+
+
+def _pool_ids(pool: Pool) -> list[str]:
+    return [line.split("\t", 1)[0] for line in pool.data.decode().splitlines()]
 
 
 def load_pool(draw: Draw) -> Pool:
@@ -255,14 +290,108 @@ def reveal(actor, draw: Draw, revealed: list[Any], check_signature: bool = True)
     draw.revealed, draw.source_values, draw.seed = list(revealed), values, seed
     draw.result = lkit.result_document(result, draw.manifest_sha256, draw.commitment_sha256)
     draw.revealed_at, draw.revealed_by, draw.status = timezone.now(), actor, DrawStatus.REVEALED
+    assignment = _match(draw, result.drawn_ids) if draw.matching_basis else None
     draw.save()
     ids = dict(Entity.objects.filter(uscc__in=result.drawn_ids).values_list("uscc", "pk"))
     DrawnEntity.objects.bulk_create(
         DrawnEntity(draw=draw, entity_id=ids[d.entity_id], stratum=s.name, ticket=d.ticket, rank=rank)
         for s in result.strata for rank, d in enumerate(s.drawn, start=1)
     )
-    audit.record(actor, "draw.reveal", draw, after={"seed": seed, "drawn": len(ids)})
+    if assignment is not None:
+        people = _people_by_key(draw)
+        depts = {d.code: d for d in _departments(draw)}
+        TeamMember.objects.bulk_create(
+            TeamMember(draw=draw, entity_id=ids[t.target], department=depts[t.dept], inspector=people[key],
+                       counts_as_officer=key in t.officers)
+            for t in assignment.teams for key in (*t.officers, *t.third_party)
+        )
+    audit.record(actor, "draw.reveal", draw, after={"seed": draw.seed, "drawn": len(ids),
+                                                    "matching": draw.matching_snapshot_sha256 or draw.matching_error})
     return draw
+
+
+def _match(draw: Draw, drawn: list[str]) -> lm.Assignment | None:
+    """Decide every team from the seed; a failure is recorded (the target result stays final)."""
+    try:
+        snapshot, assignment = dmatch.run(draw.seed, draw.matching_basis, draw.manifest["matching"]["parts"], drawn)
+    except lm.MatchingError as exc:
+        draw.matching_error = str(exc)
+        return None
+    draw.matching = lm.assignment_to_obj(assignment)
+    draw.matching_snapshot_sha256 = lm.snapshot_digest(snapshot)
+    return assignment
+
+
+def _people_by_key(draw: Draw) -> dict:
+    from shuangsuiji.inspectors.models import Inspector
+
+    codes = [p["dept"] for p in draw.manifest["matching"]["parts"]]
+    return {dmatch.inspector_key(i): i for i in Inspector.objects.filter(department__code__in=codes)}
+
+
+def _departments(draw: Draw):
+    from shuangsuiji.accounts.models import Department
+
+    return Department.objects.filter(code__in=[p["dept"] for p in draw.manifest["matching"]["parts"]])
+
+
+def matching_snapshot(draw: Draw) -> lm.Snapshot:
+    drawn = sorted(DrawnEntity.objects.filter(draw=draw).values_list("entity__uscc", flat=True))
+    return dmatch.snapshot_for(lm.snapshot_from_obj(draw.matching_basis), draw.manifest["matching"]["parts"], drawn)
+
+
+@transaction.atomic
+def request_recusal(actor, member: TeamMember, *, applicant: str, reason: str) -> Recusal:
+    """Record a recusal application; the inspection goes on while it is pending (行政处罚法 §43)."""
+    if not reason.strip():
+        raise DrawServiceError("请写明申请回避的理由。")
+    if applicant not in ("inspector", "business"):
+        raise DrawServiceError("申请方只能是执法人员本人或检查对象。")
+    if not member.active:
+        raise DrawServiceError("该人员已不在检查组中。")
+    if applicant == "inspector" and not (actor.can_act_for(member.department) or
+                                         getattr(getattr(actor, "inspector", None), "pk", None) == member.inspector_id):
+        raise DrawServiceError("只有本人或其所在部门可以登记执法人员自行回避。")
+    if applicant == "business" and not actor.can_act_for(member.department):
+        raise DrawServiceError("检查对象的回避申请由该执法人员所在部门登记。")
+    recusal = Recusal.objects.create(member=member, applicant=applicant, reason=reason.strip(), recorded_by=actor)
+    audit.record(actor, "draw.recusal_request", member.draw, after={"member": member.pk, "applicant": applicant},
+                 summary=reason[:200], department=member.department)
+    return recusal
+
+
+@transaction.atomic
+def decide_recusal(actor, recusal: Recusal, *, approve: bool, reason: str) -> Recusal:
+    """The department head decides; an approved recusal draws the replacement from the same seed."""
+    recusal = Recusal.objects.select_for_update().select_related("member__draw", "member__entity",
+                                                                  "member__department").get(pk=recusal.pk)
+    member = recusal.member
+    if not actor.can_act_for(member.department) or actor.effective_role not in ("office", "dept_admin"):
+        raise DrawServiceError("回避申请由该执法人员所在部门负责人决定。")
+    if recusal.status != RecusalStatus.PENDING:
+        raise DrawServiceError("该回避申请已有决定。")
+    if not reason.strip():
+        raise DrawServiceError("请写明决定理由。")
+    draw = Draw.objects.select_for_update().get(pk=member.draw_id)
+    if approve:
+        key = dmatch.inspector_key(member.inspector)
+        try:
+            assignment, new_key = lm.replace(draw.seed, matching_snapshot(draw), lm.assignment_from_obj(draw.matching),
+                                             member.entity.uscc, member.department.code, key, reason.strip())
+        except lm.MatchingError as exc:
+            raise DrawServiceError(str(exc)) from None
+        Draw.objects.filter(pk=draw.pk).update(matching=lm.assignment_to_obj(assignment))
+        replacement = _people_by_key(draw)[new_key]
+        TeamMember.objects.filter(pk=member.pk).update(active=False)
+        TeamMember.objects.create(draw=draw, entity=member.entity, department=member.department,
+                                  inspector=replacement, counts_as_officer=member.counts_as_officer)
+        recusal.replacement = replacement
+    recusal.status = RecusalStatus.APPROVED if approve else RecusalStatus.REJECTED
+    recusal.decided_by, recusal.decided_at, recusal.decision_reason = actor, timezone.now(), reason.strip()
+    recusal.save()
+    audit.record(actor, "draw.recusal_decide", draw, department=member.department, summary=reason[:200],
+                 after={"approved": approve, "replacement": recusal.replacement_id})
+    return recusal
 
 
 @transaction.atomic
@@ -298,12 +427,16 @@ def redraw(actor, void_draw: Draw, reason: str = "") -> Draw:
     new = prepare(actor, void_draw.department, title=void_draw.title,
                   purpose=f"重新抽取，替代已作废的 {void_draw.number}（作废理由：{void_draw.void_reason}）。{reason}".strip(),
                   items=void_draw.items.all(), scope=void_draw.scope, strata_by=void_draw.strata_by,
-                  rules=void_draw.rules, exclusions=void_draw.exclusions, replaces=void_draw)
+                  rules=void_draw.rules, exclusions=void_draw.exclusions,
+                  matching_params=void_draw.matching_params, replaces=void_draw)
     return new
 
 
-def kit_files(draw: Draw) -> dict[str, bytes]:
-    """The verification kit as files; before the reveal, only what the commitment covers."""
+def kit_files(draw: Draw, include_matching: bool = False) -> dict[str, bytes]:
+    """The verification kit as files; before the reveal, only what the commitment covers.
+
+    Teams are added only for the departments' own kit: the public sees them after the inspection.
+    """
     if draw.manifest is None:
         raise DrawServiceError("该抽取尚未承诺，没有校验包。")
     pool = load_pool(draw)
@@ -313,11 +446,16 @@ def kit_files(draw: Draw) -> dict[str, bytes]:
         return {k: v for k, v in dump.items() if k in ("manifest.json", "pool.tsv", "sources.json", "README-zh.txt")}
     sources_doc = lkit.sources_document(Commitment.from_json(draw.commitment), draw.revealed, draw.source_values,
                                         draw.seed)
+    if include_matching and draw.matching:
+        extra = {lkit.MATCHING_SNAPSHOT: lm.snapshot_to_json(matching_snapshot(draw)).encode(),
+                 lkit.MATCHING_ASSIGNMENT: lm.assignment_to_json(lm.assignment_from_obj(draw.matching)).encode()}
+        return lkit.kit_files(draw.manifest, pool, sources_doc, draw.result, extra=extra,
+                              verifier=bundle.render(with_matching=True).encode())
     return lkit.kit_files(draw.manifest, pool, sources_doc, draw.result, verifier=verifier_bytes())
 
 
-def kit_zip(draw: Draw) -> bytes:
-    files = kit_files(draw)
+def kit_zip(draw: Draw, include_matching: bool = False) -> bytes:
+    files = kit_files(draw, include_matching)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(files):

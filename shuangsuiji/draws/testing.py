@@ -36,3 +36,10 @@ def make_published_item(department, name: str = "食品经营者经营条件检�
     return InspectionItem.objects.create(item_list=item_list, code=name[:12].encode().hex()[:12], category="食品经营",
                                          name=name, object_type="食品经营者", item_class=ItemClass.KEY,
                                          department=department)
+
+
+def make_team(department, n: int = 8, domain: str = "食品经营") -> list:
+    """n on-duty officers of ``department`` qualified for ``domain``."""
+    from shuangsuiji.inspectors.testing import make_inspector
+
+    return [make_inspector(department=department, domains=[domain]) for _ in range(n)]

@@ -8,14 +8,15 @@ from django.utils import timezone
 from shuangsuiji.common.models import AuditEvent
 from shuangsuiji.draws import services
 from shuangsuiji.draws.models import Draw, DrawnEntity, DrawStatus, ImmutableDrawError
-from shuangsuiji.draws.testing import WITNESS, WITNESS_NUMBERS, make_directory, make_published_item
+from shuangsuiji.draws.testing import WITNESS, WITNESS_NUMBERS, make_directory, make_published_item, make_team
 from shuangsuiji.lottery.verify import verify_files
 
 RATIO_5 = {"default": {"ratio": "0.05", "minimum": 1}}
 
 
 @pytest.fixture
-def directory(db):
+def directory(personas):
+    make_team(personas.lead_dept)
     return make_directory()
 
 

@@ -1447,7 +1447,10 @@ def _compare(expected: DrawResult, claimed: Any, pool: Pool, report: Report) -> 
                 report.problems.append(f"{label}中「{d.entity_id}」的签号不同：应为 {d.ticket}，结果文件为 {g.get('ticket')!r}")
 
 
-def _check_matching(files: Mapping[str, bytes], seed: str | None, report: Report) -> None:
+def _check_matching(
+    files: Mapping[str, bytes], seed: str | None, report: Report,
+    manifest: Mapping[str, Any] | None = None, result: Mapping[str, Any] | None = None,
+) -> None:
     """Replay the inspector matching when the kit carries it (shuangsuiji.lottery.matching)."""
     present = [n for n in (MATCHING_SNAPSHOT, MATCHING_ASSIGNMENT) if n in files]
     if not present:
@@ -1468,6 +1471,7 @@ def _check_matching(files: Mapping[str, bytes], seed: str | None, report: Report
         return
     if matching.snapshot_digest(snapshot) != claimed.snapshot_digest:
         report.problems.append("matching-snapshot.json 的摘要与匹配结果中记录的 snapshot_digest 不一致")
+    _check_matching_basis(matching, snapshot, manifest, result, report)
     if seed is not None and claimed.seed != seed:
         report.problems.append("匹配结果使用的种子与本次抽取的种子不一致")
     try:
@@ -1478,6 +1482,28 @@ def _check_matching(files: Mapping[str, bytes], seed: str | None, report: Report
     if matching.assignment_to_json(replayed) != matching.assignment_to_json(claimed):
         differing = [t.target + "/" + t.dept for t, u in zip(replayed.teams, claimed.teams, strict=False) if t != u]
         report.problems.append(f"检查人员匹配结果与复算不一致：{_names(differing) if differing else '队伍数量不同'}")
+
+
+def _check_matching_basis(
+    matching: Any, snapshot: Any, manifest: Mapping[str, Any] | None, result: Mapping[str, Any] | None,
+    report: Report,
+) -> None:
+    """The snapshot must be the basis committed in the manifest plus exactly the drawn targets,
+    so nobody could change inspectors, caps or conflicts after seeing the seed."""
+    section = (manifest or {}).get("matching")
+    if not isinstance(section, dict):
+        report.problems.append("manifest.json 没有承诺检查人员匹配依据（matching.basis_sha256），匹配结果无从核对")
+        return
+    basis = matching.Snapshot(task=snapshot.task, departments=snapshot.departments, inspectors=snapshot.inspectors,
+                              targets=(), conflicts=snapshot.conflicts, recent=snapshot.recent)
+    if matching.snapshot_digest(basis) != section.get("basis_sha256"):
+        report.problems.append("matching-snapshot.json 中的人员、规则或回避关系与承诺时冻结的匹配依据不一致")
+    drawn = sorted(d.get("id") for s in (result or {}).get("strata", []) for d in s.get("drawn", []))
+    if sorted(t.id for t in snapshot.targets) != drawn:
+        report.problems.append("matching-snapshot.json 中的检查对象与抽取结果中选的企业不一致")
+    parts = [(p.get("dept"), tuple(p.get("domains", []))) for p in section.get("parts", [])]
+    if any(sorted((p.dept, tuple(p.domains)) for p in t.parts) != sorted(parts) for t in snapshot.targets):
+        report.problems.append("matching-snapshot.json 中检查对象的部门与检查领域与承诺的不一致")
 
 
 def verify_files(files: Mapping[str, bytes], check_signature: bool = True) -> Report:
@@ -1552,7 +1578,7 @@ def verify_files(files: Mapping[str, bytes], check_signature: bool = True) -> Re
         except DrawError as exc:
             report.problems.append(f"无法重算抽取：{exc}")
 
-    _check_matching(files, seed, report)
+    _check_matching(files, seed, report, manifest, result)
     return report
 
 

@@ -1,0 +1,139 @@
+"""The Django side of inspector matching: the frozen basis at commit, the assignment at reveal, recusals.
+
+The basis (task rules, every participating department's inspectors with qualifications, duty and
+caps, declared conflicts, previous pairings) is frozen and its digest goes into the manifest before
+any randomness exists; at reveal the drawn targets are added and ``lottery.matching`` decides the
+teams from the draw's seed. Inspectors appear by enforcement certificate number only (no personal data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from shuangsuiji.directory.models import Entity
+from shuangsuiji.inspectors.models import Conflict, DutyStatus, Inspector, InspectorKind, Qualification
+from shuangsuiji.lottery import matching as lm
+
+DEFAULT_PARAMS = {"team_size": 2, "q": 0.5, "max_targets": None, "township_recusal": False,
+                  "third_party_per_team": 0, "days": 90}
+
+
+def inspector_key(inspector: Inspector) -> str:
+    """Public id of a person in a team: the certificate number, or a neutral id for a third party."""
+    return inspector.cert_no or f"TP{inspector.pk:06d}"
+
+
+def parts_for(draw) -> list[dict[str, Any]]:
+    """One part per department whose items the draw cites; domains = those items' categories."""
+    domains: dict[str, set[str]] = defaultdict(set)
+    for item in draw.items.select_related("department"):
+        dept = item.department or draw.department
+        domains[dept.code].add(item.category)
+    return [{"dept": code, "domains": sorted(d)} for code, d in sorted(domains.items())]
+
+
+def _unavailable(i: Inspector, start: dt.date, end: dt.date) -> tuple[tuple[str, str], ...]:
+    if i.status == DutyStatus.ON_DUTY and not (i.qualification_expires and i.qualification_expires < end):
+        return ()
+    if i.status == DutyStatus.ON_DUTY:  # qualification runs out during the period
+        return ((i.qualification_expires + dt.timedelta(days=1)).isoformat(), end.isoformat()),
+    begin = (i.status_from or start).isoformat()
+    until = "9999-12-31" if i.status == DutyStatus.TRANSFERRED else (i.status_until or end).isoformat()
+    return ((begin, until),)
+
+
+def build_basis(draw, params: dict[str, Any], expected_targets: int) -> tuple[lm.Snapshot, dict[str, Any]]:
+    """The snapshot without targets, and the manifest section that commits to it."""
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    parts = parts_for(draw)
+    codes = [p["dept"] for p in parts]
+    start = timezone.localdate()
+    end = start + dt.timedelta(days=int(params["days"]))
+    people = list(
+        Inspector.objects.filter(department__code__in=codes).select_related("department", "township")
+        .prefetch_related(Prefetch("qualifications", queryset=Qualification.objects.order_by("domain")))
+    )
+    officers_by_dept: dict[str, int] = defaultdict(int)
+    for i in people:
+        if i.kind == InspectorKind.OFFICER and i.status == DutyStatus.ON_DUTY:
+            officers_by_dept[i.department.code] += 1
+    max_targets = params["max_targets"]
+    if not max_targets:
+        # Enough room for the expected load with slack, so caps bind only against piling work on a few.
+        need = max((expected_targets * params["team_size"] / max(officers_by_dept[c], 1) for c in codes), default=1)
+        max_targets = max(10, math.ceil(need * 1.5))
+    inspectors = tuple(
+        lm.Inspector(
+            id=inspector_key(i), name="", dept=i.department.code,
+            kind=lm.OFFICER if i.kind == InspectorKind.OFFICER else "expert",
+            domains=tuple(q.domain for q in i.qualifications.all()), township=i.township_id or "",
+            unavailable=_unavailable(i, start, end),
+        )
+        for i in people
+    )
+    keys = {i.pk: inspector_key(i) for i in people}
+    conflicts = tuple(sorted(
+        (keys[c.inspector_id], c.entity.uscc)
+        for c in Conflict.objects.active_on(start).filter(inspector_id__in=keys).select_related("entity")
+    ))
+    task = lm.Task(id=draw.number, team_size=int(params["team_size"]), start=start.isoformat(), end=end.isoformat(),
+                   q=float(params["q"]), max_targets=int(max_targets),
+                   township_recusal=bool(params["township_recusal"]),
+                   third_party_per_team=int(params["third_party_per_team"]))
+    from shuangsuiji.accounts.models import Department
+
+    names = dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
+    basis = lm.Snapshot(task=task, departments=tuple(lm.Department(c, names.get(c, c)) for c in codes),
+                        inspectors=inspectors, targets=(), conflicts=conflicts, recent=())
+    section = {"basis_sha256": lm.snapshot_digest(basis), "parts": parts,
+               "recent": "暂无以往检查记录（检查实施模块上线后纳入）"}
+    return basis, section
+
+
+def snapshot_for(basis: lm.Snapshot, parts: list[dict[str, Any]], drawn_usccs: list[str]) -> lm.Snapshot:
+    """The basis plus the drawn targets (each with every participating department's part)."""
+    towns = dict(Entity.objects.filter(uscc__in=drawn_usccs).values_list("uscc", "township_id"))
+    lparts = tuple(lm.Part(p["dept"], tuple(p["domains"])) for p in parts)
+    targets = tuple(lm.Target(id=u, township=towns.get(u) or "", parts=lparts) for u in sorted(drawn_usccs))
+    return lm.Snapshot(task=basis.task, departments=basis.departments, inspectors=basis.inspectors,
+                       targets=targets, conflicts=basis.conflicts, recent=basis.recent)
+
+
+def precheck(basis: lm.Snapshot, parts: list[dict[str, Any]], pool_usccs: list[str], expected: int) -> list[lm.Problem]:
+    """Problems known before the draw: any pool entity could be drawn, so every one is checked for
+    eligibility (with unlimited caps), and total capacity is checked against the expected count."""
+    roomy = lm.Snapshot(task=lm.Task(**{**basis.task.__dict__, "max_targets": 10**9}),
+                        departments=basis.departments, inspectors=basis.inspectors, targets=(),
+                        conflicts=basis.conflicts, recent=basis.recent)
+    involved = sorted({u for _, u in basis.conflicts} & set(pool_usccs))
+    # Targets differ only by conflicts and township: check one representative per township plus every
+    # entity with a declared conflict, which covers every distinct eligible set.
+    towns = dict(Entity.objects.filter(uscc__in=pool_usccs).values_list("township_id", "uscc").distinct()) \
+        if basis.task.township_recusal else {}
+    sample = sorted(set(involved) | set(towns.values()) | set(pool_usccs[:1]))
+    problems = lm.precheck(snapshot_for(roomy, parts, sample)) if sample else []
+    names = {d.id: d.name for d in basis.departments}
+    for p in parts:
+        officers = sum(1 for i in basis.inspectors if i.dept == p["dept"] and i.kind == lm.OFFICER and not i.unavailable)
+        room = officers * basis.task.max_targets
+        need = expected * basis.task.team_size
+        if need > room:
+            problems.append(lm.Problem(
+                "error", "capacity",
+                f"{names.get(p['dept'], p['dept'])}：预计抽取 {expected} 户、每户 {basis.task.team_size} 名执法人员，共需 {need} 人次，"
+                f"而 {officers} 名执法人员每人至多 {basis.task.max_targets} 户，只能承担 {room} 人次",
+                dept=p["dept"], required=need, eligible=room))
+    return problems
+
+
+def run(seed: str, basis_obj: dict[str, Any], parts: list[dict[str, Any]], drawn: list[str]):
+    """(snapshot, assignment) for the revealed draw; raises lottery MatchingError when impossible."""
+    basis = lm.snapshot_from_obj(basis_obj)
+    snapshot = snapshot_for(basis, parts, drawn)
+    return snapshot, lm.match(seed, snapshot)

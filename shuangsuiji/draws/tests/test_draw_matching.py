@@ -1,0 +1,113 @@
+"""Inspector matching as part of the draw: frozen basis, teams at reveal, replay from the kit, recusal."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from shuangsuiji.draws import services
+from shuangsuiji.draws.models import Recusal, RecusalStatus, TeamMember
+from shuangsuiji.draws.testing import WITNESS, WITNESS_NUMBERS, make_directory, make_published_item, make_team
+from shuangsuiji.inspectors.models import Conflict, DutyStatus, InspectorKind
+from shuangsuiji.lottery.verify import verify_files
+
+
+@pytest.fixture
+def joint(personas):
+    """A draw citing items of two departments, each with enough qualified officers."""
+    make_team(personas.lead_dept, 10, "食品经营")
+    make_team(personas.partner_dept, 10, "公共场所卫生")
+    entities = make_directory(200)
+    items = [make_published_item(personas.lead_dept), make_published_item(personas.partner_dept, "公共场所卫生检查")]
+    items[1].category = "公共场所卫生"
+    items[1].save()
+    draw = services.prepare(personas.lead_admin, personas.lead_dept, title="食品和公共场所联合抽查", items=items,
+                            rules={"default": {"ratio": "0.05"}})
+    return draw, entities
+
+
+def revealed(personas, draw):
+    draw = services.commit(personas.lead_admin, draw, WITNESS)
+    return services.reveal(personas.lead_admin, draw, WITNESS_NUMBERS)
+
+
+def test_every_drawn_business_gets_two_qualified_officers_from_each_department(personas, joint):
+    draw = revealed(personas, joint[0])
+    assert draw.matching_error == ""
+    drawn = draw.drawn.count()
+    assert drawn == 10
+    for dept in (personas.lead_dept, personas.partner_dept):
+        members = TeamMember.objects.filter(draw=draw, department=dept, active=True)
+        assert members.count() == 2 * drawn
+        assert all(m.inspector.department_id == dept.pk and m.inspector.kind == InspectorKind.OFFICER for m in members)
+        per_target = {}
+        for m in members:
+            per_target.setdefault(m.entity_id, set()).add(m.inspector_id)
+        assert all(len(s) == 2 for s in per_target.values())
+
+
+def test_the_departments_kit_replays_the_matching(personas, joint):
+    draw = revealed(personas, joint[0])
+    files = services.kit_files(draw, include_matching=True)
+    assert "matching-assignment.json" in files
+    report = verify_files(files, check_signature=False)
+    assert report.ok, report.problems
+
+
+def test_a_matching_snapshot_changed_after_the_seed_is_caught(personas, joint):
+    draw = revealed(personas, joint[0])
+    files = services.kit_files(draw, include_matching=True)
+    snap = json.loads(files["matching-snapshot.json"])
+    snap["task"]["max_targets"] += 1
+    files["matching-snapshot.json"] = json.dumps(snap, ensure_ascii=False).encode()
+    report = verify_files(files, check_signature=False)
+    assert not report.ok
+    assert any("冻结的匹配依据不一致" in p for p in report.problems)
+
+
+def test_the_public_kit_does_not_carry_the_teams(personas, joint):
+    draw = revealed(personas, joint[0])
+    assert "matching-assignment.json" not in services.kit_files(draw)
+
+
+def test_an_inspector_with_a_conflict_is_never_sent_to_that_business(personas, joint):
+    draw, entities = joint
+    officers = list(personas.lead_dept.inspectors.all())
+    Conflict.objects.bulk_create(Conflict(inspector=officers[0], entity=e, relation="近亲属在该主体任职",
+                                          valid_from=dt.date(2025, 1, 1)) for e in entities)
+    draw = revealed(personas, draw)
+    assert not TeamMember.objects.filter(draw=draw, inspector=officers[0]).exists()
+
+
+def test_too_few_qualified_officers_refuse_the_commitment_naming_the_department(personas, joint):
+    draw, _ = joint
+    for officer in personas.partner_dept.inspectors.all()[1:]:
+        officer.status = DutyStatus.TRANSFERRED
+        officer.save()
+    with pytest.raises(services.DrawServiceError, match="区卫生健康局") as exc:
+        services.commit(personas.lead_admin, draw, WITNESS)
+    assert "承诺未发布" in str(exc.value)
+
+
+def test_a_team_below_two_officers_is_refused(personas, joint):
+    with pytest.raises(services.DrawServiceError, match="至少 2 名"):
+        services.prepare(personas.lead_admin, personas.lead_dept, title="x", items=list(joint[0].items.all()),
+                         rules={"default": {"ratio": "0.05"}}, matching_params={"team_size": 1})
+
+
+def test_an_approved_recusal_draws_a_recorded_replayable_replacement(personas, joint):
+    draw = revealed(personas, joint[0])
+    member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
+    recusal = services.request_recusal(personas.partner_admin, member, applicant="business",
+                                       reason="检查对象称该执法人员为其前员工的近亲属")
+    with pytest.raises(services.DrawServiceError, match="部门负责人"):
+        services.decide_recusal(personas.lead_admin, recusal, approve=True, reason="同意")
+    recusal = services.decide_recusal(personas.partner_admin, recusal, approve=True, reason="经核实存在利害关系")
+    assert recusal.status == RecusalStatus.APPROVED and recusal.replacement_id != member.inspector_id
+    team = TeamMember.objects.filter(draw=draw, entity=member.entity, department=member.department, active=True)
+    assert team.count() == 2 and member.inspector_id not in {m.inspector_id for m in team}
+    draw.refresh_from_db()
+    assert len(draw.matching["swaps"]) == 1
+    report = verify_files(services.kit_files(draw, include_matching=True), check_signature=False)
+    assert report.ok, report.problems
+    assert Recusal.objects.count() == 1
