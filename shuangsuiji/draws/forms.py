@@ -39,6 +39,11 @@ class DrawForm(forms.Form):
     rounding = forms.ChoiceField(label="取整方式", choices=[("half_up", "四舍五入"), ("ceil", "向上取整")])
     minimum = forms.IntegerField(label="每层最少抽取户数", min_value=0, initial=1)
     maximum = forms.IntegerField(label="每层最多抽取户数", min_value=1, required=False)
+    team_size = forms.IntegerField(label="每组执法人员（每个部门，至少 2 人）", min_value=2, max_value=10, initial=2)
+    q = forms.DecimalField(label="单人与单户配对概率上限", min_value=Decimal("0.05"), max_value=Decimal("1"),
+                           decimal_places=2, initial=Decimal("0.5"))
+    max_targets = forms.IntegerField(label="每名执法人员最多检查户数（空 = 自动）", min_value=1, required=False)
+    township_recusal = forms.BooleanField(label="不派居住在检查对象所在乡镇的执法人员", required=False)
     exclusions = forms.CharField(
         label="排除名单（每行：统一社会信用代码 空格 排除理由）", required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "91371703MA3XXXXXXX 本年度已列入专项整治全覆盖检查"}),
@@ -90,6 +95,8 @@ class DrawForm(forms.Form):
             "title": d["title"], "purpose": d["purpose"], "items": list(d["items"]),
             "scope": {"sublibrary": d["sublibrary"].pk if d["sublibrary"] else None, "filters": filters},
             "strata_by": list(d["strata_by"]), "rules": {"default": rule}, "exclusions": d["exclusions"],
+            "matching_params": {"team_size": d["team_size"], "q": float(d["q"]), "max_targets": d.get("max_targets"),
+                                "township_recusal": bool(d.get("township_recusal"))},
         }
 
 
@@ -198,3 +205,13 @@ class RevealForm(forms.Form):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(label="作废理由（将向社会公开）", min_length=5, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecusalForm(forms.Form):
+    applicant = forms.ChoiceField(label="申请方", choices=[("inspector", "执法人员自行申请"), ("business", "检查对象申请")])
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    approve = forms.ChoiceField(label="决定", choices=[("1", "同意回避（按同一种子抽取替换人员）"), ("0", "不予回避")])
+    reason = forms.CharField(label="决定理由", widget=forms.Textarea(attrs={"rows": 2}))

@@ -177,6 +177,17 @@ def preview(draw: Draw) -> list[dict[str, Any]]:
     return out
 
 
+def matching_preview(draw: Draw) -> list[lm.Problem]:
+    """What the commitment's matching check will say, shown before anything is committed."""
+    if not draw.items.exists():
+        return []
+    pool, labels = _public_pool(draw)
+    rules = _manifest_rules(draw, labels)
+    expected = sum(rules.get(n, rules["*"]).raw(c) for n, c in zip(pool.strata, pool.counts, strict=True))
+    basis, section = dmatch.build_basis(draw, draw.matching_params, expected)
+    return dmatch.precheck(basis, section["parts"], _pool_ids(pool), expected)
+
+
 def _filters_description(draw: Draw) -> list[str]:
     """Public words for the scope; internal credit-class conditions are named but not listed."""
     out = ["登记状态=存续（注销、吊销、迁出的市场主体不进入抽取池）"]

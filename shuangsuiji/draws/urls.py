@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.common.permissions import ADMINS, READERS
+from shuangsuiji.common.permissions import ADMINS, READERS, WORKERS
 
 from . import views
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("<str:number>/publish/", views.draw_publish, name="draw_publish"),
     path("<str:number>/void/", views.draw_void, name="draw_void"),
     path("<str:number>/redraw/", views.draw_redraw, name="draw_redraw"),
+    path("<str:number>/kit.zip", views.department_kit, name="department_kit"),
+    path("<str:number>/members/<int:member>/recusal/", views.recusal_request, name="recusal_request"),
+    path("<str:number>/recusals/<int:pk>/decide/", views.recusal_decide, name="recusal_decide"),
 ]
 
 PERMISSIONS = {
@@ -25,4 +28,7 @@ PERMISSIONS = {
     "draw_publish": ADMINS,
     "draw_void": ADMINS,
     "draw_redraw": ADMINS,
+    "department_kit": READERS,
+    "recusal_request": WORKERS,
+    "recusal_decide": ADMINS,
 }

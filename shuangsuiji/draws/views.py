@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 from shuangsuiji.accounts.models import Department
 
 from . import services
-from .forms import CommitForm, DrawForm, RevealForm, VoidForm
-from .models import Draw, DrawnEntity, DrawStatus
+from .forms import CommitForm, DecisionForm, DrawForm, RecusalForm, RevealForm, VoidForm
+from .models import Draw, DrawnEntity, DrawStatus, Recusal, TeamMember
 
 
 def visible_draws(user):
@@ -48,6 +48,7 @@ def draw_detail(request, number: str):
     if draw.status == DrawStatus.PREPARED:
         try:
             context["preview"] = services.preview(draw)
+            context["matching_preview"] = services.matching_preview(draw)
         except services.DrawServiceError as exc:
             context["preview_error"] = str(exc)
         context["commit_form"] = CommitForm()
@@ -57,6 +58,14 @@ def draw_detail(request, number: str):
         context["void_form"] = VoidForm()
     context["drawn"] = DrawnEntity.objects.filter(draw=draw).select_related("entity")
     context["internal_strata"] = draw.strata_map
+    members = TeamMember.objects.filter(draw=draw).select_related("entity", "department", "inspector")
+    if not (request.user.is_office or request.user.effective_role == "leader"):
+        # A department sees its own teams at once; another department's teams only for shared targets.
+        members = members.filter(entity__in=members.filter(department_id=request.user.department_id).values("entity"))
+    context["members"] = members.order_by("entity__uscc", "department__order", "-active", "id")
+    context["recusals"] = Recusal.objects.filter(member__draw=draw).select_related(
+        "member__inspector", "member__entity", "member__department", "replacement")
+    context["recusal_form"], context["decision_form"] = RecusalForm(), DecisionForm()
     return render(request, "draws/draw_detail.html", context)
 
 
@@ -129,6 +138,47 @@ def draw_redraw(request, number: str):
         messages.success(request, f"已创建重新抽取 {done.number}，与作废的 {number} 相互关联并公开。")
         return redirect("draws:draw_detail", number=done.number)
     return redirect("draws:draw_detail", number=number)
+
+
+@require_POST
+def recusal_request(request, number: str, member: int):
+    draw = get_object_or_404(visible_draws(request.user), number=number)
+    target = get_object_or_404(TeamMember, pk=member, draw=draw)
+    form = RecusalForm(request.POST)
+    if form.is_valid():
+        done, _ = _step(request, number, lambda d: services.request_recusal(
+            request.user, target, applicant=form.cleaned_data["applicant"], reason=form.cleaned_data["reason"]))
+        if done:
+            messages.success(request, "回避申请已登记，待部门负责人决定；检查不因申请而停止。")
+    else:
+        messages.error(request, "请选择申请方并写明理由。")
+    return redirect("draws:draw_detail", number=number)
+
+
+@require_POST
+def recusal_decide(request, number: str, pk: int):
+    recusal = get_object_or_404(Recusal, pk=pk, member__draw__number=number)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        done, _ = _step(request, number, lambda d: services.decide_recusal(
+            request.user, recusal, approve=form.cleaned_data["approve"] == "1", reason=form.cleaned_data["reason"]))
+        if done and done.replacement:
+            messages.success(request, f"已同意回避，按同一种子抽取的替换人员为 {done.replacement.name}（{done.replacement.cert_no}）。")
+        elif done:
+            messages.success(request, "已决定不予回避。")
+    else:
+        messages.error(request, "请选择决定并写明理由。")
+    return redirect("draws:draw_detail", number=number)
+
+
+def department_kit(request, number: str):
+    """The organising departments' kit, with the teams (the public kit leaves them out until inspected)."""
+    draw = get_object_or_404(visible_draws(request.user), number=number)
+    if not draw.seed:
+        raise Http404
+    response = HttpResponse(services.kit_zip(draw, include_matching=True), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="draw-{draw.number}-kit-internal.zip"'
+    return response
 
 
 # --- public portal (no login) ---------------------------------------------------------------

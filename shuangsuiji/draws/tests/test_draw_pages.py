@@ -1,0 +1,57 @@
+"""The draw pages render in every state, and the public ones show nothing internal."""
+
+import pytest
+
+from shuangsuiji.draws import services
+from shuangsuiji.draws.models import TeamMember
+from shuangsuiji.draws.testing import WITNESS, make_directory, make_published_item, make_team
+
+
+@pytest.fixture
+def draw(personas):
+    make_team(personas.lead_dept)
+    make_directory(120)
+    return services.prepare(personas.lead_admin, personas.lead_dept, title="页面测试抽取",
+                            items=[make_published_item(personas.lead_dept)], strata_by=["credit_class"],
+                            rules={"default": {"ratio": "0.05", "minimum": 1}})
+
+
+def test_the_department_walks_a_draw_through_its_pages(personas, client_for, draw):
+    client = client_for(personas.lead_admin)
+    page = client.get(f"/draws/{draw.number}/")
+    assert page.status_code == 200 and "匹配预检通过" in page.content.decode()
+    assert client.post(f"/draws/{draw.number}/commit/", {"use_witness": "on", "witness_name": "公证员",
+                                                          "witness_shape": "3"}).status_code == 302
+    assert client.post(f"/draws/{draw.number}/reveal/", {"s0": "1 2 3"}).status_code == 302
+    page = client.get(f"/draws/{draw.number}/").content.decode()
+    assert "已揭晓" in page and "检查人员随机匹配" in page
+    member = TeamMember.objects.filter(draw__number=draw.number).first()
+    assert client.post(f"/draws/{draw.number}/members/{member.pk}/recusal/",
+                       {"applicant": "inspector", "reason": "与检查对象负责人系同学"}).status_code == 302
+    assert "待决定" in client.get(f"/draws/{draw.number}/").content.decode()
+    assert client.get(f"/draws/{draw.number}/kit.zip").status_code == 200
+
+
+def test_bad_reveal_input_is_a_message_not_an_error_page(personas, client_for, draw):
+    client = client_for(personas.lead_admin)
+    services.commit(personas.lead_admin, draw, WITNESS)
+    response = client.post(f"/draws/{draw.number}/reveal/", {"s0": "1 2"}, follow=True)
+    assert response.status_code == 200
+    assert "格式不符" in response.content.decode()
+
+
+def test_the_public_sees_the_commitment_but_no_credit_class_or_teams(personas, client, draw):
+    services.commit(personas.lead_admin, draw, WITNESS)
+    html = client.get(f"/public/draws/{draw.number}/").content.decode()
+    assert draw.commitment_sha256 in html
+    for secret in ("A类", "D类", "信用风险低", "内部分层", "执法证号"):
+        assert secret not in html
+    assert client.get(f"/public/draws/{draw.number}/kit.zip").status_code == 200
+
+
+def test_a_prepared_draw_is_not_public(personas, client, draw):
+    assert client.get(f"/public/draws/{draw.number}/").status_code == 404
+
+
+def test_another_department_cannot_open_the_draw(personas, client_for, draw):
+    assert client_for(personas.partner_admin).get(f"/draws/{draw.number}/").status_code == 404
