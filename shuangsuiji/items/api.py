@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count
 from django.urls import reverse
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -195,7 +196,7 @@ def import_list(request, file: File[UploadedFile] = None, kind: Form[str] = List
         scope = user.department
     job = _call(services.start_import, file, kind=kind, level=level, actor=user, department=scope, note=note)
     job.refresh_from_db()
-    return 202, {"job_id": job.pk, "status": job.status, "url": reverse("common:job_detail", args=[job.pk])}
+    return Status(202, {"job_id": job.pk, "status": job.status, "url": reverse("common:job_detail", args=[job.pk])})
 
 
 @router.post("/lists/{list_id}/publish", response={200: ItemListOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
@@ -209,11 +210,16 @@ def publish(request, list_id: int):
 @router.post("/lists/{list_id}/new-version",
              response={201: ItemListOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              url_name="items_new_version")
-def new_version(request, list_id: int, payload: NewVersionIn | None = None):
-    """Copy a published version into a new draft."""
-    note = payload.note if payload else ""
+def new_version(request, list_id: int):
+    """Copy a published version into a new draft; the JSON body {"note": "…"} is optional."""
+    note = request.POST.get("note", "") if request.content_type != "application/json" else ""
+    if request.content_type == "application/json" and request.body:
+        try:
+            note = str(NewVersionIn.model_validate(json.loads(request.body)).note)
+        except (ValueError, TypeError) as exc:
+            raise HttpError(400, "请求体应为 JSON，例如 {\"note\": \"版本说明\"}。") from exc
     lst = _call(services.new_version_from, _get_list(request, list_id), actor=request.user, note=note)
-    return 201, _list_out(lst)
+    return Status(201, _list_out(lst))
 
 
 @router.get("/lists/{list_id}/diff", response={200: DiffOut, 400: ErrorOut, 404: ErrorOut}, url_name="items_diff")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -149,8 +148,10 @@ def run_import(path: Path | str, *, kind: str, level: str, actor, department: De
     result = importer.plan(parsed, scope=department, departments=departments)
     outcome = ImportOutcome(False, "", rows_read=result.rows_read, skipped=result.skipped, errors=result.errors,
                             units=result.units, file_type=table.file_type)
+    # Progress is written outside the write transaction, where the job page can see it: checking is
+    # the first half of the bar, writing the second.
     if progress:
-        progress(0, result.item_count, force=True)
+        progress(result.rows_read, 2 * result.rows_read, force=True)
     if result.errors:
         outcome.message = (f"文件中有 {len(result.errors)} 处错误，未导入任何事项。"
                            "请按错误明细逐行修改后重新导入。")
@@ -160,7 +161,6 @@ def run_import(path: Path | str, *, kind: str, level: str, actor, department: De
         outcome.message = f"没有可导入的事项：共读取 {result.rows_read} 行，均不属于{scope_name}，已全部跳过。"
         return outcome
     with transaction.atomic():
-        done = 0
         for dept_pk, rows in result.groups.items():
             dept = result.departments.get(dept_pk) if dept_pk is not None else None
             lst = _create_list(kind, dept, level, actor, note=note, filename=filename)
@@ -169,13 +169,12 @@ def run_import(path: Path | str, *, kind: str, level: str, actor, department: De
             audit.record(actor, "items.import", lst, after={"items": len(rows), "source": filename},
                          summary=f"从 {filename} 导入 {len(rows)} 条事项，生成草稿第{lst.version}版")
             outcome.lists.append(lst)
-            done += len(rows)
-            if progress:
-                progress(done, result.item_count)
         if publish:
             for lst in outcome.lists:
                 publish_list(lst, actor=actor)
             outcome.published = True
+    if progress:
+        progress(2 * result.rows_read, force=True)
     outcome.ok = True
     outcome.imported = result.item_count
     outcome.message = _success_message(outcome)
@@ -199,9 +198,14 @@ def _success_message(outcome: ImportOutcome) -> str:
     return "\n".join(lines)
 
 
+def _locked(queryset):
+    """Rows locked for the rest of the transaction; no ordering, so no outer join on the department."""
+    return queryset.select_for_update(of=("self",)).order_by("pk")
+
+
 def _next_version(kind: str, department: Department | None, level: str) -> int:
-    existing = ItemList.objects.select_for_update().filter(kind=kind, department=department, level=level)
-    return (existing.aggregate(v=Max("version"))["v"] or 0) + 1
+    existing = _locked(ItemList.objects.filter(kind=kind, department=department, level=level))
+    return max(existing.values_list("version", flat=True), default=0) + 1
 
 
 def list_title(kind: str, department: Department | None, level: str) -> str:
@@ -302,12 +306,12 @@ def start_import(upload, *, kind: str, level: str, actor, department: Department
 def publish_list(item_list: ItemList, *, actor) -> ItemList:
     """Draft → published; the version in force until now becomes superseded."""
     _require_manage(actor, item_list.department)
-    lst = ItemList.objects.select_for_update().get(pk=item_list.pk)
+    lst = _locked(ItemList.objects.filter(pk=item_list.pk)).get()
     if lst.status != ListStatus.DRAFT:
         raise ItemsError(f"{lst}已{lst.get_status_display()}，只有草稿可以公布。")
     if not lst.items.exists():
         raise ItemsError(f"{lst}没有任何事项，不能公布。")
-    current = ItemList.objects.same_key(lst).select_for_update().filter(status=ListStatus.PUBLISHED).first()
+    current = _locked(ItemList.objects.same_key(lst).filter(status=ListStatus.PUBLISHED)).first()
     if current is not None and current.version > lst.version:
         raise ItemsError(f"已公布的第{current.version}版比该草稿（第{lst.version}版）更新，不能用旧草稿替代新版本。")
     if current is not None:

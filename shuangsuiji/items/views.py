@@ -41,7 +41,7 @@ def _get_item(request, pk: int) -> InspectionItem:
 def list_index(request):
     """Every list version the user may see, filterable by department, level, kind and status."""
     form = ListFilterForm(request.GET or None)
-    lists = _visible_lists(request.user).annotate(item_count=Count("items"))
+    lists = _visible_lists(request.user).annotate(item_count=Count("items")).order_by(*ItemList._meta.ordering, "pk")
     if form.is_valid():
         data = form.cleaned_data
         if data["department"]:
