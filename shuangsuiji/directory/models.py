@@ -1,5 +1,7 @@
 """The target directory (检查对象名录库): market entities, towns, industries and sub-libraries."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 
@@ -67,7 +69,7 @@ class CreditClass(models.TextChoices):
 
 
 class EntityQuerySet(models.QuerySet):
-    def drawable(self):
+    def drawable(self) -> EntityQuerySet:
         """Only entities that still exist (存续) may enter a draw pool."""
         return self.filter(status=EntityStatus.ACTIVE)
 
@@ -75,14 +77,20 @@ class EntityQuerySet(models.QuerySet):
 class Entity(models.Model):
     """A market entity keyed by its unified social credit code (USCC)."""
 
-    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
-    name = models.CharField("名称", max_length=200, db_index=True)
+    # Unique through Meta.constraints rather than unique=True: the same guarantee without the second
+    # (varchar_pattern_ops) index PostgreSQL would add, which every imported row would have to update.
+    uscc = models.CharField("统一社会信用代码", max_length=18)
+    # No index: searches are "name contains", which a B-tree cannot serve.
+    name = models.CharField("名称", max_length=200)
     entity_type = models.CharField("主体类型", max_length=12, choices=EntityType.choices,
                                    default=EntityType.ENTERPRISE)
+    # Reference codes without database FK constraints or single-column indexes (docs/adr/0003): the
+    # importer checks every code against these tables in its transaction, the ORM still PROTECTs them
+    # from deletion, and the per-row FK check would otherwise dominate a million-row import.
     industry = models.ForeignKey(Industry, verbose_name="行业", null=True, blank=True, on_delete=models.PROTECT,
-                                 db_index=True)
+                                 db_index=False, db_constraint=False)
     township = models.ForeignKey(Township, verbose_name="乡镇（街道）", null=True, blank=True,
-                                 on_delete=models.PROTECT)
+                                 on_delete=models.PROTECT, db_index=False, db_constraint=False)
     address = models.CharField("住所（经营场所）", max_length=300, blank=True)
     legal_rep = models.CharField("法定代表人（负责人）", max_length=50, blank=True)
     registered_on = models.DateField("成立日期", null=True, blank=True)
@@ -96,6 +104,7 @@ class Entity(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["uscc"], name="entity_uscc_unique")]
         indexes = [
             models.Index(fields=["status", "township"], name="entity_status_town"),
             models.Index(fields=["status", "industry"], name="entity_status_industry"),
@@ -134,3 +143,11 @@ class SubLibrary(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def entities(self) -> EntityQuerySet:
+        """The entities in this sub-library: a rule filters the drawable entities, a list is its members."""
+        if self.kind == SubLibraryKind.RULE:
+            from .filters import EntityFilter
+
+            return EntityFilter.from_rule(self.rule).apply(Entity.objects.drawable())
+        return Entity.objects.filter(sublibraries=self)

@@ -1,0 +1,73 @@
+"""Uploaded files: type by content (magic bytes), size checked before reading, stored under MEDIA_ROOT.
+
+Shared by every app that imports spreadsheets, so the checks are the same everywhere.
+"""
+
+from __future__ import annotations
+
+import codecs
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+HEAD_BYTES = 65536
+
+
+class UploadRefused(Exception):
+    """The upload cannot be accepted; ``message`` is for the user, in Chinese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def sniff(head: bytes) -> str | None:
+    """The file type by content: "xlsx", "xls", "csv" (decodable text) or None."""
+    if head.startswith(XLSX_MAGIC):
+        return "xlsx"
+    if head.startswith(XLS_MAGIC):
+        return "xls"
+    if not head or b"\x00" in head:
+        return None
+    return "csv" if text_encoding(head) else None
+
+
+def text_encoding(head: bytes) -> str | None:
+    """The encoding that decodes the start of a text file (a cut multibyte character at the end is fine)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
+
+def store_upload(upload, folder: str, *, limit: int | None = None) -> tuple[Path, str]:
+    """Check an uploaded spreadsheet and save it under MEDIA_ROOT/folder with a generated name.
+
+    Returns (path relative to MEDIA_ROOT, file type). Refuses, without reading it, a file above
+    ``limit`` (default SSJ_MAX_UPLOAD_BYTES), and any file that is not CSV, XLSX or XLS by content.
+    """
+    limit = settings.SSJ_MAX_UPLOAD_BYTES if limit is None else limit
+    if upload.size > limit:
+        raise UploadRefused(f"文件大小为 {upload.size / 1048576:.1f} MB，超过上限 {limit // 1048576} MB。")
+    if upload.size == 0:
+        raise UploadRefused("上传的文件是空的。")
+    upload.seek(0)
+    kind = sniff(upload.read(HEAD_BYTES))
+    if kind is None:
+        raise UploadRefused("无法识别的文件类型：请上传 CSV（UTF-8 或 GB18030 编码）或 Excel（.xlsx、.xls）文件。")
+    relative = Path(folder) / f"{uuid.uuid4().hex}.{kind}"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    upload.seek(0)
+    with target.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return relative, kind

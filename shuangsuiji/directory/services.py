@@ -1,0 +1,253 @@
+"""Writes to the target directory: entity imports and sub-libraries, each in one transaction with its audit event.
+
+Views and the API call these functions and nothing else to change data, so both enforce the same rules:
+the office acts for every department, a department administrator only for their own, the leader reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shuangsuiji.accounts.models import Department
+from shuangsuiji.common import audit, jobs, uploads
+
+from . import importer, uscc
+from .access import can_import
+from .filters import RULE_FIELDS, EntityFilter
+from .models import Entity, SubLibrary, SubLibraryKind
+
+IMPORT_JOB = "directory.import_entities"
+
+
+class DirectoryError(Exception):
+    """A refusal to show the user; ``message`` is Chinese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class DirectoryForbidden(DirectoryError):
+    """The user may not do this (wrong role or another department's record)."""
+
+
+class ImportRejected(DirectoryError):
+    """The file had invalid rows: nothing was imported; ``report`` lists them."""
+
+    def __init__(self, message: str, report: dict):
+        super().__init__(message)
+        self.report = report
+
+
+# ------------------------------------------------------------------------------------------- imports
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did, for the job page and the audit log."""
+
+    filename: str
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        text = (f"导入完成：共 {self.rows:,} 行，新增 {self.inserted:,} 户，更新 {self.updated:,} 户，"
+                f"{self.unchanged:,} 户无变化。")
+        if self.ignored_columns:
+            text += f"\n未识别、已忽略的列：{'、'.join(self.ignored_columns)}。"
+        return text
+
+    def report(self) -> dict:
+        return {"rows": self.rows, "inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged,
+                "ignored_columns": self.ignored_columns}
+
+
+def start_import(upload, *, actor) -> jobs.Job:
+    """Check and store an uploaded entity file, then import it as a background job; returns the job."""
+    if not can_import(actor):
+        raise DirectoryForbidden("只有联席会议办公室和部门管理员可以导入检查对象。")
+    try:
+        relative, _ = uploads.store_upload(upload, "directory/imports")
+    except uploads.UploadRefused as exc:
+        raise DirectoryError(exc.message) from exc
+    name = Path(upload.name or "upload").name[:200]
+    return jobs.start(IMPORT_JOB, f"导入检查对象：{name}", user=actor, department=actor.department,
+                      params={"path": str(relative), "filename": name})
+
+
+def import_entities(path: Path | str, *, actor, filename: str = "",
+                    progress: Callable[..., None] | None = None) -> ImportOutcome:
+    """Insert new entities and update existing ones (by USCC) from a file: every row or none."""
+    if not can_import(actor):
+        raise DirectoryForbidden("只有联席会议办公室和部门管理员可以导入检查对象。")
+    filename = filename or Path(path).name
+    try:
+        with importer.open_source(path) as source:
+            header_row, header = importer.find_header(source.rows)
+            checker = importer.RowChecker(header)
+            total = max(source.estimated_rows - header_row, 0)
+            rows = checker.rows(enumerate(source.rows, start=header_row + 1), text=source.kind == "csv")
+            stage = importer.Staging()
+            try:
+                stage.fill(rows, (lambda: progress(checker.rows_checked, max(total, checker.rows_checked)))
+                           if progress else None)
+                with transaction.atomic():
+                    _refuse_bad_rows(checker, stage)
+                    if stage.rows == 0:
+                        raise DirectoryError("文件中没有数据行。")
+                    counts = stage.merge(checker.present, timezone.now())
+                    outcome = ImportOutcome(filename, stage.rows, counts.inserted, counts.updated, counts.unchanged,
+                                            checker.ignored)
+                    audit.record(actor, "directory.import_entities", None, after={"file": filename, **outcome.report()},
+                                 summary=f"导入检查对象“{filename}”：新增 {counts.inserted} 户，更新 {counts.updated} 户",
+                                 department=actor.department)
+            finally:
+                stage.drop()
+    except importer.FileRefused as exc:
+        raise DirectoryError(exc.message) from exc
+    if progress:
+        progress(stage.rows, stage.rows, force=True)
+    return outcome
+
+
+def _refuse_bad_rows(checker: importer.RowChecker, stage: importer.Staging) -> None:
+    """Raise ImportRejected with every row error and duplicate USCC, in row order."""
+    for code, numbers in stage.duplicates(importer.MAX_STORED_ERRORS):
+        for number in numbers[1:]:
+            checker.add_error(number, "uscc", f"统一社会信用代码 {code} 与第 {numbers[0]} 行重复")
+    if not checker.error_count:
+        return
+    errors = sorted(checker.errors, key=lambda e: e["row"])
+    report = {"errors": errors, "error_count": checker.error_count,
+              "errors_truncated": checker.error_count > len(errors), "rows": checker.rows_checked}
+    raise ImportRejected(f"文件中有 {checker.error_count:,} 处错误，未导入任何数据。请按错误明细修改后重新上传。",
+                         report)
+
+
+# -------------------------------------------------------------------------------------- sub-libraries
+
+
+@dataclass
+class MemberReport:
+    """USCCs given for a list-based sub-library that could not be added."""
+
+    added: int = 0
+    invalid: list[str] = field(default_factory=list)  # not a valid USCC
+    unknown: list[str] = field(default_factory=list)  # valid but not in the directory
+
+    @property
+    def message(self) -> str:
+        parts = [f"名单共 {self.added:,} 户"]
+        if self.unknown:
+            parts.append(f"{len(self.unknown)} 个代码不在名录库中：{'、'.join(self.unknown[:20])}"
+                         + ("等" if len(self.unknown) > 20 else ""))
+        if self.invalid:
+            parts.append(f"{len(self.invalid)} 个代码无效：{'、'.join(self.invalid[:20])}"
+                         + ("等" if len(self.invalid) > 20 else ""))
+        return "；".join(parts) + "。"
+
+
+def can_manage_sublibrary(user, department: Department | None) -> bool:
+    """Office: any department; a department administrator: their own; nobody else."""
+    return can_import(user) and user.can_act_for(department)
+
+
+def _require_manage(actor, department: Department | None) -> None:
+    if not can_manage_sublibrary(actor, department):
+        raise DirectoryForbidden("只能管理本部门的名录分库。")
+
+
+_CODE_TOKEN = re.compile(r"[^\s,，;；、|]+")
+
+
+def parse_codes(text: str) -> list[str]:
+    """USCCs from pasted text or an uploaded list: any separators, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for token in _CODE_TOKEN.findall(text):
+        code = uscc.normalise(token)
+        if code and code != "统一社会信用代码":
+            seen.setdefault(code, None)
+    return list(seen)
+
+
+def clean_rule(rule: dict, user=None) -> dict:
+    """A rule as stored: known keys, valid values, no empty lists; raises DirectoryError otherwise."""
+    unknown = set(rule) - set(RULE_FIELDS)
+    if unknown:
+        raise DirectoryError(f"筛选条件含未知字段：{'、'.join(sorted(unknown))}")
+    filt = EntityFilter(rule, user=user, fields=RULE_FIELDS)
+    if not filt.is_valid():
+        raise DirectoryError(filt.error_text())
+    return filt.to_rule()
+
+
+@transaction.atomic
+def save_sublibrary(*, actor, library: SubLibrary | None = None, department: Department, name: str, kind: str,
+                    description: str = "", rule: dict | None = None,
+                    codes: list[str] | None = None) -> tuple[SubLibrary, MemberReport | None]:
+    """Create or change a sub-library of ``department``; a list-based one gets exactly ``codes`` as members."""
+    _require_manage(actor, department)
+    if library is not None:
+        _require_manage(actor, library.department)
+    name = name.strip()
+    if not name:
+        raise DirectoryError("请填写分库名称。")
+    if kind not in SubLibraryKind.values:
+        raise DirectoryError("分库类型无效。")
+    before = audit.snapshot(library, ["name", "department", "kind", "description", "rule"]) if library else None
+    library = library or SubLibrary(created_by=actor)
+    library.name, library.department, library.kind = name, department, kind
+    library.description = description.strip()
+    library.rule = clean_rule(rule or {}, actor) if kind == SubLibraryKind.RULE else {}
+    try:
+        with transaction.atomic():
+            library.save()
+    except IntegrityError as exc:
+        raise DirectoryError(f"本部门已有名为“{name}”的分库。") from exc
+    report = None
+    if kind == SubLibraryKind.LIST:
+        report = _set_members(library, codes or [])
+    else:
+        library.members.clear()
+    after = audit.snapshot(library, ["name", "department", "kind", "description", "rule"])
+    if report:
+        after["member_count"] = report.added
+    audit.record(actor, "directory.sublibrary_saved" if before else "directory.sublibrary_created", library,
+                 before=before, after=after, summary=report.message if report else "")
+    return library, report
+
+
+def _set_members(library: SubLibrary, codes: list[str]) -> MemberReport:
+    report = MemberReport()
+    valid = []
+    for code in codes:
+        (report.invalid if uscc.validate(code) else valid).append(code)
+    ids: dict[str, int] = {}
+    for start in range(0, len(valid), 5000):  # keeps the IN list within every database's parameter limit
+        ids.update(Entity.objects.filter(uscc__in=valid[start:start + 5000]).values_list("uscc", "id"))
+    report.unknown = [c for c in valid if c not in ids]
+    through = SubLibrary.members.through
+    through.objects.filter(sublibrary=library).delete()
+    through.objects.bulk_create([through(sublibrary=library, entity_id=i) for i in ids.values()], batch_size=5000)
+    report.added = len(ids)
+    return report
+
+
+@transaction.atomic
+def delete_sublibrary(*, actor, library: SubLibrary) -> None:
+    """Delete a sub-library (the entities stay in the directory)."""
+    _require_manage(actor, library.department)
+    before = audit.snapshot(library, ["name", "department", "kind", "description", "rule"])
+    audit.record(actor, "directory.sublibrary_deleted", library, before=before, department=library.department)
+    library.members.clear()
+    library.delete()
