@@ -190,8 +190,8 @@ def item_detail(request, pk: int):
         prev = record.prev_record
         if prev is not None and record.history_type == "~":
             delta = record.diff_against(prev, included_fields=list(services.DIFF_FIELDS) + ["seq"])
-            changes = [{"label": InspectionItem._meta.get_field(c.field).verbose_name, "old": c.old, "new": c.new}
-                       for c in delta.changes]
+            changes = [{"label": InspectionItem._meta.get_field(c.field).verbose_name,
+                        "old": _readable(c.field, c.old), "new": _readable(c.field, c.new)} for c in delta.changes]
         history.append({"record": record, "changes": changes})
     others = (InspectionItem.objects.filter(code=item.code, item_list__in=_visible_lists(request.user)
                                             .same_key(item.item_list))
@@ -257,6 +257,12 @@ def item_delete(request, pk: int):
         return render(request, "403.html", {"message": "只能修改本部门清单中的事项。"}, status=403)
     return render(request, "items/confirm.html", {"list": lst, "item": item, "action": "delete_item",
                                                   "title": "删除事项", "button": "确认删除"})
+
+
+def _readable(field: str, value):
+    if field == "item_class" and value in ItemClass.values:
+        return ItemClass(value).label
+    return value
 
 
 def _form_errors(form, exc: services.ItemsError) -> None:

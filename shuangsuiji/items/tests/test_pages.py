@@ -74,6 +74,7 @@ def test_items_are_edited_in_a_draft_and_the_form_shows_field_errors(personas, c
     assert (item.name, item.item_class) == ("新名称", ItemClass.KEY)
     detail = client.get(f"/items/{item.pk}/").content.decode()
     assert "修改记录" in detail and "市场监管 鲍勃" in detail and "新名称" in detail
+    assert "一般检查事项</span> → 重点检查事项" in detail
 
 
 def test_a_published_item_has_no_edit_form(personas, client_for):
