@@ -87,6 +87,9 @@ def draw_commit(request, number: str):
             for e in errors:
                 messages.error(request, e)
         return redirect("draws:draw_detail", number=number)
+    draw = get_object_or_404(visible_draws(request.user), number=number)
+    if _large(draw):
+        return _background(request, draw, "draws.commit", "发布承诺", {"sources": form.cleaned_data["sources"]})
     done, _ = _step(request, number, lambda d: services.commit(request.user, d, form.cleaned_data["sources"]))
     if done:
         messages.success(request, "承诺已发布：抽取池和规则已冻结，随机源揭晓后即可揭晓结果。")
@@ -105,10 +108,32 @@ def draw_reveal(request, number: str):
             for e in errors:
                 messages.error(request, e)
         return redirect("draws:draw_detail", number=number)
+    if _large(draw):
+        return _background(request, draw, "draws.reveal", "揭晓", {"revealed": form.cleaned_data["revealed"]})
     done, _ = _step(request, number, lambda d: services.reveal(request.user, d, form.cleaned_data["revealed"]))
     if done:
         messages.success(request, f"随机源验证通过，抽取结果已确定（种子 {done.seed[:16]}…），不可更改。")
     return redirect("draws:draw_detail", number=number)
+
+
+def _large(draw) -> bool:
+    from .scope import scope_queryset
+    from .tasks import BACKGROUND_POOL
+
+    size = draw.pool_size or scope_queryset(draw.scope).count()
+    return size > BACKGROUND_POOL
+
+
+def _background(request, draw, kind: str, label: str, params: dict):
+    """Hand a large step to the worker; the job page shows progress and links back to the draw."""
+    from shuangsuiji.common import jobs
+
+    if not request.user.can_act_for(draw.department):
+        messages.error(request, "只有组织抽取的部门（或联席会议办公室）可以操作此抽取。")
+        return redirect("draws:draw_detail", number=draw.number)
+    job = jobs.start(kind, f"抽取 {draw.number}：{label}", user=request.user, department=draw.department,
+                     params={"draw": draw.pk, "actor": request.user.pk, **params})
+    return redirect("common:job_detail", pk=job.pk)
 
 
 @require_POST

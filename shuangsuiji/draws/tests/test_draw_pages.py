@@ -55,3 +55,15 @@ def test_a_prepared_draw_is_not_public(personas, client, draw):
 
 def test_another_department_cannot_open_the_draw(personas, client_for, draw):
     assert client_for(personas.partner_admin).get(f"/draws/{draw.number}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_pool_is_committed_by_the_worker_with_a_job_page(personas, client_for, draw, monkeypatch):
+    monkeypatch.setattr("shuangsuiji.draws.tasks.BACKGROUND_POOL", 10)
+    client = client_for(personas.lead_admin)
+    response = client.post(f"/draws/{draw.number}/commit/", {"use_witness": "on", "witness_name": "公证员",
+                                                              "witness_shape": "3"})
+    assert response.status_code == 302 and response.url.startswith("/jobs/")
+    draw.refresh_from_db()
+    assert draw.status == "committed"
+    assert "承诺已发布" in client.get(response.url).content.decode()
