@@ -8,7 +8,6 @@ validates, and ``plan`` attributes each row to a district department (or skips i
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -23,6 +22,7 @@ from django.conf import settings
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.accounts.reference import match_department
+from shuangsuiji.common.uploads import sniff, text_encoding
 
 from .models import ItemClass, ListKind
 
@@ -34,8 +34,6 @@ MAX_COLUMNS = 60
 # An .xlsx is a zip: refuse one that would unpack to far more than any real list (zip bombs).
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 HEADER_SCAN_ROWS = 10
-XLSX_MAGIC = b"PK\x03\x04"
-XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class FileRefused(Exception):
@@ -69,30 +67,6 @@ class Table:
     sheet: str = ""
     # CSV loses merged-cell information, so blank item cells inside a group are read as "same as above".
     has_merges: bool = False
-
-
-def sniff(head: bytes) -> str | None:
-    """The file type by content: "xlsx", "xls", "csv" (decodable text) or None."""
-    if head.startswith(XLSX_MAGIC):
-        return "xlsx"
-    if head.startswith(XLS_MAGIC):
-        return "xls"
-    if b"\x00" in head:
-        return None
-    return "csv" if _decode_prefix(head) else None
-
-
-def _decode_prefix(head: bytes) -> str | None:
-    """The encoding that decodes the start of a text file (a cut multibyte character at the end is fine)."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-        except UnicodeDecodeError:
-            continue
-        return encoding
-    return None
 
 
 def read_table(path: Path | str) -> Table:
@@ -135,7 +109,7 @@ def _cell_text(value) -> str:
 
 
 def _read_csv(data: bytes) -> Table:
-    encoding = _decode_prefix(data[:65536])
+    encoding = text_encoding(data[:65536])
     text = None
     for candidate in ([encoding] if encoding else []) + ["gb18030"]:
         try:

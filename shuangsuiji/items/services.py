@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from shuangsuiji.accounts.models import Department, Role
 from shuangsuiji.accounts.reference import match_department
-from shuangsuiji.common import audit, jobs
+from shuangsuiji.common import audit, jobs, uploads
 
 from . import importer
 from .models import InspectionItem, ItemClass, ItemList, Level, ListKind, ListStatus, item_code
@@ -275,22 +273,10 @@ def start_import(upload, *, kind: str, level: str, actor, department: Department
     """Check and store an uploaded list file, then import it as a background job; returns the job."""
     _check_options(kind, level)
     _require_import_scope(actor, kind, department)
-    limit = importer.max_file_bytes()
-    if upload.size > limit:
-        raise ItemsError(f"文件大小为 {upload.size / 1048576:.1f} MB，超过清单导入上限 {limit // 1048576} MB。")
-    if upload.size == 0:
-        raise ItemsError("上传的文件是空的。")
-    upload.seek(0)
-    file_type = importer.sniff(upload.read(65536))
-    if file_type is None:
-        raise ItemsError("无法识别的文件类型：请上传 Excel（.xlsx 或 .xls）或 CSV（UTF-8 或 GB18030 编码）文件。")
-    relative = Path("items") / "imports" / f"{uuid.uuid4().hex}.{file_type}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    upload.seek(0)
-    with target.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
+    try:
+        relative, _type = uploads.store_upload(upload, "items/imports", limit=importer.max_file_bytes())
+    except uploads.UploadRefused as exc:
+        raise ItemsError(exc.message) from exc
     name = Path(upload.name or "upload").name[:200]
     return jobs.start(
         "items.import", f"导入抽查事项清单：{name}", user=actor, department=department,

@@ -202,7 +202,7 @@ def test_an_upload_above_the_limit_is_refused_before_it_is_read(personas, settin
 
     settings.SSJ_MAX_UPLOAD_BYTES = 10
     upload = SimpleUploadedFile("big.csv", b"x" * 100)
-    with pytest.raises(services.ItemsError, match="超过清单导入上限"):
+    with pytest.raises(services.ItemsError, match="超过上限"):
         services.start_import(upload, kind=ListKind.RANDOM, level="county", actor=personas.office)
 
 
