@@ -103,3 +103,6 @@ def seed(stdout=None, *, entities: int | None = None) -> None:
     conflicts = inspector_demo.ensure_conflicts()
     if conflicts:
         say(f"回避关系：登记 {conflicts} 条")
+    from shuangsuiji.draws.demo import ensure_demo_draws
+
+    ensure_demo_draws(say)
