@@ -188,6 +188,24 @@ def matching_preview(draw: Draw) -> list[lm.Problem]:
     return dmatch.precheck(basis, section["parts"], _pool_ids(pool), expected)
 
 
+def _filter_words(key: str, values: list[str]) -> tuple[str, list[str]]:
+    """Chinese words for one scope filter, as the public reads it in the manifest."""
+    from shuangsuiji.directory.models import EntityType, Scale, Township
+
+    if key == "entity_type":
+        labels = dict(EntityType.choices)
+        return "主体类型", [labels.get(v, v) for v in values]
+    if key == "scale":
+        labels = dict(Scale.choices)
+        return "规模", [labels.get(v, v) for v in values]
+    if key == "township":
+        names = dict(Township.objects.filter(code__in=values).values_list("code", "name"))
+        return "乡镇（街道）", [f"{names.get(v, v)}（{v}）" for v in values]
+    if key == "industry":
+        return "行业代码（GB/T 4754-2017）", [f"{v}*" for v in values]
+    return key, [str(v) for v in values]
+
+
 def _filters_description(draw: Draw) -> list[str]:
     """Public words for the scope; internal credit-class conditions are named but not listed."""
     out = ["登记状态=存续（注销、吊销、迁出的市场主体不进入抽取池）"]
@@ -199,7 +217,8 @@ def _filters_description(draw: Draw) -> list[str]:
             digest = hashlib.sha256(("|".join(sorted(values)) + draw.number).encode()).hexdigest()[:16]
             out.append(f"信用风险分类条件（分类不公开，条件摘要 {digest}）")
         else:
-            out.append(f"{key}={','.join(map(str, values))}")
+            label, names = _filter_words(key, values)
+            out.append(f"{label}：{'、'.join(names)}")
     if (draw.scope or {}).get("sublibrary"):
         from shuangsuiji.directory.models import SubLibrary
 
