@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Department
@@ -173,7 +174,10 @@ def conflict_end(request, pk: int):
         messages.error(request, "回避关系未截止：" + "；".join(m for ms in form.errors.values() for m in ms))
     else:
         messages.success(request, "回避关系已截止。")
-    return redirect(request.POST.get("next") or conflict.inspector.get_absolute_url())
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = conflict.inspector.get_absolute_url()
+    return redirect(target)
 
 
 def conflict_list(request):

@@ -111,8 +111,10 @@ def test_the_page_asks_for_an_entity_when_none_was_chosen(personas, client_for, 
     assert "请先查找并选择市场主体" in response.content.decode()
 
 
-def test_ending_through_the_page(personas, client_for, erin):
+def test_ending_through_the_page_returns_only_to_a_local_page(personas, client_for, erin):
     conflict = make_conflict(inspector=erin)
-    client_for(personas.lead_admin).post(f"/inspectors/conflicts/{conflict.pk}/end/", {"ends_on": "2026-04-30"})
+    response = client_for(personas.lead_admin).post(f"/inspectors/conflicts/{conflict.pk}/end/", {
+        "ends_on": "2026-04-30", "next": "https://evil.example/"})
+    assert response.url == f"/inspectors/{erin.pk}/"
     conflict.refresh_from_db()
     assert conflict.valid_until == D(2026, 4, 30)

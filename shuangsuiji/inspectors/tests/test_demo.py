@@ -87,4 +87,6 @@ def test_a_smaller_district_can_be_seeded_and_demo_accounts_lists_every_account(
     text = out.getvalue()
     assert "admin_scjgj" in text and "部门管理员" in text and "区市场监督管理局" in text
     assert "inspector_wjj" in text and "执法检查人员" in text and "区卫生健康局" in text
+    linked = Inspector.objects.get(user__username="inspector_scjgj")
+    assert f"执法证号 {linked.cert_no}" in text
     assert all(username in text for username, *_ in demo.demo_users())
