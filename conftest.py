@@ -6,6 +6,8 @@ def _immediate_tasks(settings, tmp_path):
     """Background tasks run in-process in tests; uploads go to a temporary folder."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "uploads"
+    # Personas log in thousands of times; a slow password hash only measures the CPU here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The JSON API under /api/v1/ (OpenAPI at /api/v1/docs); each app adds its router here."""
 
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from shuangsuiji.common.permissions import ANY_STAFF
@@ -18,6 +19,35 @@ PERMISSIONS = {
     "openapi-json": ANY_STAFF,
     "openapi-view": ANY_STAFF,
 }
+
+# Pydantic error types → plain Chinese, so a caller sees which field is wrong and why.
+_MESSAGES = {
+    "missing": "缺少必填项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "string_type": "应为文本",
+    "string_too_long": "过长",
+    "string_too_short": "过短",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "json_invalid": "不是合法的 JSON",
+    "enum": "不是允许的取值",
+    "literal_error": "不是允许的取值",
+}
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    errors = []
+    for e in exc.errors:
+        field = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path", "form", "payload"))
+        errors.append({"field": field, "message": _MESSAGES.get(e.get("type", ""), "格式不正确")})
+    detail = "；".join(f"{x['field'] or '请求'}：{x['message']}" for x in errors)
+    return api.create_response(request, {"detail": f"请求参数有误：{detail}", "errors": errors}, status=422)
 
 
 def _mount() -> None:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from shuangsuiji.api import api
 from shuangsuiji.common import views as common_views
@@ -17,10 +18,12 @@ urlpatterns = [
     path("public/draws/", include("shuangsuiji.draws.public_urls")),
     path("public/", include("shuangsuiji.portal.urls")),
     path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs"), name="api_docs"),
     path("admin/", admin.site.urls),
 ]
 
 PERMISSIONS = {
     "home": ANY_STAFF,
     "healthz": PUBLIC,
+    "api_docs": ANY_STAFF,
 }
