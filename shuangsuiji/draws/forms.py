@@ -14,6 +14,7 @@ from shuangsuiji.directory.models import EntityType, Industry, SubLibrary, Towns
 from shuangsuiji.items.models import InspectionItem
 from shuangsuiji.lottery import beacon
 
+DRAND_FIELDS = ("round", "randomness", "signature", "previous_signature")
 STRATA_CHOICES = [("credit_class", "信用风险分类"), ("entity_type", "主体类型"), ("township", "乡镇（街道）"),
                   ("industry_section", "行业门类")]
 
@@ -189,11 +190,15 @@ class RevealForm(forms.Form):
                 upload = d.get(f"f{i}")
                 text = upload.read(65536).decode("utf-8", "replace") if upload else (d.get(f"s{i}") or "")
                 try:
-                    value = json.loads(text)
-                except ValueError:
+                    value = _small_json(text)
+                except (ValueError, RecursionError):
                     self.add_error(f"s{i}", "drand 轮次内容不是合法的 JSON。")
                     continue
-                revealed.append(value)
+                if not isinstance(value, dict):
+                    self.add_error(f"s{i}", "drand 轮次内容应为 JSON 对象（含 round、randomness、signature）。")
+                    continue
+                # Only the beacon's own fields are kept and published in the kit.
+                revealed.append({k: value[k] for k in DRAND_FIELDS if k in value})
             else:
                 try:
                     revealed.append({"numbers": parse_numbers(d.get(f"s{i}") or "", decl["name"])})
@@ -201,6 +206,23 @@ class RevealForm(forms.Form):
                     self.add_error(f"s{i}", exc)
         d["revealed"] = revealed
         return d
+
+
+def _small_json(text: str):
+    """A drand round is a few hundred bytes of flat JSON. Refuse anything large or deeply nested before
+    parsing: py_ecc raises the recursion limit, and deep nesting could then exhaust the C stack."""
+    if len(text) > 8192:
+        raise ValueError("too large")
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    if deepest > 4:
+        raise ValueError("too deep")
+    return json.loads(text)
 
 
 class VoidForm(forms.Form):

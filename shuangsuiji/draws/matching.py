@@ -9,6 +9,8 @@ teams from the draw's seed. Inspectors appear by enforcement certificate number 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 from collections import defaultdict
 from typing import Any
@@ -96,9 +98,34 @@ def build_basis(draw, params: dict[str, Any], expected_targets: int) -> tuple[lm
     return basis, section
 
 
-def snapshot_for(basis: lm.Snapshot, parts: list[dict[str, Any]], drawn_usccs: list[str]) -> lm.Snapshot:
+def frozen_townships(draw, basis: lm.Snapshot) -> dict[str, str]:
+    """USCC → township for the pool, frozen at commit when township recusal is on (else empty:
+    townships then play no part), so nobody can move a target after seeing the seed."""
+    if not basis.task.township_recusal:
+        return {}
+    from .scope import scope_queryset
+
+    return dict(scope_queryset(draw.scope).exclude(township__isnull=True).values_list("uscc", "township_id"))
+
+
+def townships_json(towns: dict[str, str]) -> bytes:
+    return json.dumps(towns, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def townships_digest(towns: dict[str, str]) -> str:
+    return hashlib.sha256(townships_json(towns)).hexdigest()
+
+
+def people_keys(basis: lm.Snapshot, parts: list[dict[str, Any]]) -> dict[str, int]:
+    """Team id → inspector pk at commit, so a later certificate change cannot break or redirect a team."""
+    codes = [p["dept"] for p in parts]
+    return {inspector_key(i): i.pk for i in Inspector.objects.filter(department__code__in=codes)}
+
+
+def snapshot_for(basis: lm.Snapshot, parts: list[dict[str, Any]], drawn_usccs: list[str],
+                 towns: dict[str, str] | None = None) -> lm.Snapshot:
     """The basis plus the drawn targets (each with every participating department's part)."""
-    towns = dict(Entity.objects.filter(uscc__in=drawn_usccs).values_list("uscc", "township_id"))
+    towns = towns or {}
     lparts = tuple(lm.Part(p["dept"], tuple(p["domains"])) for p in parts)
     targets = tuple(lm.Target(id=u, township=towns.get(u) or "", parts=lparts) for u in sorted(drawn_usccs))
     return lm.Snapshot(task=basis.task, departments=basis.departments, inspectors=basis.inspectors,
@@ -114,10 +141,15 @@ def precheck(basis: lm.Snapshot, parts: list[dict[str, Any]], pool_usccs: list[s
     involved = sorted({u for _, u in basis.conflicts} & set(pool_usccs))
     # Targets differ only by conflicts and township: check one representative per township plus every
     # entity with a declared conflict, which covers every distinct eligible set.
-    towns = dict(Entity.objects.filter(uscc__in=pool_usccs).values_list("township_id", "uscc").distinct()) \
-        if basis.task.township_recusal else {}
-    sample = sorted(set(involved) | set(towns.values()) | set(pool_usccs[:1]))
-    problems = lm.precheck(snapshot_for(roomy, parts, sample)) if sample else []
+    towns: dict[str, str] = {}
+    if basis.task.township_recusal:
+        pool = set(pool_usccs)
+        for uscc, town in Entity.objects.filter(township__isnull=False).values_list("uscc", "township_id").iterator():
+            if uscc in pool:
+                towns[uscc] = town
+    one_per_town = {t: u for u, t in sorted(towns.items())}
+    sample = sorted(set(involved) | set(one_per_town.values()) | set(pool_usccs[:1]))
+    problems = lm.precheck(snapshot_for(roomy, parts, sample, towns)) if sample else []
     names = {d.id: d.name for d in basis.departments}
     for p in parts:
         officers = sum(1 for i in basis.inspectors if i.dept == p["dept"] and i.kind == lm.OFFICER and not i.unavailable)
@@ -132,8 +164,9 @@ def precheck(basis: lm.Snapshot, parts: list[dict[str, Any]], pool_usccs: list[s
     return problems
 
 
-def run(seed: str, basis_obj: dict[str, Any], parts: list[dict[str, Any]], drawn: list[str]):
+def run(seed: str, basis_obj: dict[str, Any], parts: list[dict[str, Any]], drawn: list[str],
+        towns: dict[str, str] | None = None):
     """(snapshot, assignment) for the revealed draw; raises lottery MatchingError when impossible."""
     basis = lm.snapshot_from_obj(basis_obj)
-    snapshot = snapshot_for(basis, parts, drawn)
+    snapshot = snapshot_for(basis, parts, drawn, towns)
     return snapshot, lm.match(seed, snapshot)

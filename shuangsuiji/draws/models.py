@@ -21,7 +21,7 @@ class DrawStatus(models.TextChoices):
 FROZEN_AFTER_COMMIT = (
     "number", "title", "department_id", "purpose", "scope", "strata_by", "rules", "exclusions", "manifest",
     "manifest_sha256", "pool_sha256", "pool_size", "commitment", "commitment_sha256", "committed_at",
-    "matching_params", "matching_basis",
+    "matching_params", "matching_basis", "matching_people", "matching_townships",
 )
 FROZEN_AFTER_REVEAL = FROZEN_AFTER_COMMIT + (
     "revealed", "source_values", "seed", "result", "revealed_at", "matching_snapshot_sha256", "matching_error",
@@ -31,7 +31,7 @@ FROZEN_AFTER_REVEAL = FROZEN_AFTER_COMMIT + (
 class DrawQuerySet(models.QuerySet):
     def public(self):
         """Draws the public may see: everything from the commitment on (void ones too, with reasons)."""
-        return self.exclude(status=DrawStatus.PREPARED)
+        return self.exclude(status=DrawStatus.PREPARED).exclude(committed_at__isnull=True)
 
     def for_department(self, department):
         return self.filter(department=department)
@@ -84,6 +84,9 @@ class Draw(models.Model):
     matching_params = models.JSONField("匹配规则", default=dict, blank=True)
     matching_basis = models.JSONField("匹配依据（冻结）", null=True, blank=True)
     matching_problems = models.JSONField("匹配预检提示", default=list, blank=True)
+    # Frozen at commit with the basis: team id → inspector pk, and USCC → township when it matters.
+    matching_people = models.JSONField("匹配人员对照（内部）", default=dict, blank=True)
+    matching_townships = models.JSONField("检查对象所在乡镇（冻结）", default=dict, blank=True)
     matching = models.JSONField("匹配结果", null=True, blank=True)
     matching_snapshot_sha256 = models.CharField("匹配快照摘要", max_length=64, blank=True)
     matching_error = models.TextField("匹配失败原因", blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
@@ -101,11 +102,19 @@ def pool_rows(scope: dict, strata_by: list[str]) -> Iterator[tuple[str, str]]:
         yield row[0], "|".join(parts) if parts else "全部"
 
 
-def public_labels(internal: list[str], strata_by: list[str]) -> dict[str, str]:
-    """Public stratum names: internal credit classes are replaced by neutral codes (分类不公开)."""
+def public_labels(internal: list[str], strata_by: list[str], mapping: dict[str, str] | None = None) -> dict[str, str]:
+    """Public stratum names: internal credit classes are replaced by neutral codes (分类不公开).
+
+    The codes are assigned in a secret random order (kept in ``Draw.strata_map``), so "层1" does not
+    mean class A; names never affect any ticket. ``mapping`` (public → internal) reuses a frozen one.
+    """
     if not any(STRATA[s][2] for s in strata_by):
         return {name: name for name in internal}
-    return {name: f"层{i}" for i, name in enumerate(sorted(internal), start=1)}
+    if mapping:
+        return {v: k for k, v in mapping.items()}
+    order = list(internal)
+    secrets.SystemRandom().shuffle(order)
+    return {name: f"层{i}" for i, name in enumerate(order, start=1)}
 
 
 CREDIT_LABELS = dict(CreditClass.choices)

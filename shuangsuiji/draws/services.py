@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import io
 import zipfile
 from pathlib import Path
@@ -70,7 +71,8 @@ def pool_path(draw: Draw) -> Path:
 
 def _next_number(department, year: int) -> str:
     prefix = f"{year}-{department.code}-"
-    last = Draw.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
+    last = (Draw.objects.filter(department=department, number__startswith=prefix).order_by("-number")
+            .values_list("number", flat=True).first())
     seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{seq:04d}"
 
@@ -107,6 +109,7 @@ def prepare(actor, department, *, title: str, purpose: str = "", items=(), scope
         parse_rule(rule)
     exclusions = _check_exclusions(exclusions or [])
     matching_params = _check_matching_params(matching_params or {})
+    type(department).objects.select_for_update().filter(pk=department.pk).first()  # one number at a time
     draw = Draw.objects.create(
         number=_next_number(department, timezone.localdate().year), title=title.strip(), department=department,
         purpose=purpose, scope=scope or {}, strata_by=strata_by, rules=rules, exclusions=exclusions,
@@ -214,7 +217,9 @@ def _filters_description(draw: Draw) -> list[str]:
         if not values:
             continue
         if key == "credit_class":
-            digest = hashlib.sha256(("|".join(sorted(values)) + draw.number).encode()).hexdigest()[:16]
+            # Keyed, so the few possible class subsets cannot be tried one by one against the digest.
+            digest = hmac.new(settings.SECRET_KEY.encode(), ("|".join(sorted(values)) + draw.number).encode(),
+                              hashlib.sha256).hexdigest()[:16]
             out.append(f"信用风险分类条件（分类不公开，条件摘要 {digest}）")
         else:
             label, names = _filter_words(key, values)
@@ -268,8 +273,12 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
             if errors:
                 more = f"（另有 {len(errors) - 5} 处）" if len(errors) > 5 else ""
                 raise DrawServiceError("检查人员无法按规则匹配，承诺未发布：" + "；".join(errors[:5]) + more)
+            towns = dmatch.frozen_townships(draw, basis)
+            section["townships_sha256"] = dmatch.townships_digest(towns)
             manifest["matching"] = section
             draw.matching_basis = lm.snapshot_to_obj(basis)
+            draw.matching_people = dmatch.people_keys(basis, section["parts"])
+            draw.matching_townships = towns
             draw.matching_problems = [p.message for p in problems]
         digest = lkit.manifest_digest(manifest)
         commitment = make_commitment(digest, now, sources)
@@ -343,7 +352,8 @@ def reveal(actor, draw: Draw, revealed: list[Any], check_signature: bool = True)
 def _match(draw: Draw, drawn: list[str]) -> lm.Assignment | None:
     """Decide every team from the seed; a failure is recorded (the target result stays final)."""
     try:
-        snapshot, assignment = dmatch.run(draw.seed, draw.matching_basis, draw.manifest["matching"]["parts"], drawn)
+        snapshot, assignment = dmatch.run(draw.seed, draw.matching_basis, draw.manifest["matching"]["parts"], drawn,
+                                          draw.matching_townships)
     except lm.MatchingError as exc:
         draw.matching_error = str(exc)
         return None
@@ -353,10 +363,11 @@ def _match(draw: Draw, drawn: list[str]) -> lm.Assignment | None:
 
 
 def _people_by_key(draw: Draw) -> dict:
+    """Team ids → inspectors, through the map frozen at commit (certificates may change later)."""
     from shuangsuiji.inspectors.models import Inspector
 
-    codes = [p["dept"] for p in draw.manifest["matching"]["parts"]]
-    return {dmatch.inspector_key(i): i for i in Inspector.objects.filter(department__code__in=codes)}
+    by_pk = Inspector.objects.in_bulk(list(draw.matching_people.values()))
+    return {key: by_pk[pk] for key, pk in draw.matching_people.items() if pk in by_pk}
 
 
 def _departments(draw: Draw):
@@ -367,7 +378,8 @@ def _departments(draw: Draw):
 
 def matching_snapshot(draw: Draw) -> lm.Snapshot:
     drawn = sorted(DrawnEntity.objects.filter(draw=draw).values_list("entity__uscc", flat=True))
-    return dmatch.snapshot_for(lm.snapshot_from_obj(draw.matching_basis), draw.manifest["matching"]["parts"], drawn)
+    return dmatch.snapshot_for(lm.snapshot_from_obj(draw.matching_basis), draw.manifest["matching"]["parts"], drawn,
+                               draw.matching_townships)
 
 
 @transaction.atomic
@@ -379,10 +391,15 @@ def request_recusal(actor, member: TeamMember, *, applicant: str, reason: str) -
         raise DrawServiceError("申请方只能是执法人员本人或检查对象。")
     if not member.active:
         raise DrawServiceError("该人员已不在检查组中。")
+    if member.draw.status not in (DrawStatus.REVEALED, DrawStatus.PUBLISHED):
+        raise DrawServiceError("该抽取已作废，不再受理回避申请。")
+    if Recusal.objects.filter(member=member, status=RecusalStatus.PENDING).exists():
+        raise DrawServiceError("该人员已有待决定的回避申请。")
     if applicant == "inspector" and not (actor.can_act_for(member.department) or
                                          getattr(getattr(actor, "inspector", None), "pk", None) == member.inspector_id):
         raise DrawServiceError("只有本人或其所在部门可以登记执法人员自行回避。")
-    if applicant == "business" and not actor.can_act_for(member.department):
+    if applicant == "business" and (actor.effective_role not in ("office", "dept_admin")
+                                    or not actor.can_act_for(member.department)):
         raise DrawServiceError("检查对象的回避申请由该执法人员所在部门登记。")
     recusal = Recusal.objects.create(member=member, applicant=applicant, reason=reason.strip(), recorded_by=actor)
     audit.record(actor, "draw.recusal_request", member.draw, after={"member": member.pk, "applicant": applicant},
@@ -403,8 +420,10 @@ def decide_recusal(actor, recusal: Recusal, *, approve: bool, reason: str) -> Re
     if not reason.strip():
         raise DrawServiceError("请写明决定理由。")
     draw = Draw.objects.select_for_update().get(pk=member.draw_id)
+    if draw.status not in (DrawStatus.REVEALED, DrawStatus.PUBLISHED):
+        raise DrawServiceError("该抽取已作废，不再处理回避申请。")
     if approve:
-        key = dmatch.inspector_key(member.inspector)
+        key = next((k for k, pk in draw.matching_people.items() if pk == member.inspector_id), None)
         try:
             assignment, new_key = lm.replace(draw.seed, matching_snapshot(draw), lm.assignment_from_obj(draw.matching),
                                              member.entity.uscc, member.department.code, key, reason.strip())
@@ -434,6 +453,22 @@ def publish(actor, draw: Draw) -> Draw:
     return draw
 
 
+def _sources_may_exist(draw: Draw) -> bool:
+    """True once any declared source could be known: a witness's numbers at any time, a drand round
+    after its time, lottery numbers from their date on."""
+    from shuangsuiji.lottery import beacon
+
+    now = timezone.now()
+    for src in draw.commitment["sources"]:
+        if src["type"] == "witness":
+            return True
+        if src["type"] == "drand" and beacon.round_time(src["chain"], src["round"]) <= now.timestamp():
+            return True
+        if src["type"] == "lottery" and src["draw_date"] <= timezone.localdate().isoformat():
+            return True
+    return False
+
+
 @transaction.atomic
 def void(actor, draw: Draw, reason: str) -> Draw:
     """Void a draw publicly, with a reason; its record stays as it was."""
@@ -441,6 +476,9 @@ def void(actor, draw: Draw, reason: str) -> Draw:
     _check(actor, draw, "void")
     if len(reason.strip()) < 5:
         raise DrawServiceError("作废必须写明理由（至少 5 个字），理由将向社会公开。")
+    if draw.status == DrawStatus.COMMITTED and _sources_may_exist(draw):
+        raise DrawServiceError(
+            "承诺的随机源可能已经产生，此时作废等于在知道结果后重抽。请先揭晓（结果将被记录并公开），再作废并说明理由。")
     before = draw.status
     draw.status, draw.void_reason, draw.voided_at, draw.voided_by = DrawStatus.VOID, reason.strip(), timezone.now(), actor
     draw.save()
@@ -452,6 +490,7 @@ def void(actor, draw: Draw, reason: str) -> Draw:
 def redraw(actor, void_draw: Draw, reason: str = "") -> Draw:
     """A new draw with the same specification, linked to the void one (a redraw is a new public record)."""
     _check(actor, void_draw, "redraw")
+    void_draw = Draw.objects.select_for_update().get(pk=void_draw.pk)
     if Draw.objects.filter(replaces=void_draw).exists():
         raise DrawServiceError(f"抽取 {void_draw.number} 已有重新抽取记录。")
     new = prepare(actor, void_draw.department, title=void_draw.title,
@@ -478,6 +517,7 @@ def kit_files(draw: Draw, include_matching: bool = False) -> dict[str, bytes]:
                                         draw.seed)
     if include_matching and draw.matching:
         extra = {lkit.MATCHING_SNAPSHOT: lm.snapshot_to_json(matching_snapshot(draw)).encode(),
+                 "matching-townships.json": dmatch.townships_json(draw.matching_townships),
                  lkit.MATCHING_ASSIGNMENT: lm.assignment_to_json(lm.assignment_from_obj(draw.matching)).encode()}
         return lkit.kit_files(draw.manifest, pool, sources_doc, draw.result, extra=extra,
                               verifier=bundle.render(with_matching=True).encode())

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -12,10 +13,13 @@ from .models import Draw, DrawnEntity, DrawStatus, Recusal, TeamMember
 
 
 def visible_draws(user):
-    qs = Draw.objects.select_related("department")
+    """Office and leader see all; a department sees the draws it organises or takes part in."""
+    qs = Draw.objects.select_related("department").defer("result", "manifest", "matching_basis", "matching",
+                                                          "matching_people", "matching_townships")
     if user.is_office or user.effective_role == "leader":
         return qs
-    return qs.filter(department_id=user.department_id)
+    part = Draw.objects.filter(team_members__department_id=user.department_id).values("pk")
+    return qs.filter(Q(department_id=user.department_id) | Q(pk__in=part))
 
 
 def draw_list(request):
@@ -43,7 +47,7 @@ def draw_create(request):
 
 
 def draw_detail(request, number: str):
-    draw = get_object_or_404(visible_draws(request.user), number=number)
+    draw = get_object_or_404(Draw.objects.filter(pk__in=visible_draws(request.user).values("pk")), number=number)
     context = {"draw": draw, "can_act": request.user.can_act_for(draw.department)}
     if draw.status == DrawStatus.PREPARED:
         try:
@@ -63,7 +67,7 @@ def draw_detail(request, number: str):
         # A department sees its own teams at once; another department's teams only for shared targets.
         members = members.filter(entity__in=members.filter(department_id=request.user.department_id).values("entity"))
     context["members"] = members.order_by("entity__uscc", "department__order", "-active", "id")
-    context["recusals"] = Recusal.objects.filter(member__draw=draw).select_related(
+    context["recusals"] = Recusal.objects.filter(member__in=context["members"]).select_related(
         "member__inspector", "member__entity", "member__department", "replacement")
     context["recusal_form"], context["decision_form"] = RecusalForm(), DecisionForm()
     return render(request, "draws/draw_detail.html", context)
@@ -117,10 +121,13 @@ def draw_reveal(request, number: str):
 
 
 def _large(draw) -> bool:
-    from .scope import scope_queryset
+    from .scope import ScopeError, scope_queryset
     from .tasks import BACKGROUND_POOL
 
-    size = draw.pool_size or scope_queryset(draw.scope).count()
+    try:
+        size = draw.pool_size or scope_queryset(draw.scope).count()
+    except ScopeError:
+        return False  # the service reports the scope problem in the user's words
     return size > BACKGROUND_POOL
 
 
@@ -201,7 +208,12 @@ def department_kit(request, number: str):
     draw = get_object_or_404(visible_draws(request.user), number=number)
     if not draw.seed:
         raise Http404
-    response = HttpResponse(services.kit_zip(draw, include_matching=True), content_type="application/zip")
+    try:
+        data = services.kit_zip(draw, include_matching=True)
+    except services.DrawServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("draws:draw_detail", number=number)
+    response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="draw-{draw.number}-kit-internal.zip"'
     return response
 
@@ -221,14 +233,18 @@ def public_detail(request, number: str):
         drawn = DrawnEntity.objects.filter(draw=draw).select_related("entity").only(
             "stratum", "ticket", "rank", "entity__uscc", "entity__name")
     return render(request, "draws/public_detail.html", {"draw": draw, "drawn": drawn,
-                                                        "redraw": Draw.objects.filter(replaces=draw).first()})
+                                                        "redraw": Draw.objects.public().filter(replaces=draw).first()})
 
 
 def public_kit(request, number: str):
     draw = get_object_or_404(Draw.objects.public(), number=number)
     if draw.seed and draw.status == DrawStatus.REVEALED:
         raise Http404  # revealed but not yet published by the department
-    response = HttpResponse(services.kit_zip(draw), content_type="application/zip")
+    try:
+        data = services.kit_zip(draw)
+    except services.DrawServiceError:
+        raise Http404 from None
+    response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="draw-{draw.number}-kit.zip"'
     return response
 

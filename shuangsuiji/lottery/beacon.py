@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,13 +141,26 @@ def parse_round(round_json: object, chain: str | DrandChain) -> ParsedRound:
     return ParsedRound(round_no, randomness, signature, previous)
 
 
+def _keeping_recursion_limit(fn: Any) -> Any:
+    """Run fn, then put back the interpreter's recursion limit: importing py_ecc raises it to 100,000
+    for the whole process, which would let deeply nested input exhaust the C stack elsewhere."""
+    limit = sys.getrecursionlimit()
+    try:
+        return fn()
+    finally:
+        sys.setrecursionlimit(limit)
+
+
 def bls_available() -> bool:
     """Return True when py_ecc can be imported for the pairing check."""
-    try:
-        import py_ecc.optimized_bls12_381  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    def probe() -> bool:
+        try:
+            import py_ecc.optimized_bls12_381  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    return bool(_keeping_recursion_limit(probe))
 
 
 def _pairing_ok(c: DrandChain, parsed: ParsedRound) -> bool:
@@ -191,7 +205,7 @@ def verify_drand(round_json: dict[str, Any], chain: str | DrandChain, check_sign
     parsed = parse_round(round_json, c)
     if check_signature:
         try:
-            ok = _pairing_ok(c, parsed)
+            ok = _keeping_recursion_limit(lambda: _pairing_ok(c, parsed))
         except ImportError:
             raise BeaconError("无法验证 drand 签名：未安装 py_ecc（可用 --no-signature 跳过签名验证）") from None
         except (ValueError, TypeError, AssertionError):

@@ -121,6 +121,7 @@ def _check_matching(
     if matching.snapshot_digest(snapshot) != claimed.snapshot_digest:
         report.problems.append("matching-snapshot.json 的摘要与匹配结果中记录的 snapshot_digest 不一致")
     _check_matching_basis(matching, snapshot, manifest, result, report)
+    _check_townships(files, snapshot, manifest, report)
     if seed is not None and claimed.seed != seed:
         report.problems.append("匹配结果使用的种子与本次抽取的种子不一致")
     try:
@@ -153,6 +154,25 @@ def _check_matching_basis(
     parts = [(p.get("dept"), tuple(p.get("domains", []))) for p in section.get("parts", [])]
     if any(sorted((p.dept, tuple(p.domains)) for p in t.parts) != sorted(parts) for t in snapshot.targets):
         report.problems.append("matching-snapshot.json 中检查对象的部门与检查领域与承诺的不一致")
+
+
+def _check_townships(files: Mapping[str, bytes], snapshot: Any, manifest: Mapping[str, Any] | None,
+                     report: Report) -> None:
+    """Townships of targets (used by township recusal) must be the ones frozen at commit."""
+    want = ((manifest or {}).get("matching") or {}).get("townships_sha256")
+    if not want:
+        return
+    data = files.get("matching-townships.json")
+    if data is None:
+        report.notes.append("验证包未附 matching-townships.json，检查对象所在乡镇未复核")
+        return
+    if sha256_hex(data) != want:
+        report.problems.append("matching-townships.json 与承诺时冻结的乡镇对照摘要不一致")
+        return
+    towns = json.loads(data.decode("utf-8"))
+    moved = [t.id for t in snapshot.targets if t.township != towns.get(t.id, "")]
+    if moved:
+        report.problems.append(f"matching-snapshot.json 中检查对象的乡镇与承诺时冻结的不一致：{_names(moved)}")
 
 
 def verify_files(files: Mapping[str, bytes], check_signature: bool = True) -> Report:

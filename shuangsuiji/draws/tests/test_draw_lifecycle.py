@@ -45,7 +45,15 @@ def test_public_stratum_labels_do_not_reveal_credit_classes(personas, directory)
     pool_text = services.pool_path(draw).read_text()
     assert set(draw.manifest["strata"]) == {"层1", "层2", "层3", "层4"}
     assert "\tA\n" not in pool_text and "\tD\n" not in pool_text
-    assert draw.strata_map == {"层1": "A", "层2": "B", "层3": "C", "层4": "D"}
+    assert sorted(draw.strata_map) == ["层1", "层2", "层3", "层4"]
+    assert sorted(draw.strata_map.values()) == ["A", "B", "C", "D"]
+
+
+def test_neutral_stratum_codes_are_assigned_in_a_secret_order():
+    from shuangsuiji.draws.scope import public_labels
+
+    seen = {tuple(sorted(public_labels(["A", "B", "C", "D"], ["credit_class"]).items())) for _ in range(30)}
+    assert len(seen) > 1  # a fixed order (层1 = A …) would let anyone read the classes off pool.tsv
 
 
 def test_a_revealed_draw_cannot_be_changed_or_revealed_again(personas, directory):

@@ -111,3 +111,30 @@ def test_an_approved_recusal_draws_a_recorded_replayable_replacement(personas, j
     report = verify_files(services.kit_files(draw, include_matching=True), check_signature=False)
     assert report.ok, report.problems
     assert Recusal.objects.count() == 1
+
+
+def test_the_partner_department_sees_the_joint_draw_and_decides_its_own_recusals(personas, client_for, joint):
+    draw = revealed(personas, joint[0])
+    client = client_for(personas.partner_admin)
+    assert client.get(f"/draws/{draw.number}/").status_code == 200
+    member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
+    recusal = services.request_recusal(personas.partner_admin, member, applicant="inspector", reason="本人与负责人系亲属")
+    response = client.post(f"/draws/{draw.number}/recusals/{recusal.pk}/decide/", {"approve": "1", "reason": "属实"})
+    assert response.status_code == 302
+    recusal.refresh_from_db()
+    assert recusal.status == RecusalStatus.APPROVED
+
+
+def test_a_certificate_changed_after_the_commitment_does_not_break_the_reveal(personas, joint):
+    draw = services.commit(personas.lead_admin, joint[0], WITNESS)
+    officer = personas.lead_dept.inspectors.first()
+    officer.cert_no = "鲁菏定12999999"
+    officer.save()
+    draw = services.reveal(personas.lead_admin, draw, WITNESS_NUMBERS)
+    assert draw.matching_error == "" and TeamMember.objects.filter(draw=draw).exists()
+
+
+def test_a_committed_draw_cannot_be_voided_once_its_numbers_may_exist(personas, joint):
+    draw = services.commit(personas.lead_admin, joint[0], WITNESS)
+    with pytest.raises(services.DrawServiceError, match="先揭晓"):
+        services.void(personas.lead_admin, draw, "结果不理想，重新抽取")

@@ -67,3 +67,28 @@ def test_a_large_pool_is_committed_by_the_worker_with_a_job_page(personas, clien
     draw.refresh_from_db()
     assert draw.status == "committed"
     assert "承诺已发布" in client.get(response.url).content.decode()
+
+
+def test_a_voided_draft_never_appears_on_the_portal(personas, client, draw):
+    services.void(personas.lead_admin, draw, "准备阶段发现范围有误")
+    assert client.get(f"/public/draws/{draw.number}/").status_code == 404
+    assert client.get(f"/public/draws/{draw.number}/kit.zip").status_code == 404
+
+
+def test_a_pasted_beacon_that_is_not_json_gets_a_message(personas, client_for, draw):
+    import datetime as dt
+
+    services.commit(personas.lead_admin, draw, [{"type": "drand", "chain": "quicknet", "round": 1000}],
+                    now=dt.datetime(2023, 8, 23, tzinfo=dt.UTC))
+    client = client_for(personas.lead_admin)
+    for bad in ("[" * 100000, "[1, 2]", "not json"):
+        response = client.post(f"/draws/{draw.number}/reveal/", {"s0": bad}, follow=True)
+        assert response.status_code == 200 and "drand 轮次内容" in response.content.decode()
+
+
+def test_the_public_page_holds_the_seed_until_the_department_publishes(personas, client, draw):
+    draw = services.commit(personas.lead_admin, draw, WITNESS)
+    draw = services.reveal(personas.lead_admin, draw, [{"numbers": [[1, 2, 3]]}])
+    assert draw.seed not in client.get(f"/public/draws/{draw.number}/").content.decode()
+    services.publish(personas.lead_admin, draw)
+    assert draw.seed in client.get(f"/public/draws/{draw.number}/").content.decode()

@@ -294,6 +294,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -425,13 +426,26 @@ def parse_round(round_json: object, chain: str | DrandChain) -> ParsedRound:
     return ParsedRound(round_no, randomness, signature, previous)
 
 
+def _keeping_recursion_limit(fn: Any) -> Any:
+    """Run fn, then put back the interpreter's recursion limit: importing py_ecc raises it to 100,000
+    for the whole process, which would let deeply nested input exhaust the C stack elsewhere."""
+    limit = sys.getrecursionlimit()
+    try:
+        return fn()
+    finally:
+        sys.setrecursionlimit(limit)
+
+
 def bls_available() -> bool:
     """Return True when py_ecc can be imported for the pairing check."""
-    try:
-        import py_ecc.optimized_bls12_381  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    def probe() -> bool:
+        try:
+            import py_ecc.optimized_bls12_381  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    return bool(_keeping_recursion_limit(probe))
 
 
 def _pairing_ok(c: DrandChain, parsed: ParsedRound) -> bool:
@@ -476,7 +490,7 @@ def verify_drand(round_json: dict[str, Any], chain: str | DrandChain, check_sign
     parsed = parse_round(round_json, c)
     if check_signature:
         try:
-            ok = _pairing_ok(c, parsed)
+            ok = _keeping_recursion_limit(lambda: _pairing_ok(c, parsed))
         except ImportError:
             raise BeaconError("无法验证 drand 签名：未安装 py_ecc（可用 --no-signature 跳过签名验证）") from None
         except (ValueError, TypeError, AssertionError):
@@ -1472,6 +1486,7 @@ def _check_matching(
     if matching.snapshot_digest(snapshot) != claimed.snapshot_digest:
         report.problems.append("matching-snapshot.json 的摘要与匹配结果中记录的 snapshot_digest 不一致")
     _check_matching_basis(matching, snapshot, manifest, result, report)
+    _check_townships(files, snapshot, manifest, report)
     if seed is not None and claimed.seed != seed:
         report.problems.append("匹配结果使用的种子与本次抽取的种子不一致")
     try:
@@ -1504,6 +1519,25 @@ def _check_matching_basis(
     parts = [(p.get("dept"), tuple(p.get("domains", []))) for p in section.get("parts", [])]
     if any(sorted((p.dept, tuple(p.domains)) for p in t.parts) != sorted(parts) for t in snapshot.targets):
         report.problems.append("matching-snapshot.json 中检查对象的部门与检查领域与承诺的不一致")
+
+
+def _check_townships(files: Mapping[str, bytes], snapshot: Any, manifest: Mapping[str, Any] | None,
+                     report: Report) -> None:
+    """Townships of targets (used by township recusal) must be the ones frozen at commit."""
+    want = ((manifest or {}).get("matching") or {}).get("townships_sha256")
+    if not want:
+        return
+    data = files.get("matching-townships.json")
+    if data is None:
+        report.notes.append("验证包未附 matching-townships.json，检查对象所在乡镇未复核")
+        return
+    if sha256_hex(data) != want:
+        report.problems.append("matching-townships.json 与承诺时冻结的乡镇对照摘要不一致")
+        return
+    towns = json.loads(data.decode("utf-8"))
+    moved = [t.id for t in snapshot.targets if t.township != towns.get(t.id, "")]
+    if moved:
+        report.problems.append(f"matching-snapshot.json 中检查对象的乡镇与承诺时冻结的不一致：{_names(moved)}")
 
 
 def verify_files(files: Mapping[str, bytes], check_signature: bool = True) -> Report:

@@ -93,3 +93,18 @@ def test_a_round_published_before_the_commitment_is_refused() -> None:
     with pytest.raises(SourceError, match="不能作为随机源"):
         commit("0" * 64, published + dt.timedelta(hours=1), decl)
     assert commit("0" * 64, published - dt.timedelta(seconds=1), decl).sources[0]["round"] == 1000
+
+
+def test_checking_a_signature_leaves_the_recursion_limit_as_it_was():
+    import sys
+
+    from shuangsuiji.lottery import beacon
+    from shuangsuiji.lottery.tests.vectors import QUICKNET_1000
+
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(1500)
+    try:
+        beacon.verify_drand(dict(QUICKNET_1000), "quicknet")
+        assert sys.getrecursionlimit() == 1500
+    finally:
+        sys.setrecursionlimit(before)
