@@ -1,0 +1,78 @@
+"""End-to-end draw on PostgreSQL over a 1,000,000-entity directory: query, freeze, hash, select, persist.
+
+Run: .venv/bin/python bench/draw_e2e.py [--rows N] [--pg-url URL]
+Uses the bench database of bench/import_entities.py (created, migrated and filled through the real
+importer when it holds fewer than N entities), then times services.prepare → commit → reveal for a
+draw stratified by credit class (4 strata, 0.3% each) with witness numbers as the source.
+Not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def main() -> None:
+    import import_entities as ie
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--pg-url", default=os.environ.get("SSJ_BENCH_PG_URL", ie.DEFAULT_PG))
+    args = parser.parse_args()
+    ie.ensure_pg_database(args.pg_url)
+    os.environ["DATABASE_URL"] = args.pg_url
+    os.environ["SSJ_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangsuiji.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from shuangsuiji.accounts.models import Department, Role, User
+    from shuangsuiji.accounts.reference import ensure_departments
+    from shuangsuiji.directory import services as directory_services
+    from shuangsuiji.directory.models import Entity
+    from shuangsuiji.directory.reference import load_towns
+    from shuangsuiji.draws import services
+
+    print(f"command: {Path(sys.executable).name} {' '.join(sys.argv)}")
+    call_command("migrate", verbosity=0)
+    ensure_departments()
+    load_towns()
+    actor = User.objects.filter(username="bench").first() or User.objects.create_user(
+        "bench", role=Role.OFFICE, display_name="bench")
+    if Entity.objects.count() < args.rows:
+        path, _ = ie.cached_files(args.rows)
+        directory_services.import_entities(path, actor=actor)
+    print(f"entities: {Entity.objects.count():,} ({Entity.objects.drawable().count():,} 存续)")
+    dept = Department.objects.get(code="scjgj")
+    timings = {}
+    started = time.perf_counter()
+    draw = services.prepare(actor, dept, title="bench", strata_by=["credit_class"],
+                            rules={"default": {"ratio": "0.003", "minimum": 1}})
+    timings["prepare"] = time.perf_counter() - started
+    t = time.perf_counter()
+    draw = services.commit(actor, draw, [{"type": "witness", "name": "bench", "shape": [3]}])
+    timings["commit (query + freeze + hash + write pool)"] = time.perf_counter() - t
+    t = time.perf_counter()
+    draw = services.reveal(actor, draw, [{"numbers": [[1, 2, 3]]}])
+    timings["reveal (read + verify digest + select + persist)"] = time.perf_counter() - t
+    total = time.perf_counter() - started
+    for name, seconds in timings.items():
+        print(f"  {name:<52} {seconds:6.2f} s")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    print(f"draw end to end on PostgreSQL: pool={draw.pool_size:,} drawn={draw.drawn.count():,} "
+          f"total={total:.2f} s peak_rss={peak:.2f} GiB load={os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
