@@ -7,13 +7,14 @@ import zipfile
 import pytest
 
 from shuangsuiji.draws import services
-from shuangsuiji.draws.testing import make_directory, make_published_item
+from shuangsuiji.draws.testing import make_directory, make_published_item, make_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_department_runs_a_draw_and_a_citizen_verifies_its_kit(personas, login_as, page, tmp_path):
     make_directory(120)
+    make_team(personas.lead_dept)
     draw = services.prepare(personas.lead_admin, personas.lead_dept, title="食品经营者双随机抽查",
                             items=[make_published_item(personas.lead_dept)], strata_by=["credit_class"],
                             rules={"default": {"ratio": "0.1", "minimum": 1}})
@@ -27,6 +28,7 @@ def test_a_department_runs_a_draw_and_a_citizen_verifies_its_kit(personas, login
     page.fill("#id_s0", "6 2 5")
     page.click("text=验证随机源并揭晓")
     assert "已揭晓" in page.inner_text("[data-testid=status]")
+    assert page.locator("[data-testid=teams] tbody tr").count() == 24  # two officers for each of 12 targets
     page.click("text=在公示门户公布结果和校验包")
     assert "已公布" in page.inner_text("[data-testid=status]")
 
