@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
@@ -78,28 +77,29 @@ def stratum_values(strata_by: list[str]) -> list[str]:
     return [STRATA[s][0] for s in strata_by]
 
 
-def pool_rows(scope: dict, strata_by: list[str]) -> Iterator[tuple[str, str]]:
-    """(USCC, internal stratum label) for every entity in the scope, streamed from the database."""
+def pool_rows(scope: dict, strata_by: list[str]) -> list[tuple[str, str]]:
+    """(USCC, internal stratum label) for every entity in the scope, sorted by USCC (code point order)."""
     fields = stratum_values(strata_by)
+    qs = scope_queryset(scope).values_list("uscc", *fields)
+    if not strata_by:
+        return sorted((row[0], "全部") for row in qs)
     sections: dict[str, str] = {}
     if "industry_section" in strata_by:
         from shuangsuiji.directory.models import Industry
 
         sections = dict(Industry.objects.filter(level="division").values_list("code", "parent_id"))
     type_labels = dict(EntityType.choices)
-    qs = scope_queryset(scope).values_list("uscc", *fields)
-    for row in qs.iterator(chunk_size=20000):
-        parts = []
-        for dim, value in zip(strata_by, row[1:], strict=True):
-            if dim == "industry_section":
-                parts.append(_section_of(value, sections))
-            elif dim == "entity_type":
-                parts.append(type_labels.get(value, value or "未知"))
-            elif dim == "credit_class":
-                parts.append(value or "未分类")
-            else:
-                parts.append(value or "未知")
-        yield row[0], "|".join(parts) if parts else "全部"
+    mappers = {
+        "industry_section": lambda v: _section_of(v, sections),
+        "entity_type": lambda v: type_labels.get(v, v or "未知"),
+        "credit_class": lambda v: v or "未分类",
+        "township": lambda v: v or "未知",
+    }
+    if len(strata_by) == 1:
+        one = mappers[strata_by[0]]
+        return sorted((u, one(v)) for u, v in qs)
+    maps = [mappers[d] for d in strata_by]
+    return sorted((row[0], "|".join(m(v) for m, v in zip(maps, row[1:], strict=True))) for row in qs)
 
 
 def public_labels(internal: list[str], strata_by: list[str], mapping: dict[str, str] | None = None) -> dict[str, str]:

@@ -150,13 +150,16 @@ def _check_exclusions(rows: list[dict]) -> list[dict]:
 def _public_pool(draw: Draw) -> tuple[Pool, dict[str, str]]:
     """The canonical pool with public stratum labels, and the internal → public label map."""
     try:
-        rows = list(pool_rows(draw.scope, draw.strata_by))
+        rows = pool_rows(draw.scope, draw.strata_by)
     except ScopeError as exc:
         raise DrawServiceError(str(exc)) from None
     if not rows:
         raise DrawServiceError("按当前范围没有可抽取的存续市场主体，抽取池为空。")
     labels = public_labels(sorted({s for _, s in rows}), draw.strata_by)
-    return Pool.from_rows((u, labels[s]) for u, s in rows), labels
+    # Rows come sorted and unique (USCC is a unique key, validated on import), and the labels are
+    # ours, so the canonical TSV is written directly; the engine re-checks order and uniqueness.
+    data = "".join([f"{u}\t{labels[s]}\n" for u, s in rows]).encode("utf-8")
+    return Pool.from_tsv(data, set(labels.values())), labels
 
 
 def _manifest_rules(draw: Draw, labels: dict[str, str]) -> dict[str, CountRule]:
@@ -310,7 +313,7 @@ def load_pool(draw: Draw) -> Pool:
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != draw.pool_sha256:
         raise DrawServiceError(f"抽取 {draw.number} 的抽取池文件与承诺时的摘要不一致，已拒绝揭晓（疑似被改动）。")
-    return Pool.from_tsv(data)
+    return Pool.from_tsv(data, draw.manifest["strata"])
 
 
 @transaction.atomic
