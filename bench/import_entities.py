@@ -13,6 +13,7 @@ import argparse
 import csv
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -109,14 +110,44 @@ def run_leg(label: str, files: tuple[Path, Path]) -> None:
     with connection.cursor() as cur:
         cur.execute("TRUNCATE directory_entity CASCADE" if connection.vendor == "postgresql"
                     else "DELETE FROM directory_entity")
+    backend = _backend_pid(connection)
     for what, path in (("insert", files[0]), ("update", files[1]), ("unchanged", files[1])):
+        before = _cpu(backend)
+        load = os.getloadavg()[0]
         started = time.perf_counter()
         outcome = services.import_entities(path, actor=actor)
         seconds = time.perf_counter() - started
+        own, child, server = (b - a for a, b in zip(before, _cpu(backend), strict=True))
         print(f"{label:<10} {what:<9} {outcome.rows:>9,} rows in {seconds:6.1f} s = {outcome.rows / seconds:>9,.0f} rows/s"
-              f"  (new {outcome.inserted:,}, updated {outcome.updated:,}, unchanged {outcome.unchanged:,})",
+              f"  (new {outcome.inserted:,}, updated {outcome.updated:,}, unchanged {outcome.unchanged:,})"
+              f"  cpu s: this {own:.1f}, checking child {child:.1f}, database {server:.1f}; load avg {load:.1f}",
               flush=True)
     print(f"{label:<10} entities in table: {Entity.objects.count():,}")
+
+
+def _backend_pid(connection) -> int | None:
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        return cur.fetchone()[0]
+
+
+def _cpu(backend: int | None) -> tuple[float, float, float]:
+    """CPU seconds so far: this process, its finished children (the checking process), the database backend.
+
+    The machine is shared, so wall time depends on what else runs; CPU time shows what the import needs.
+    """
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server = 0.0
+    if backend:
+        try:
+            fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+            server = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:  # the database runs elsewhere
+            pass
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime, server
 
 
 def ensure_pg_database(url: str) -> None:

@@ -1,12 +1,10 @@
-"""Bulk import of market entities from CSV, XLSX or XLS: stream, check in Python, merge in SQL.
+"""Reading and checking entity files (CSV, XLSX, XLS) for the bulk import, one row at a time.
 
 A file may hold millions of rows, so nothing here keeps rows or model objects in memory:
-``open_source`` yields the rows of a file one at a time (csv module; openpyxl in read-only mode),
-``RowChecker`` turns each into a tuple of column values or row-level errors in Chinese, and
-``Staging`` streams the good tuples into a temporary table (PostgreSQL: ``COPY`` through psycopg 3;
-SQLite: ``executemany``) in chunks, reporting progress in between. ``Staging.merge`` then writes the
-whole file with one ``INSERT … SELECT … ON CONFLICT (uscc) DO UPDATE``; ``services.import_entities``
-runs it in one transaction with its audit event, so a file is imported entirely or not at all.
+``open_source`` yields the rows of a file one at a time (csv module; openpyxl in read-only mode) and
+``RowChecker`` turns each into a tuple of column values, or into row-level errors in Chinese naming
+the row and the column. ``loading.load`` writes the tuples; ``services.import_entities`` puts the two
+together so that a file is imported entirely or not at all.
 
 A file is the truth for the columns it has; columns it lacks are left alone on existing entities.
 """
@@ -21,26 +19,23 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
-
-from django.db import connection, transaction
 
 from shuangsuiji.common.uploads import sniff, text_encoding
 
 from . import uscc as uscc_mod
+from .loading import FIELDS
 from .models import CreditClass, Entity, EntityStatus, EntityType, Industry, Scale, Township
 
 HEADER_SCAN_ROWS = 10  # government files often put a title row or two above the header
 MAX_STORED_ERRORS = 1000  # the report keeps this many rows in full, plus the total count
-CHUNK_ROWS = 50_000  # rows per staging write; progress is reported between chunks
 # A million-row .xlsx unpacks to about 1 GB of XML; far more, or an absurd ratio, is a zip bomb.
 MAX_UNPACKED_BYTES = 4 * 1024**3
 MAX_ZIP_RATIO = 200
 
-FIELDS = ("uscc", "name", "entity_type", "industry", "township", "address", "legal_rep", "registered_on",
-          "status", "scale", "credit_class")
 
 
 class FileRefused(Exception):
@@ -155,12 +150,15 @@ def _csv_rows(text, delimiter: str, encoding: str) -> Iterator[list]:
 
 
 def _count_lines(path: Path) -> int:
-    """Line count for the progress bar (fast: about 0.1 s per 100 MB; quoted line breaks make it an estimate)."""
-    lines = 0
+    """Roughly how many lines the file has, for the progress bar: its size over the average length of
+    the lines in its first megabyte (counting every line break of a large file would cost more)."""
+    size = path.stat().st_size
     with path.open("rb") as fh:
-        while block := fh.read(1 << 22):
-            lines += block.count(b"\n")
-    return lines
+        head = fh.read(1 << 20)
+    lines = head.count(b"\n")
+    if len(head) == size or not lines:
+        return lines
+    return round(size * lines / len(head))
 
 
 def _check_zip(path: Path) -> None:
@@ -253,55 +251,82 @@ def _guess_entity_type(text: str) -> str | None:
     return None
 
 
+# Line breaks and tabs (Alt+Enter in Excel) become spaces; other control characters go.
+_CONTROLS = {i: (" " if chr(i) in "\t\n\r\x0b\x0c" else None) for i in [*range(32), 127]}
+
+
 class _Memo(dict):
     """Remembers the answer for each distinct cell text; dict lookups stay in C for every repeat."""
 
-    def __init__(self, resolve: Callable[[str], object]):
+    def __init__(self, resolve: Callable, limit: int = 200_000):
         super().__init__()
         self.resolve = resolve
+        self.limit = limit  # a pathological file must not grow the memo without bound
 
-    def __missing__(self, key: str):
-        value = self[key] = self.resolve(key)
+    def __missing__(self, key):
+        value = self.resolve(key)
+        if len(self) < self.limit:
+            self[key] = value
         return value
 
 
 class RowChecker:
-    """Checks rows against the header it was built with; collects errors and the first row of each USCC."""
+    """Checks rows against the header it was built with; collects row errors and repeated USCCs."""
 
-    def __init__(self, header: list, *, today: dt.date | None = None):
-        self.columns: dict[str, int] = {}
+    def __init__(self, header: list, *, today: dt.date | None = None, estimated_rows: int = 0, null=None):
         self.headings: dict[str, str] = {}
         self.ignored: list[str] = []
-        seen: dict[str, str] = {}
+        self.columns = self.columns_of(header, self.headings, self.ignored)
+        self.width = max(self.columns.values()) + 1
+        self.today = today or dt.date.today()
+        self.estimated_rows = estimated_rows
+        self.null = null  # what an empty code or date becomes in the row tuple (loading.null_value())
+        self.errors: list[dict] = []
+        self.error_count = 0
+        self.rows_checked = 0
+        # Every USCC seen (exact, about 90 MB per million rows) and those seen twice.
+        self.seen: set[str] = set()
+        self.repeated: set[str] = set()
+        self._industries = set(Industry.objects.values_list("code", flat=True))
+        self._towns = self._town_lookup()
+
+    @staticmethod
+    def columns_of(header: list, headings: dict[str, str] | None = None,
+                   ignored: list[str] | None = None) -> dict[str, int]:
+        """Field → column index for a heading row; refuses a file without the required columns."""
+        columns: dict[str, int] = {}
+        headings = {} if headings is None else headings
         for index, cell in enumerate(header):
             text = _cell_text(cell).strip()
             if not text:
                 continue
             name = header_field(text)
             if name is None:
-                self.ignored.append(text)
+                if ignored is not None:
+                    ignored.append(text)
                 continue
-            if name in seen:
-                raise FileRefused(f"列“{seen[name]}”和列“{text}”都对应“{_BY_FIELD[name].label}”，请删去其中一列。")
-            seen[name] = text
-            self.columns[name] = index
-            self.headings[name] = text
-        missing = [c for c in COLUMNS if c.required and c.field not in self.columns]
+            if name in columns:
+                raise FileRefused(f"列“{headings[name]}”和列“{text}”都对应“{_BY_FIELD[name].label}”，请删去其中一列。")
+            columns[name] = index
+            headings[name] = text
+        missing = [c for c in COLUMNS if c.required and c.field not in columns]
         if missing:
             names = "；".join(f"{c.label}（可用列名：{'、'.join(c.synonyms[:4])}）" for c in missing)
             raise FileRefused(f"缺少必填列：{names}。")
-        self.width = max(self.columns.values()) + 1
-        self.today = today or dt.date.today()
-        self.errors: list[dict] = []
-        self.error_count = 0
-        self.rows_checked = 0
-        self._industries = set(Industry.objects.values_list("code", flat=True))
-        self._towns = self._town_lookup()
-        # A million rows carry a few thousand distinct dates, towns, types and industries.
-        self._dates = _Memo(self._parse_date)
-        self._industry_memo = _Memo(self._industry_code)
-        self._town_memo = _Memo(self._town_code)
-        self._type_memo = _Memo(lambda text: _pick(ENTITY_TYPE_WORDS, text) or _guess_entity_type(text))
+        return columns
+
+    def findings(self) -> dict:
+        """What checking found, to hand from the checking process to the one that writes."""
+        return {"errors": self.errors, "error_count": self.error_count, "repeated": self.repeated,
+                "rows_checked": self.rows_checked}
+
+    def adopt(self, findings: dict) -> None:
+        self.errors, self.error_count = findings["errors"], findings["error_count"]
+        self.repeated, self.rows_checked = findings["repeated"], findings["rows_checked"]
+
+    @property
+    def has_problems(self) -> bool:
+        return self.error_count > 0 or bool(self.repeated)
 
     @property
     def present(self) -> tuple[str, ...]:
@@ -317,21 +342,15 @@ class RowChecker:
             self.errors.append({"row": row, "column": self.heading(name) if name else "", "message": message})
 
     def rows(self, data: Iterable[tuple[int, list]], *, text: bool = False) -> Iterator[tuple]:
-        """Good rows as staging tuples; blank rows are skipped, bad ones recorded.
+        """Good rows as tuples in loading.FIELDS order; blank rows are skipped, bad ones recorded.
 
-        ``text``: every cell is already a string (CSV), so the per-row type scan is skipped.
+        ``text``: every cell is already a string (CSV), so spreadsheet cell conversion is skipped.
         """
-        check = self._build_check(text)
-        for number, cells in data:
-            if not any(cells):
-                continue
-            row = check(number, cells)
-            if row is not None:
-                yield row
+        return self._rows(data, text)
 
     def check(self, number: int, cells: list) -> tuple | None:
-        """The staging tuple for one data row, or None after recording its errors."""
-        return self._build_check()(number, cells)
+        """The tuple for one data row, or None after recording its errors."""
+        return next(self._rows([(number, cells)], False), None)
 
     def _text_cells(self, cells: list) -> list[str]:
         """Spreadsheet cells as the text the checks expect (CSV cells already are)."""
@@ -355,45 +374,116 @@ class RowChecker:
                 out[index] = day.isoformat() if day else out[index]
         return out
 
-    def _build_check(self, text_only: bool = False) -> Callable[[int, list], tuple | None]:
-        """The per-row check as a closure: about a million calls per import, so all it needs is local."""
-        c = self.columns
-        width = self.width
-        i_uscc, i_name = c["uscc"], c["name"]
-        i_type, i_industry, i_town = c.get("entity_type"), c.get("industry"), c.get("township")
-        i_address, i_rep, i_date = c.get("address"), c.get("legal_rep"), c.get("registered_on")
-        i_status, i_scale, i_credit = c.get("status"), c.get("scale"), c.get("credit_class")
-        max_name, max_address, max_rep = MAX_LENGTH["name"], MAX_LENGTH["address"], MAX_LENGTH["legal_rep"]
-        validate, add_error, text_cells = uscc_mod.validate, self.add_error, self._text_cells
-        type_memo, industry_memo, town_memo, date_memo = (self._type_memo, self._industry_memo, self._town_memo,
-                                                          self._dates)
-        status_words, scale_words, credit_words = STATUS_WORDS, SCALE_WORDS, CREDIT_WORDS
-        type_from_uscc, other, active = TYPE_FROM_USCC, EntityType.OTHER, EntityStatus.ACTIVE
+    def _choice_memos(self) -> dict[str, _Memo]:
+        """Per coded column, raw cell text → (value, problem); a file repeats a few thousand texts."""
+        null = self.null
         types_hint, statuses_hint = "、".join(EntityType.labels), "、".join(EntityStatus.labels)
         scales_hint = "、".join(Scale.labels)
-        checker = self
 
-        def check(number: int, cells: list) -> tuple | None:
+        def entity_type(raw: str):
+            text = raw.strip()
+            if not text:
+                return None, None  # taken from the USCC
+            value = _pick(ENTITY_TYPE_WORDS, text) or _guess_entity_type(text)
+            return value, None if value else f"无法识别的主体类型“{text}”（可填：{types_hint}）"
+
+        def industry(raw: str):
+            text = raw.strip()
+            if not text:
+                return null, None
+            code = self._industry_code(text)
+            return (code, None) if code else (null, f"行业代码“{text}”不在国民经济行业分类（GB/T 4754-2017）中")
+
+        def township(raw: str):
+            text = raw.strip()
+            if not text:
+                return null, None
+            code = self._town_code(text)
+            return (code, None) if code else (null, f"乡镇（街道）“{text}”不在本区乡镇（街道）名录中")
+
+        def registered_on(raw: str):
+            day, problem = self._parse_date(raw)
+            return (day if day is not None else null), problem
+
+        def status(raw: str):
+            text = raw.strip()
+            value = _pick(STATUS_WORDS, text) if text else None
+            what = f"无法识别的登记状态“{text}”" if text else "登记状态为空"
+            return value, None if value else f"{what}（应填：{statuses_hint}）"
+
+        def scale(raw: str):
+            text = raw.strip()
+            value = _pick(SCALE_WORDS, text) if text else ""
+            return value, None if value is not None else f"无法识别的规模“{text}”（可填：{scales_hint}，或留空）"
+
+        def credit_class(raw: str):
+            text = raw.strip()
+            value = _pick(CREDIT_WORDS, text.upper()) if text else ""
+            return value, None if value is not None else f"无法识别的信用风险分类“{text}”（可填：A、B、C、D、E，或留空）"
+
+        resolvers = {"entity_type": entity_type, "industry": industry, "township": township,
+                     "registered_on": registered_on, "status": status, "scale": scale, "credit_class": credit_class}
+        return {name: _Memo(fn) for name, fn in resolvers.items()}
+
+    def _rows(self, data: Iterable[tuple[int, list]], text_only: bool) -> Iterator[tuple]:
+        """The row loop: about a million turns per import, so everything it needs is a local variable."""
+        c = self.columns
+        width = self.width
+        i_uscc, i_name, i_address, i_rep = c["uscc"], c["name"], c.get("address"), c.get("legal_rep")
+        # The coded columns, with what a file without the column gives. All but the date are read as one
+        # key: a few thousand combinations of type, industry, town, status, scale and class cover a
+        # million rows, so one dictionary lookup answers six columns.
+        defaults = {"entity_type": None, "industry": self.null, "township": self.null, "status": EntityStatus.ACTIVE,
+                    "scale": "", "credit_class": ""}
+        memos = self._choice_memos()
+        coded = [name for name in defaults if name in c]
+        key_of = itemgetter(*[c[name] for name in coded]) if coded else (lambda cells: ())
+
+        def resolve(key) -> tuple[tuple, tuple]:
+            key = key if len(coded) != 1 else (key,)
+            values, problems = dict(defaults), []
+            for name, raw in zip(coded, key, strict=True):
+                values[name], problem = memos[name][raw]
+                if problem is not None:
+                    problems.append((name, problem))
+            return tuple(values.values()), tuple(problems)
+
+        combined = _Memo(resolve)
+        i_date, date_memo, null = c.get("registered_on"), memos["registered_on"], self.null
+        max_name, max_address, max_rep = MAX_LENGTH["name"], MAX_LENGTH["address"], MAX_LENGTH["legal_rep"]
+        validate, add_error, text_cells = uscc_mod.validate, self.add_error, self._text_cells
+        type_from_uscc, other = TYPE_FROM_USCC, EntityType.OTHER
+        seen, seen_add, repeated = self.seen, self.seen.add, self.repeated
+        for number, cells in data:
+            if not cells or (not cells[0] and not any(cells)):
+                continue  # a blank row (Excel keeps many)
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
             if not text_only:
                 cells = text_cells(cells)
-            checker.rows_checked += 1
+            self.rows_checked += 1
             bad = False
 
             code = cells[i_uscc].strip()
             problem = validate(code)
             if problem is not None:
                 code = uscc_mod.normalise(code)
-                problem = uscc_mod.validate(code) if code else "统一社会信用代码为空"
+                problem = validate(code) if code else "统一社会信用代码为空"
                 if code.startswith(NUMBER_CELL):
                     problem = (f"统一社会信用代码被 Excel 存成了数字（{code[len(NUMBER_CELL):]}），末几位已丢失；"
                                "请把该列设为“文本”格式后重新填写")
-                if problem is not None:
-                    add_error(number, "uscc", problem)
-                    bad = True
+            if problem is None:
+                if code in seen:
+                    repeated.add(code)
+                else:
+                    seen_add(code)
+            else:
+                add_error(number, "uscc", problem)
+                bad = True
 
             name = cells[i_name].strip()
+            if not name.isprintable():
+                name = name.translate(_CONTROLS).strip()
             if not name:
                 add_error(number, "name", "名称为空")
                 bad = True
@@ -401,87 +491,38 @@ class RowChecker:
                 add_error(number, "name", f"名称超过{max_name}个字符")
                 bad = True
 
-            entity_type = None
-            if i_type is not None:
-                text = cells[i_type].strip()
-                if text:
-                    entity_type = type_memo[text]
-                    if entity_type is None:
-                        add_error(number, "entity_type", f"无法识别的主体类型“{text}”（可填：{types_hint}）")
-                        bad = True
-            if entity_type is None:
-                entity_type = type_from_uscc.get(code[:2], other)
-
-            industry = None
-            if i_industry is not None:
-                text = cells[i_industry].strip()
-                if text:
-                    industry = industry_memo[text]
-                    if industry is None:
-                        add_error(number, "industry", f"行业代码“{text}”不在国民经济行业分类（GB/T 4754-2017）中")
-                        bad = True
-
-            township = None
-            if i_town is not None:
-                text = cells[i_town].strip()
-                if text:
-                    township = town_memo[text]
-                    if township is None:
-                        add_error(number, "township", f"乡镇（街道）“{text}”不在本区乡镇（街道）名录中")
-                        bad = True
-
             address = legal_rep = ""
             if i_address is not None:
                 address = cells[i_address].strip()
+                if not address.isprintable():
+                    address = address.translate(_CONTROLS).strip()
                 if len(address) > max_address:
                     add_error(number, "address", f"住所（经营场所）超过{max_address}个字符")
                     bad = True
             if i_rep is not None:
                 legal_rep = cells[i_rep].strip()
+                if not legal_rep.isprintable():
+                    legal_rep = legal_rep.translate(_CONTROLS).strip()
                 if len(legal_rep) > max_rep:
                     add_error(number, "legal_rep", f"法定代表人（负责人）超过{max_rep}个字符")
                     bad = True
 
-            registered_on = None
+            values, problems = combined[key_of(cells)]
+            for field_name, problem in problems:
+                add_error(number, field_name, problem)
+                bad = True
+            registered_on = null
             if i_date is not None:
                 registered_on, problem = date_memo[cells[i_date]]
-                if problem:
+                if problem is not None:
                     add_error(number, "registered_on", problem)
                     bad = True
 
-            status = active
-            if i_status is not None:
-                text = cells[i_status].strip()
-                status = (status_words.get(text) or _pick(status_words, text)) if text else None
-                if status is None:
-                    what = f"无法识别的登记状态“{text}”" if text else "登记状态为空"
-                    add_error(number, "status", f"{what}（应填：{statuses_hint}）")
-                    bad = True
-
-            scale = ""
-            if i_scale is not None:
-                text = cells[i_scale].strip()
-                if text:
-                    scale = scale_words.get(text) or _pick(scale_words, text)
-                    if scale is None:
-                        add_error(number, "scale", f"无法识别的规模“{text}”（可填：{scales_hint}，或留空）")
-                        bad = True
-
-            credit_class = ""
-            if i_credit is not None:
-                text = cells[i_credit].strip()
-                if text:
-                    credit_class = credit_words.get(text) or _pick(credit_words, text.upper())
-                    if credit_class is None:
-                        add_error(number, "credit_class", f"无法识别的信用风险分类“{text}”（可填：A、B、C、D、E，或留空）")
-                        bad = True
-
             if bad:
-                return None
-            return (number, code, name, entity_type, industry, township, address, legal_rep, registered_on, status,
-                    scale, credit_class)
-
-        return check
+                continue
+            entity_type, industry, township, status, scale, credit_class = values
+            yield (code, name, entity_type or type_from_uscc.get(code[:2], other), industry, township, address,
+                   legal_rep, registered_on, status, scale, credit_class)
 
     def _industry_code(self, text: str) -> str | None:
         code = text.split()[0].upper()
@@ -575,130 +616,18 @@ def find_header(rows: Iterator[list]) -> tuple[int, list]:
     raise FileRefused(f"前 {HEADER_SCAN_ROWS} 行中找不到表头：表头须含“统一社会信用代码”列（可下载导入模板对照）。")
 
 
-# ------------------------------------------------------------------------------------------ staging
-
-
-STAGE = "ssj_entity_stage"
-STAGE_COLUMNS = ("row_no",) + FIELDS
-_COLUMN = {f: Entity._meta.get_field(f).column for f in FIELDS}  # industry → industry_id
-Rows = Iterator[tuple]
-
-
-@dataclass
-class MergeCounts:
-    inserted: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-@dataclass
-class Staging:
-    """A temporary table of checked rows, merged into directory_entity in one statement."""
-
-    vendor: str = field(default_factory=lambda: connection.vendor)
-    rows: int = 0
-
-    def __post_init__(self) -> None:
-        columns = ", ".join(f"{c} {'integer' if c == 'row_no' else 'text'}" for c in STAGE_COLUMNS)
-        with connection.cursor() as cur:
-            cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
-            cur.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
-
-    def drop(self) -> None:
-        with connection.cursor() as cur:
-            cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
-
-    def fill(self, rows: Rows, on_chunk: Callable[[], None] | None = None) -> int:
-        """Stream rows into the table, a chunk per transaction so progress can be shown in between."""
-        write = self._copy if self.vendor == "postgresql" else self._insert
-        while True:
-            with transaction.atomic():
-                written = write(islice(rows, CHUNK_ROWS))
-            self.rows += written
-            if on_chunk:
-                on_chunk()
-            if written < CHUNK_ROWS:
-                return self.rows
-
-    def _copy(self, rows: Rows) -> int:
-        written = 0
-        with connection.cursor() as cur:
-            with cur.cursor.copy(f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as copy:
-                write_row = copy.write_row
-                for row in rows:
-                    write_row(row)
-                    written += 1
-        return written
-
-    def _insert(self, rows: Rows) -> int:
-        counter = _Counter(rows)
-        marks = ", ".join("?" * len(STAGE_COLUMNS))
-        raw = connection.connection.cursor()
-        try:
-            raw.executemany(f"INSERT INTO {STAGE} VALUES ({marks})", counter)
-        finally:
-            raw.close()
-        return counter.count
-
-    def duplicates(self, limit: int) -> Iterator[tuple[str, list[int]]]:
-        """USCCs on more than one row, with their row numbers, in file order."""
-        with connection.cursor() as cur:
-            if self.vendor == "postgresql":
-                cur.execute("SET LOCAL work_mem = '256MB'")  # a million-row GROUP BY without spilling to disk
-            cur.execute(f"SELECT uscc, min(row_no) FROM {STAGE} GROUP BY uscc HAVING count(*) > 1 "
-                        f"ORDER BY 2 LIMIT %s", [limit])
-            codes = dict(cur.fetchall())
-            if not codes:
-                return
-            cur.execute(f"SELECT uscc, row_no FROM {STAGE} WHERE uscc IN ({', '.join(['%s'] * len(codes))}) "
-                        f"ORDER BY row_no", list(codes))
-            found: dict[str, list[int]] = {}
-            for code, row_no in cur.fetchall():
-                found.setdefault(code, []).append(row_no)
-        yield from found.items()
-
-    def merge(self, present: tuple[str, ...], now: dt.datetime) -> MergeCounts:
-        """Insert new USCCs and update existing ones with the fields the file provides."""
-        table = Entity._meta.db_table
-        target = [_COLUMN[f] for f in FIELDS] + ["updated_at"]
-        values = [f"{f}::date" if f == "registered_on" and self.vendor == "postgresql" else f for f in FIELDS]
-        changed = [_COLUMN[f] for f in present if f != "uscc"]
-        assign = ", ".join(f"{c} = excluded.{c}" for c in changed + ["updated_at"])
-        differs = " OR ".join(
-            f"{table}.{c} IS DISTINCT FROM excluded.{c}" if self.vendor == "postgresql"
-            else f"{table}.{c} IS NOT excluded.{c}" for c in changed
-        ) or "false"
-        insert = (f"INSERT INTO {table} ({', '.join(target)}) "
-                  f"SELECT {', '.join(values)}, %s FROM {STAGE} WHERE true "
-                  f"ON CONFLICT (uscc) DO UPDATE SET {assign} WHERE {differs}")
-        stamp = connection.ops.adapt_datetimefield_value(now)
-        with connection.cursor() as cur:
-            if self.vendor == "postgresql":
-                # xmax = 0 marks a freshly inserted row: one statement both writes and counts.
-                cur.execute(f"WITH merged AS ({insert} RETURNING (xmax = 0) AS inserted) "
-                            "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) "
-                            "FROM merged", [stamp])
-                inserted, updated = cur.fetchone()
-            else:
-                cur.execute(f"SELECT count(*) FROM {STAGE} s JOIN {table} e ON e.uscc = s.uscc")
-                existing = cur.fetchone()[0]
-                cur.execute(insert, [stamp])
-                inserted = self.rows - existing
-                updated = cur.rowcount - inserted
-        return MergeCounts(inserted, updated, self.rows - inserted - updated)
-
-
-class _Counter:
-    """Counts the rows an iterator hands to executemany."""
-
-    def __init__(self, rows: Rows):
-        self.rows = rows
-        self.count = 0
-
-    def __iter__(self):
-        for row in self.rows:
-            self.count += 1
-            yield row
+def duplicate_rows(path: Path | str, codes: set[str]) -> dict[str, list[int]]:
+    """Every row number of each of ``codes``, in file order (a second pass, only for a rejected file)."""
+    found: dict[str, list[int]] = {}
+    with open_source(path) as source:
+        header_row, header = find_header(source.rows)
+        index = RowChecker.columns_of(header)["uscc"]
+        for number, cells in enumerate(source.rows, start=header_row + 1):
+            if index < len(cells):
+                code = uscc_mod.normalise(_cell_text(cells[index]))
+                if code in codes:
+                    found.setdefault(code, []).append(number)
+    return found
 
 
 def template_rows() -> list[list[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 
 
 class Township(models.Model):
@@ -98,18 +99,17 @@ class Entity(models.Model):
     scale = models.CharField("规模", max_length=10, choices=Scale.choices, blank=True)
     # Internal only: never rendered on public pages (分类不公开).
     credit_class = models.CharField("信用风险分类", max_length=1, choices=CreditClass.choices, blank=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # The database default lets the bulk import COPY new rows without naming this column.
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_default=Now())
 
     objects = EntityQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["uscc"], name="entity_uscc_unique")]
-        indexes = [
-            models.Index(fields=["status", "township"], name="entity_status_town"),
-            models.Index(fields=["status", "industry"], name="entity_status_industry"),
-            models.Index(fields=["status", "entity_type"], name="entity_status_type"),
-        ]
+        # No (status, town/industry/type) indexes: with a few dozen distinct keys they select large
+        # slices that PostgreSQL scans sequentially anyway, while each one more than doubled the cost
+        # of a bulk import (docs/adr/0005). Lists page by id and stop early, counts are capped.
         verbose_name = verbose_name_plural = "市场主体"
 
     def __str__(self) -> str:

@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common import audit, jobs, uploads
 
-from . import importer, uscc
+from . import importer, loading, uscc
 from .access import can_import
 from .filters import RULE_FIELDS, EntityFilter
 from .models import Entity, SubLibrary, SubLibraryKind
@@ -91,42 +90,39 @@ def import_entities(path: Path | str, *, actor, filename: str = "",
     if not can_import(actor):
         raise DirectoryForbidden("只有联席会议办公室和部门管理员可以导入检查对象。")
     filename = filename or Path(path).name
+
+    def audit_event(counts: loading.MergeCounts) -> None:
+        if counts.rows == 0:
+            raise DirectoryError("文件中没有数据行。")
+        audit.record(actor, "directory.import_entities", None,
+                     after={"file": filename, "inserted": counts.inserted, "updated": counts.updated,
+                            "unchanged": counts.unchanged},
+                     summary=f"导入检查对象“{filename}”：新增 {counts.inserted} 户，更新 {counts.updated} 户",
+                     department=actor.department)
+
     try:
         with importer.open_source(path) as source:
             header_row, header = importer.find_header(source.rows)
-            checker = importer.RowChecker(header)
-            total = max(source.estimated_rows - header_row, 0)
+            checker = importer.RowChecker(header, estimated_rows=max(source.estimated_rows - header_row, 0),
+                                          null=loading.null_value())
             rows = checker.rows(enumerate(source.rows, start=header_row + 1), text=source.kind == "csv")
-            stage = importer.Staging()
             try:
-                stage.fill(rows, (lambda: progress(checker.rows_checked, max(total, checker.rows_checked)))
-                           if progress else None)
-                with transaction.atomic():
-                    _refuse_bad_rows(checker, stage)
-                    if stage.rows == 0:
-                        raise DirectoryError("文件中没有数据行。")
-                    counts = stage.merge(checker.present, timezone.now())
-                    outcome = ImportOutcome(filename, stage.rows, counts.inserted, counts.updated, counts.unchanged,
-                                            checker.ignored)
-                    audit.record(actor, "directory.import_entities", None, after={"file": filename, **outcome.report()},
-                                 summary=f"导入检查对象“{filename}”：新增 {counts.inserted} 户，更新 {counts.updated} 户",
-                                 department=actor.department)
-            finally:
-                stage.drop()
+                counts = loading.load(rows, checker, progress=progress, finish=audit_event)
+            except loading.Rejected:
+                pass
+        if checker.has_problems:
+            _reject(path, checker)
     except importer.FileRefused as exc:
         raise DirectoryError(exc.message) from exc
-    if progress:
-        progress(stage.rows, stage.rows, force=True)
-    return outcome
+    return ImportOutcome(filename, counts.rows, counts.inserted, counts.updated, counts.unchanged, checker.ignored)
 
 
-def _refuse_bad_rows(checker: importer.RowChecker, stage: importer.Staging) -> None:
-    """Raise ImportRejected with every row error and duplicate USCC, in row order."""
-    for code, numbers in stage.duplicates(importer.MAX_STORED_ERRORS):
+def _reject(path: Path | str, checker: importer.RowChecker) -> None:
+    """Raise ImportRejected with every row error and repeated USCC, in row order."""
+    repeated = dict(list(importer.duplicate_rows(path, checker.repeated).items())[: importer.MAX_STORED_ERRORS])
+    for code, numbers in repeated.items():
         for number in numbers[1:]:
             checker.add_error(number, "uscc", f"统一社会信用代码 {code} 与第 {numbers[0]} 行重复")
-    if not checker.error_count:
-        return
     errors = sorted(checker.errors, key=lambda e: e["row"])
     report = {"errors": errors, "error_count": checker.error_count,
               "errors_truncated": checker.error_count > len(errors), "rows": checker.rows_checked}

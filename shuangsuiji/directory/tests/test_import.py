@@ -232,3 +232,30 @@ def test_the_import_template_round_trips_through_the_importer(personas, tmp_path
     outcome = services.import_entities(tmp_path / "t.xlsx", actor=personas.office)
     again = services.import_entities(tmp_path / "t.csv", actor=personas.office)
     assert (outcome.inserted, again.unchanged) == (1, 1)
+
+
+def test_a_directory_too_large_to_hold_in_memory_is_merged_through_the_staging_table(personas, tmp_path, monkeypatch):
+    monkeypatch.setattr("shuangsuiji.directory.loading.MAX_EXISTING_IN_MEMORY", -10)
+    old, same = make_entity(name="旧名称"), make_entity()
+    services.import_entities(write_csv(tmp_path / "first.csv", [row(same.uscc)]), actor=personas.office)
+    outcome = services.import_entities(
+        write_csv(tmp_path / "b.csv", [row(old.uscc, 企业名称="新名称"), row(same.uscc), row()]), actor=personas.office)
+    assert (outcome.inserted, outcome.updated, outcome.unchanged) == (1, 1, 1)
+    assert Entity.objects.get(pk=old.pk).name == "新名称"
+
+
+def test_backslashes_tabs_and_line_breaks_in_values_survive_the_bulk_load(personas, tmp_path):
+    code = new_uscc()
+    services.import_entities(write_csv(tmp_path / "s.csv", [row(code, 企业名称="A\\B\t公司", 住所="一楼\n二楼")]),
+                             actor=personas.office)
+    e = Entity.objects.get(uscc=code)
+    assert (e.name, e.address) == ("A\\B 公司", "一楼 二楼")
+
+
+def test_a_file_that_turns_unreadable_halfway_is_refused_and_nothing_is_kept(personas, tmp_path):
+    path = write_csv(tmp_path / "half.csv", [row() for _ in range(1500)])
+    path.write_bytes(path.read_bytes() + "统一,坏".encode("gb18030") + b"\n")  # valid UTF-8 start, then not
+    with pytest.raises(services.DirectoryError) as info:
+        services.import_entities(path, actor=personas.office)
+    assert "编码" in info.value.message
+    assert not Entity.objects.exists()

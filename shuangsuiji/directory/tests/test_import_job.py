@@ -25,6 +25,7 @@ def test_the_upload_page_starts_a_job_and_redirects_to_its_progress_page(persona
     job = Job.objects.get(kind="directory.import_entities")
     assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
     assert job.status == JobStatus.DONE and job.report["inserted"] == 1
+    assert (job.done, job.total, job.percent) == (1, 1, 100)
     assert "新增 1 户" in job.message
     assert Entity.objects.filter(uscc=code).exists()
     assert not list((settings.MEDIA_ROOT / "directory" / "imports").iterdir())  # the upload is not kept
