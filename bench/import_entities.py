@@ -4,7 +4,9 @@ Run: .venv/bin/python bench/import_entities.py [--rows N] [--pg-url URL] [--only
 Generates realistic rows once (cached under var/bench/), then, on PostgreSQL (a dedicated bench
 database, created and migrated here) and on SQLite (a temporary file), times three imports of the
 same code path the job uses: into an empty table (all inserts), a changed copy of the file (all
-updates) and that copy again (all unchanged). Prints rows/s for each. Not part of the test suite.
+updates) and that copy again (all unchanged). Prints rows/s for each, and the CPU seconds spent by
+this process, the checking child process and the database backend: the box is shared, so wall time
+depends on what else runs, while CPU time shows what the import itself needs. Not part of the tests.
 """
 
 from __future__ import annotations

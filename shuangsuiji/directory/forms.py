@@ -18,7 +18,8 @@ class SubLibraryForm(forms.Form):
 
     name = forms.CharField(label="分库名称", max_length=100)
     department = forms.ModelChoiceField(label="所属部门", queryset=None, empty_label=None)
-    kind = forms.ChoiceField(label="类型", choices=SubLibraryKind.choices, widget=forms.RadioSelect,
+    kind = forms.ChoiceField(label="类型", choices=SubLibraryKind.choices,
+                             widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                              initial=SubLibraryKind.RULE)
     description = forms.CharField(label="说明", max_length=300, required=False)
     codes = forms.CharField(label="名单（统一社会信用代码）", required=False,

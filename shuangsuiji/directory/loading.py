@@ -24,6 +24,7 @@ import multiprocessing
 import threading
 import traceback
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 
@@ -112,18 +113,21 @@ class _PostgresPipeline(_Loader):
 
     def run(self, rows: Rows, finish: Callable[[MergeCounts], None]) -> MergeCounts:
         totals = MergeCounts()
-        with transaction.atomic(), _ProgressThread(self.report) as ticker:
+        with transaction.atomic():
             raw = self._prepare()
             existing = self._existing(raw)
-            for new, n_new, old, n_old in self._chunks(rows, existing):
-                totals += self._write_chunk(raw, new, n_new, old, n_old, existing is None)
-                ticker.poke()
+            # The child is forked before the progress thread starts: a fork copies no other thread.
+            with self._checking(rows, existing) as chunks, _ProgressThread(self.report) as ticker:
+                for new, n_new, old, n_old in chunks:
+                    totals += self._write_chunk(raw, new, n_new, old, n_old, existing is None)
+                    ticker.poke()
             self.refuse_if_bad()
             finish(totals)
         self.report(force=True)
         return totals
 
-    def _chunks(self, rows: Rows, existing: set[str] | None) -> Iterator[tuple[bytes, int, bytes, int]]:
+    @contextmanager
+    def _checking(self, rows: Rows, existing: set[str] | None) -> Iterator[Iterator[tuple[bytes, int, bytes, int]]]:
         """COPY text for new and for existing entities, a chunk at a time, from a child process if possible.
 
         The child inherits the open file, the checker and the existing USCCs through fork(); it sends
@@ -133,34 +137,35 @@ class _PostgresPipeline(_Loader):
         try:
             context = multiprocessing.get_context("fork")
         except ValueError:  # no fork() on this platform: check and write in turn
-            for message in _produce(rows, self.checker, existing):
-                if not message.refused:
-                    yield message.new, message.n_new, message.old, message.n_old
+            yield ((m.new, m.n_new, m.old, m.n_old) for m in _produce(rows, self.checker, existing) if not m.refused)
             return
         receiver, sender = context.Pipe(duplex=False)
         child = context.Process(target=_child, args=(sender, rows, self.checker, existing), daemon=True)
         child.start()
         sender.close()
         try:
-            while True:
-                try:
-                    kind, payload = receiver.recv()
-                except EOFError as exc:
-                    raise RuntimeError("the checking process ended without a result") from exc
-                if kind == "chunk":
-                    self.checker.rows_checked = payload.rows_checked
-                    if not payload.refused:
-                        yield payload.new, payload.n_new, payload.old, payload.n_old
-                elif kind == "done":
-                    self.checker.adopt(payload)
-                    return
-                else:
-                    raise payload
+            yield self._receive(receiver)
         finally:
             receiver.close()
             if child.is_alive():
                 child.kill()
             child.join()
+
+    def _receive(self, receiver) -> Iterator[tuple[bytes, int, bytes, int]]:
+        while True:
+            try:
+                kind, payload = receiver.recv()
+            except EOFError as exc:
+                raise RuntimeError("the checking process ended without a result") from exc
+            if kind == "chunk":
+                self.checker.rows_checked = payload.rows_checked
+                if not payload.refused:
+                    yield payload.new, payload.n_new, payload.old, payload.n_old
+            elif kind == "done":
+                self.checker.adopt(payload)
+                return
+            else:
+                raise payload
 
     def _prepare(self):
         with connection.cursor() as cur:

@@ -259,3 +259,14 @@ def test_a_file_that_turns_unreadable_halfway_is_refused_and_nothing_is_kept(per
         services.import_entities(path, actor=personas.office)
     assert "编码" in info.value.message
     assert not Entity.objects.exists()
+
+
+def test_without_fork_the_same_import_checks_and_writes_in_turn(personas, tmp_path, monkeypatch):
+    def no_fork(method):
+        raise ValueError(method)
+
+    monkeypatch.setattr("shuangsuiji.directory.loading.multiprocessing.get_context", no_fork)
+    outcome = services.import_entities(write_csv(tmp_path / "a.csv", [row(), row()]), actor=personas.office)
+    assert outcome.inserted == 2 and Entity.objects.count() == 2
+    report = rejected(write_csv(tmp_path / "b.csv", [row(规模="巨型")]), personas.office)
+    assert report["error_count"] == 1
