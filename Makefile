@@ -35,5 +35,8 @@ test: setup-test
 lint: setup-test
 	$(BIN)/ruff check shuangsuiji bench
 
+bench-import: setup-test
+	$(BIN)/python bench/import_entities.py
+
 clean:
 	rm -rf $(VENV) var

@@ -188,13 +188,10 @@ class _PostgresPipeline(_Loader):
             estimate = (cur.fetchone() or [0])[0]
             if estimate > MAX_EXISTING_IN_MEMORY:
                 return None
-            existing: set[str] = set()
-            with cur.copy(f"COPY (SELECT uscc FROM {TABLE}) TO STDOUT") as copy:
-                tail = ""
-                for block in copy:
-                    lines = (tail + bytes(block).decode("ascii")).split("\n")
-                    tail = lines.pop()
-                    existing.update(lines)
+            # One text value rather than a million rows: COPY TO or a cursor would hand them over one by one.
+            cur.execute(f"SELECT string_agg(uscc, ',') FROM {TABLE}")
+            joined = cur.fetchone()[0]
+            existing: set[str] = set(joined.split(",")) if joined else set()
             return existing
 
     def _write_chunk(self, raw, new: bytes, n_new: int, old: bytes, n_old: int, all_old: bool) -> MergeCounts:
