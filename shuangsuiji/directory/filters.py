@@ -140,13 +140,20 @@ class EntityFilter:
 
 
 def search_q(text: str) -> Q:
-    """Name contains the text; a code-like text also matches USCCs that start with it."""
+    """Name contains the text; a code-like text matches USCCs that start with it.
+
+    Six or more code characters are taken for a code only, so the USCC index answers: the range keeps
+    the B-tree usable in any collation (no USCC character sorts after Z), startswith keeps it exact.
+    """
     text = text.strip()
-    condition = Q(name__icontains=text)
     code = uscc.normalise(text)
-    if _CODE_QUERY.fullmatch(code):
-        condition |= Q(uscc__startswith=code)
-    return condition
+    if not _CODE_QUERY.fullmatch(code):
+        return Q(name__icontains=text)
+    if len(code) == 18:
+        by_code = Q(uscc=code)
+    else:
+        by_code = Q(uscc__gte=code, uscc__lte=code + "Z" * (18 - len(code)), uscc__startswith=code)
+    return by_code if len(code) >= 6 else by_code | Q(name__icontains=text)
 
 
 def industry_codes(selected: list[str]) -> list[str]:
