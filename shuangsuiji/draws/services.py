@@ -170,28 +170,21 @@ def _manifest_rules(draw: Draw, labels: dict[str, str]) -> dict[str, CountRule]:
     return rules
 
 
-def preview(draw: Draw) -> list[dict[str, Any]]:
-    """Per stratum: population and how many the rule would draw (before exclusions)."""
+def preview(draw: Draw) -> tuple[list[dict[str, Any]], list[lm.Problem]]:
+    """Before commit, from one pass over the pool: per stratum the population and how many the rule
+    would draw (before exclusions), and what the commitment's matching check will say."""
     pool, labels = _public_pool(draw)
     rules = _manifest_rules(draw, labels)
     inverse = {v: k for k, v in labels.items()}
-    out = []
-    for name, population in zip(pool.strata, pool.counts, strict=True):
-        rule = rules.get(name, rules["*"])
-        out.append({"stratum": name, "internal": inverse.get(name, name), "population": population,
-                    "count": rule.raw(population)})
-    return out
-
-
-def matching_preview(draw: Draw) -> list[lm.Problem]:
-    """What the commitment's matching check will say, shown before anything is committed."""
-    if not draw.items.exists():
-        return []
-    pool, labels = _public_pool(draw)
-    rules = _manifest_rules(draw, labels)
-    expected = sum(rules.get(n, rules["*"]).raw(c) for n, c in zip(pool.strata, pool.counts, strict=True))
-    basis, section = dmatch.build_basis(draw, draw.matching_params, expected)
-    return dmatch.precheck(basis, section["parts"], _pool_ids(pool), expected)
+    strata = [{"stratum": name, "internal": inverse.get(name, name), "population": population,
+               "count": rules.get(name, rules["*"]).raw(population)}
+              for name, population in zip(pool.strata, pool.counts, strict=True)]
+    problems: list[lm.Problem] = []
+    if draw.items.exists():
+        expected = sum(row["count"] for row in strata)
+        basis, section = dmatch.build_basis(draw, draw.matching_params, expected)
+        problems = dmatch.precheck(basis, section["parts"], _pool_ids(pool), expected)
+    return strata, problems
 
 
 def _filter_words(key: str, values: list[str]) -> tuple[str, list[str]]:

@@ -51,8 +51,7 @@ def draw_detail(request, number: str):
     context = {"draw": draw, "can_act": request.user.can_act_for(draw.department)}
     if draw.status == DrawStatus.PREPARED:
         try:
-            context["preview"] = services.preview(draw)
-            context["matching_preview"] = services.matching_preview(draw)
+            context["preview"], context["matching_preview"] = services.preview(draw)
         except services.DrawServiceError as exc:
             context["preview_error"] = str(exc)
         context["commit_form"] = CommitForm()
@@ -73,6 +72,12 @@ def draw_detail(request, number: str):
     return render(request, "draws/draw_detail.html", context)
 
 
+def _report_errors(request, form) -> None:
+    for errors in form.errors.values():
+        for e in errors:
+            messages.error(request, e)
+
+
 def _step(request, number: str, action):
     draw = get_object_or_404(visible_draws(request.user), number=number)
     try:
@@ -87,9 +92,7 @@ def _step(request, number: str, action):
 def draw_commit(request, number: str):
     form = CommitForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        _report_errors(request, form)
         return redirect("draws:draw_detail", number=number)
     draw = get_object_or_404(visible_draws(request.user), number=number)
     if _large(draw):
@@ -108,9 +111,7 @@ def draw_reveal(request, number: str):
         return redirect("draws:draw_detail", number=number)
     form = RevealForm(request.POST, request.FILES, declared=draw.commitment["sources"])
     if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        _report_errors(request, form)
         return redirect("draws:draw_detail", number=number)
     if _large(draw):
         return _background(request, draw, "draws.reveal", "揭晓", {"revealed": form.cleaned_data["revealed"]})
