@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
-from .models import AuditEvent
+from . import auditchain
+from .models import AuditDay, AuditEvent, AuditTip
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -36,10 +38,11 @@ def record(
     summary: str = "",
     department=None,
 ) -> AuditEvent:
-    """Append one audit event."""
+    """Append one audit event to the hash chain (inside the caller's transaction)."""
     if department is None and obj is not None:
         department = getattr(obj, "department", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
+        at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         object_type=obj._meta.label if obj is not None else "",
@@ -47,6 +50,25 @@ def record(
         object_repr=str(obj)[:200] if obj is not None else "",
         department=department if getattr(department, "pk", None) else None,
         summary=summary[:500],
-        before=before,
-        after=after,
+        before=auditchain.normalise(before),
+        after=auditchain.normalise(after),
     )
+    with transaction.atomic():
+        # The tip's row lock makes appends one at a time, so ids and links follow the same order.
+        tip, _ = AuditTip.objects.select_for_update().get_or_create(pk=1)
+        event.prev_hash = tip.last_hash or auditchain.GENESIS
+        event.hash = auditchain.hash_of(event, event.prev_hash)
+        event.save(force_insert=True)
+        tip.last_hash, tip.last_id = event.hash, event.pk
+        tip.save(update_fields=["last_hash", "last_id"])
+        day = timezone.localdate(event.at)
+        if not AuditDay.objects.filter(day=day).update(count=models.F("count") + 1, head_hash=event.hash,
+                                                       last_id=event.pk):
+            AuditDay.objects.create(day=day, count=1, head_hash=event.hash, first_id=event.pk, last_id=event.pk)
+    return event
+
+
+def verify_chain() -> auditchain.ChainReport:
+    """Check the whole audit chain in id order against the daily heads and the tip."""
+    events = AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
+    return auditchain.verify(events, AuditDay.objects.order_by("day"), AuditTip.objects.filter(pk=1).first())

@@ -2,12 +2,18 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEvent(models.Model):
-    """One change: who did what to which record, with the state before and after."""
+    """One change: who did what to which record, with the state before and after.
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    Each event carries the hash of the one before it (``common.auditchain``), so an edit or a
+    deletion made directly in the database breaks the chain and is found by ``verify_audit``.
+    """
+
+    # Set by audit.record before hashing (not auto_now_add, which would overwrite the hashed value).
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
     )
@@ -21,6 +27,8 @@ class AuditEvent(models.Model):
     summary = models.CharField("说明", max_length=500, blank=True)
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
+    prev_hash = models.CharField("上一条哈希", max_length=64, blank=True)
+    hash = models.CharField("本条哈希", max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -29,6 +37,33 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class AuditTip(models.Model):
+    """The end of the audit hash chain; its row lock serialises appends (one row, pk=1)."""
+
+    last_hash = models.CharField("最新哈希", max_length=64, blank=True)
+    last_id = models.BigIntegerField("最新记录编号", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计链末端"
+
+
+class AuditDay(models.Model):
+    """One day of the audit chain: how many events and the hash of its last one, published daily."""
+
+    day = models.DateField("日期", unique=True)
+    count = models.PositiveIntegerField("条数", default=0)
+    head_hash = models.CharField("当日链头", max_length=64)
+    first_id = models.BigIntegerField("首条编号")
+    last_id = models.BigIntegerField("末条编号")
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = verbose_name_plural = "审计链日链头"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.head_hash[:12]}"
 
 
 class JobStatus(models.TextChoices):

@@ -11,6 +11,8 @@ urlpatterns = [
     path("items/<slug:code>/", items.items_department, name="items_department"),
     path("items/<slug:code>.csv", items.items_csv, name="items_csv"),
     path("items/<slug:code>.json", items.items_json, name="items_json"),
+    path("audit/", views.audit_heads, name="audit_heads"),
+    path("audit.json", views.audit_heads_json, name="audit_heads_json"),
 ]
 
 PERMISSIONS = {
@@ -19,4 +21,6 @@ PERMISSIONS = {
     "items_department": PUBLIC,
     "items_csv": PUBLIC,
     "items_json": PUBLIC,
+    "audit_heads": PUBLIC,
+    "audit_heads_json": PUBLIC,
 }
