@@ -1,0 +1,76 @@
+"""Security defaults: CSP without inline scripts, login throttling, sessions that end, a clean deploy check."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from shuangsuiji.accounts.forms import MAX_FAILURES
+from shuangsuiji.common.testing import PASSWORD, make_personas
+
+ROOT = Path(settings.BASE_DIR)
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+HANDLER_ATTR = re.compile(r"\s(on[a-z]+|hx-on[:\w-]*)\s*=", re.I)
+
+
+def template_files():
+    return [p for d in (ROOT / "templates", ROOT / "shuangsuiji") for p in d.rglob("*.html")]
+
+
+def test_no_template_carries_an_inline_script_or_event_handler():
+    found = [f"{p.relative_to(ROOT)}: {m.group(0).strip()}" for p in template_files()
+             for rx in (INLINE_SCRIPT, HANDLER_ATTR) for m in rx.finditer(p.read_text("utf-8"))]
+    assert found == [], "CSP script-src 'self' would block these; move them to static/js:\n" + "\n".join(found)
+
+
+@pytest.mark.django_db
+def test_every_answer_carries_the_security_headers(client):
+    for url in ("/public/", "/accounts/login/"):
+        headers = client.get(url).headers
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.fixture
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()  # the lock-out must not follow bob into the next test in this process
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_passwords_lock_that_login_for_a_while(client, fresh_cache):
+    bob = make_personas().lead_admin
+    for _ in range(MAX_FAILURES):
+        answer = client.post("/accounts/login/", {"username": bob.username, "password": "wrong"})
+        assert "用户名或密码不正确" in answer.content.decode()
+    answer = client.post("/accounts/login/", {"username": bob.username, "password": PASSWORD})
+    assert "登录失败次数过多" in answer.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Someone else's address is not locked out by these failures.
+    answer = client.post("/accounts/login/", {"username": bob.username, "password": PASSWORD},
+                         REMOTE_ADDR="10.1.2.3")
+    assert answer.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_session_ends_with_the_browser_and_after_a_working_day(client):
+    bob = make_personas().lead_admin
+    client.post("/accounts/login/", {"username": bob.username, "password": PASSWORD})
+    assert client.session.get_expire_at_browser_close()
+    assert client.session.get_expiry_age() <= 8 * 3600
+
+
+def test_the_deploy_check_is_clean_with_production_settings():
+    env = {**os.environ, "SSJ_DEBUG": "0", "SSJ_SECRET_KEY": "k" * 20 + "-production-secret-Q9x!zR7pLm2vT4" * 2,
+           "SSJ_ALLOWED_HOSTS": "ssj.example.gov.cn"}
+    run = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
