@@ -80,12 +80,40 @@ def rule_for(view_name: str) -> Rule | None:
     return rule
 
 
+_api_operations: dict[str, dict[str, str]] | None = None
+
+
+def api_operation_names() -> dict[str, dict[str, str]]:
+    """Where one API path has several operations (GET list, POST create), the resolver names only the
+    first; this maps that name to {HTTP method: the operation's own name}, so each has its own rule."""
+    global _api_operations
+    if _api_operations is None:
+        from shuangsuiji.api import api
+
+        table: dict[str, dict[str, str]] = {}
+        for _, router in api._routers:  # ninja keeps its bound routers here (pinned version)
+            for path_view in router.path_operations.values():
+                names = {m: f"api:{op.url_name}" for op in path_view.operations for m in op.methods}
+                if len(set(names.values())) > 1:
+                    table[f"api:{path_view.operations[0].url_name}"] = names
+        _api_operations = table
+    return _api_operations
+
+
+def view_name_for(request) -> str | None:
+    """The URL name whose rule applies to this request (per operation for the API)."""
+    match = request.resolver_match
+    if match is None:
+        return None
+    return api_operation_names().get(match.view_name, {}).get(request.method, match.view_name)
+
+
 class PermissionMapMiddleware(LoginRequiredMiddleware):
     """Deny by default: public rules pass, others need login and a listed role."""
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        match = request.resolver_match
-        rule = rule_for(match.view_name) if match else None
+        name = view_name_for(request)
+        rule = rule_for(name) if name else None
         if rule is None:
             return _deny(request, "该地址未列入权限表，已拒绝访问。", 403)
         if rule.public:
