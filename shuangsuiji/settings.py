@@ -8,9 +8,17 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("SSJ_VAR_DIR", BASE_DIR / "var"))
 
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"
 DEBUG = os.environ.get("SSJ_DEBUG", "1") == "1"
-SECRET_KEY = os.environ.get("SSJ_SECRET_KEY", "dev-only-insecure-key-change-me")
+SECRET_KEY = os.environ.get("SSJ_SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = [h for h in os.environ.get("SSJ_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+if not DEBUG:  # production refuses to start on development defaults
+    from django.core.exceptions import ImproperlyConfigured
+
+    if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 40:
+        raise ImproperlyConfigured("SSJ_DEBUG=0 needs SSJ_SECRET_KEY: a random value of at least 40 characters.")
+    if not os.environ.get("SSJ_ALLOWED_HOSTS"):
+        raise ImproperlyConfigured("SSJ_DEBUG=0 needs SSJ_ALLOWED_HOSTS: the host names the platform is served at.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

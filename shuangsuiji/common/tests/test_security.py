@@ -74,3 +74,11 @@ def test_the_deploy_check_is_clean_with_production_settings():
     run = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                          cwd=ROOT, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("missing, words", [("SSJ_SECRET_KEY", "SSJ_SECRET_KEY"), ("SSJ_ALLOWED_HOSTS", "SSJ_ALLOWED_HOSTS")])
+def test_production_refuses_to_start_on_development_defaults(missing, words):
+    env = {**os.environ, "SSJ_DEBUG": "0", "SSJ_SECRET_KEY": "s" * 50, "SSJ_ALLOWED_HOSTS": "ssj.example.gov.cn"}
+    del env[missing]
+    run = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert run.returncode != 0 and words in run.stderr
