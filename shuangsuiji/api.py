@@ -6,7 +6,32 @@ from ninja.security import django_auth
 
 from shuangsuiji.common.permissions import ANY_STAFF
 
-api = NinjaAPI(
+# Answers any operation may give besides its own: documented once so clients (and the schema fuzzer) know.
+COMMON_ERRORS = {
+    "400": "请求无法处理（说明见 detail）",
+    "401": "未登录",
+    "403": "无权操作",
+    "404": "对象不存在",
+    "422": "请求参数有误（detail 与 errors 指出字段）",
+}
+ERROR_SCHEMA = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+
+
+class PlatformAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                documented = {str(code) for code in responses}  # ninja keys them by int
+                for code, text in COMMON_ERRORS.items():
+                    if code not in documented:
+                        responses[int(code)] = {"description": text,
+                                                "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+        return schema
+
+
+api = PlatformAPI(
     title="shuangsuiji API",
     version="1",
     description="双随机、一公开监管平台接口。与网页使用同一组服务（services），权限规则相同。",

@@ -22,6 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = common_views.not_found
+
 PERMISSIONS = {
     "home": ANY_STAFF,
     "healthz": PUBLIC,

@@ -25,3 +25,42 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", POLICY)
         return response
+
+
+class InputTheDatabaseRefusesMiddleware:
+    """Input the database cannot store is bad input, not a crash: 400 with a plain message.
+
+    Forms validate these already; this catches what reaches a query from a path, a query string or an API
+    body: an id of 2**63 (SQLite raises OverflowError before the query runs, PostgreSQL a DataError "out of
+    range") or a NUL character (PostgreSQL refuses it in text). JSON under /api/, the error page elsewhere.
+    """
+
+    MESSAGES = {
+        "out of range": "请求中的数字超出允许范围，请检查编号或参数。",
+        "NUL": "输入中含有不允许的空字符（NUL），请删除后重试。",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import DataError
+
+        if isinstance(exception, OverflowError):
+            message = self.MESSAGES["out of range"]
+        elif isinstance(exception, DataError):
+            message = next((m for key, m in self.MESSAGES.items() if key in str(exception)), None)
+            if message is None:
+                return None
+        else:
+            return None
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
+        from django.shortcuts import render
+
+        return render(request, "400.html", {"message": message}, status=400)

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.defaults import page_not_found
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.directory.models import Entity, EntityStatus
@@ -64,3 +65,10 @@ def audit_list(request):
         events = events.filter(object_repr__icontains=q) | events.filter(action__icontains=q)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "common/audit_list.html", {"page": page, "q": q})
+
+
+def not_found(request, exception=None):
+    """404 as JSON under /api/ (clients parse it), the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "对象或地址不存在。"}, status=404)
+    return page_not_found(request, exception)

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.cache import cache
+from django.db import connection
 
 from shuangsuiji.accounts.forms import MAX_FAILURES
 from shuangsuiji.common.testing import PASSWORD, make_personas
@@ -82,3 +84,25 @@ def test_production_refuses_to_start_on_development_defaults(missing, words):
     del env[missing]
     run = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert run.returncode != 0 and words in run.stderr
+
+
+@pytest.mark.django_db
+def test_a_number_too_large_for_the_database_is_a_clear_400_not_a_crash(client):
+    client.force_login(make_personas().office)
+    response = client.get("/api/v1/inspectors/conflicts?entity_id=9223372036854775808")
+    if connection.vendor == "sqlite":  # SQLite cannot bind the number; PostgreSQL compares it and finds nothing
+        assert response.status_code == 400
+        assert "数字超出允许范围" in response.json()["detail"]
+    else:
+        assert response.status_code == 200 and response.json() == []
+    page = client.get("/inspectors/9223372036854775808/")
+    assert page.status_code in (400, 404)
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_an_api_field_is_a_clear_400_not_a_crash(client):
+    client.force_login(make_personas().office)
+    upload = SimpleUploadedFile("list.csv", "序号,抽查事项\n1,x\n".encode())
+    response = client.post("/api/v1/items/imports", {"file": upload, "department": "sc\x00jg"})
+    assert response.status_code == 400
+    assert response.json()["detail"]  # SQLite stores NUL and finds no such department; PostgreSQL refuses it
