@@ -133,6 +133,8 @@ TASKS = {
 # Where the shipped reference data lives (towns, industries, sample item lists).
 SSJ_DATA_DIR = Path(os.environ.get("SSJ_DATA_DIR", BASE_DIR / "data"))
 SSJ_DISTRICT = {"code": "371703", "name": "菏泽市定陶区"}
+# The Chinese font for generated PDFs; empty = the usual system paths, then fontconfig (common/fonts.py).
+SSJ_CJK_FONT = os.environ.get("SSJ_CJK_FONT", "")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
@@ -148,10 +150,15 @@ if not DEBUG:  # production is served over HTTPS behind the proxy
     SECURE_SSL_REDIRECT = os.environ.get("SSJ_SSL_REDIRECT", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+# How many trusted proxies (nginx) stand in front: the client address for login throttling is read from
+# X-Forwarded-For only then; with 0 the header is ignored (anyone can write it).
+SSJ_PROXY_COUNT = int(os.environ.get("SSJ_PROXY_COUNT", "0"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # One line per record on stderr; under systemd journald adds the host and the unit.
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SSJ_LOG_LEVEL", "WARNING")},
 }

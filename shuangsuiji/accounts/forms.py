@@ -2,6 +2,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from shuangsuiji.common.security import client_address
+
 # Failed logins allowed per (username, address) before that pair must wait out the window.
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
@@ -15,7 +17,7 @@ class LoginForm(AuthenticationForm):
     }
 
     def _throttle_key(self) -> str:
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        address = client_address(self.request) if self.request else ""
         return f"login-failures:{(self.data.get('username') or '').strip().lower()}:{address}"
 
     def clean(self):

@@ -64,3 +64,16 @@ class InputTheDatabaseRefusesMiddleware:
         from django.shortcuts import render
 
         return render(request, "400.html", {"message": message}, status=400)
+
+
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or — behind SSJ_PROXY_COUNT trusted proxies — the address the
+    outermost of them saw, taken from the right of X-Forwarded-For (entries further left are client-written)."""
+    from django.conf import settings
+
+    proxies = getattr(settings, "SSJ_PROXY_COUNT", 0)
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

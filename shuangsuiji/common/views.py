@@ -34,10 +34,19 @@ def home(request):
 
 
 def healthz(request):
-    """Liveness for load balancers: the database answers."""
-    with connection.cursor() as cur:
-        cur.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For load balancers and monitoring: 200 when the database (which also holds the task queue) answers,
+    503 otherwise; the queue's backlog is reported beside it (a stalled worker does not take the web down)."""
+    from django.db import DatabaseError
+
+    from .deployment import queue_state
+
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+        queue = queue_state()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "queue": queue})
 
 
 def visible_jobs(user):

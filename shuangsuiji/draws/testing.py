@@ -43,3 +43,17 @@ def make_team(department, n: int = 8, domain: str = "食品经营") -> list:
     from shuangsuiji.inspectors.testing import make_inspector
 
     return [make_inspector(department=department, domains=[domain]) for _ in range(n)]
+
+
+def make_revealed_draw(personas, n: int = 60):
+    """A small draw of the lead department taken to the end: prepared, committed and revealed."""
+    from . import services
+    from .models import Draw
+
+    make_team(personas.lead_dept)
+    make_directory(n=n, inactive=0)
+    draw = services.prepare(personas.lead_admin, personas.lead_dept, title="恢复演练抽取",
+                            items=[make_published_item(personas.lead_dept)],
+                            rules={"default": {"ratio": "0.1", "minimum": 1}})
+    services.commit(personas.lead_admin, draw, WITNESS)
+    return services.reveal(personas.lead_admin, Draw.objects.get(pk=draw.pk), WITNESS_NUMBERS)

@@ -63,6 +63,25 @@ def test_repeated_wrong_passwords_lock_that_login_for_a_while(client, fresh_cach
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_behind_a_proxy_the_lock_follows_the_client_address_the_proxy_saw(client, fresh_cache, settings, proxies):
+    settings.SSJ_PROXY_COUNT = proxies
+    bob = make_personas().lead_admin
+
+    def attempt(password, forwarded):  # the proxy appends the address it saw; the client may forge the rest
+        return client.post("/accounts/login/", {"username": bob.username, "password": password},
+                           REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    for n in range(MAX_FAILURES):
+        attempt("wrong", f"9.9.9.{n}, 203.0.113.7")  # a forged left part changes nothing
+    other = attempt(PASSWORD, "198.51.100.2")
+    if proxies:  # another client behind the same proxy can still sign in
+        assert other.status_code == 302
+    else:  # without a trusted proxy the header is ignored: everyone is 127.0.0.1
+        assert "登录失败次数过多" in other.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_session_ends_with_the_browser_and_after_a_working_day(client):
     bob = make_personas().lead_admin
     client.post("/accounts/login/", {"username": bob.username, "password": PASSWORD})

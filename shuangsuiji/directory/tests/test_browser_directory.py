@@ -1,6 +1,7 @@
 """The directory in a real browser, at desktop and phone widths: HTMX filtering and the import flow."""
 
 import pytest
+from playwright.sync_api import expect
 
 from shuangsuiji.directory.testing import make_entities, make_entity, make_sublibrary, new_uscc
 
@@ -14,7 +15,7 @@ def test_choosing_a_town_updates_the_table_in_place_and_the_address_bar(personas
     page.goto_path("/directory/entities/")
     page.evaluate("window.stillHere = true")  # a full reload would forget this
     page.select_option("#id_township", "371703102")
-    page.wait_for_function("document.querySelector('[data-testid=entity-count]').innerText.includes('共 2 户')")
+    expect(page.get_by_test_id("entity-count")).to_contain_text("共 2 户")  # a locator: the CSP forbids eval
     assert "township=371703102" in page.url
     assert page.evaluate("window.stillHere") is True
     assert "天中商店" not in page.inner_text("[data-testid=entity-table]")
@@ -50,7 +51,7 @@ def test_the_rule_form_shows_a_live_count(personas, login_as, page):
     login_as(personas.lead_admin)
     page.goto_path("/directory/sublibraries/new/")
     page.check("input[name=township][value='371703001']")
-    page.wait_for_function("document.querySelector('[data-testid=rule-count]').innerText.includes('4')")
+    expect(page.get_by_test_id("rule-count")).to_contain_text("4")  # a locator: the CSP forbids eval
     page.check("input[name=kind][value=list]")
     assert page.is_hidden("#rule-fields")
     page.snap("directory-sublibrary-form")
