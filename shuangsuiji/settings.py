@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "shuangsuiji.directory",
     "shuangsuiji.inspectors",
     "shuangsuiji.draws",
+    "shuangsuiji.plans",
     "shuangsuiji.portal",
 ]
 

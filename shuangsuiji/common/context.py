@@ -10,6 +10,8 @@ NAV = [
     ("检查对象名录库", "directory:entity_list"),
     ("名录分库", "directory:sublibrary_list"),
     ("执法检查人员", "inspectors:inspector_list"),
+    ("年度计划", "plans:year"),
+    ("抽查任务", "plans:task_list"),
     ("随机抽取", "draws:draw_list"),
     ("后台任务", "common:job_list"),
     ("审计日志", "common:audit_list"),

@@ -53,6 +53,8 @@ SOURCES = {
     "portal": "shuangsuiji.portal.urls",
     "draws": "shuangsuiji.draws.urls",
     "public_draws": "shuangsuiji.draws.public_urls",
+    "plans": "shuangsuiji.plans.urls",
+    "public_plans": "shuangsuiji.plans.public_urls",
     "api": "shuangsuiji.api",
 }
 NAMESPACE_RULES = {"admin": ADMIN_SITE}

@@ -80,25 +80,35 @@ class DrawForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         d = self.cleaned_data
-        filters = {}
-        if d["entity_type"]:
-            filters["entity_type"] = list(d["entity_type"])
-        if d["township"]:
-            filters["township"] = [t.code for t in d["township"]]
-        if d["industry_section"]:
-            sections = [s.code for s in d["industry_section"]]
-            filters["industry"] = list(
-                Industry.objects.filter(parent_id__in=sections, level="division").values_list("code", flat=True))
-        rule = {"ratio": str(d["ratio"] / 100), "rounding": d["rounding"], "minimum": d["minimum"] or 0}
-        if d.get("maximum"):
-            rule["maximum"] = d["maximum"]
         return {
             "title": d["title"], "purpose": d["purpose"], "items": list(d["items"]),
-            "scope": {"sublibrary": d["sublibrary"].pk if d["sublibrary"] else None, "filters": filters},
-            "strata_by": list(d["strata_by"]), "rules": {"default": rule}, "exclusions": d["exclusions"],
+            "scope": scope_from(d), "strata_by": list(d["strata_by"]), "rules": {"default": rule_from(d)},
+            "exclusions": d["exclusions"],
             "matching_params": {"team_size": d["team_size"], "q": float(d["q"]), "max_targets": d.get("max_targets"),
                                 "township_recusal": bool(d.get("township_recusal"))},
         }
+
+
+def scope_from(d: dict) -> dict:
+    """The scope JSON from a form's sublibrary / entity_type / township / industry_section fields."""
+    filters = {}
+    if d.get("entity_type"):
+        filters["entity_type"] = list(d["entity_type"])
+    if d.get("township"):
+        filters["township"] = [t.code for t in d["township"]]
+    if d.get("industry_section"):
+        sections = [s.code for s in d["industry_section"]]
+        filters["industry"] = list(
+            Industry.objects.filter(parent_id__in=sections, level="division").values_list("code", flat=True))
+    return {"sublibrary": d["sublibrary"].pk if d.get("sublibrary") else None, "filters": filters}
+
+
+def rule_from(d: dict) -> dict:
+    """The count rule from a form's ratio (%) / rounding / minimum / maximum fields."""
+    rule = {"ratio": str(d["ratio"] / 100), "rounding": d["rounding"], "minimum": d["minimum"] or 0}
+    if d.get("maximum"):
+        rule["maximum"] = d["maximum"]
+    return rule
 
 
 def _shape(text: str, field: str) -> list[int]:

@@ -34,6 +34,7 @@ from shuangsuiji.lottery.sources import commit as make_commitment
 from shuangsuiji.lottery.sources import reveal as reveal_sources
 
 from . import matching as dmatch
+from . import signals
 from .models import Draw, DrawnEntity, DrawStatus, Recusal, RecusalStatus, TeamMember
 from .scope import STRATA, ScopeError, pool_rows, public_labels
 
@@ -342,6 +343,7 @@ def reveal(actor, draw: Draw, revealed: list[Any], check_signature: bool = True)
         )
     audit.record(actor, "draw.reveal", draw, after={"seed": draw.seed, "drawn": len(ids),
                                                     "matching": draw.matching_snapshot_sha256 or draw.matching_error})
+    signals.draw_revealed.send(Draw, draw=draw, actor=actor)
     return draw
 
 
@@ -479,6 +481,7 @@ def void(actor, draw: Draw, reason: str) -> Draw:
     draw.status, draw.void_reason, draw.voided_at, draw.voided_by = DrawStatus.VOID, reason.strip(), timezone.now(), actor
     draw.save()
     audit.record(actor, "draw.void", draw, before={"status": before}, after={"status": "void"}, summary=reason[:200])
+    signals.draw_voided.send(Draw, draw=draw, actor=actor)
     return draw
 
 

@@ -1,0 +1,124 @@
+"""Forms for plans and tasks; messages are Chinese and name the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+
+from shuangsuiji.accounts.models import Department
+from shuangsuiji.directory.models import EntityType, Industry, SubLibrary, Township
+from shuangsuiji.draws.forms import STRATA_CHOICES, rule_from, scope_from
+from shuangsuiji.items.models import InspectionItem
+
+from .models import Method, TargetedReason, TaskKind
+
+
+def published_items():
+    return InspectionItem.objects.published().select_related("department").order_by("department__order", "category",
+                                                                                    "code")
+
+
+class ItemChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        dept = obj.department.short_name if obj.department else "联合"
+        return f"【{dept}】{obj.code} {obj.name[:40]}（{obj.get_item_class_display()}）"
+
+
+class PlanCreateForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2020, max_value=2100)
+    title = forms.CharField(label="标题（可留空）", max_length=200, required=False)
+
+
+class EntryForm(forms.Form):
+    title = forms.CharField(label="批次/任务名称", max_length=200)
+    kind = forms.ChoiceField(label="类型", choices=TaskKind.choices)
+    items = ItemChoice(label="抽查事项（仅限已公布清单）", queryset=InspectionItem.objects.none(),
+                       widget=forms.SelectMultiple(attrs={"size": 6}))
+    scope_text = forms.CharField(label="抽查范围", max_length=500)
+    ratio_text = forms.CharField(label="抽查比例或户数", max_length=100)
+    timing = forms.CharField(label="实施时间", max_length=100)
+    lead_department = forms.ModelChoiceField(label="发起部门", queryset=Department.objects.filter(is_member=True))
+    partner_departments = forms.ModelMultipleChoiceField(label="配合部门", required=False,
+                                                         queryset=Department.objects.filter(is_member=True),
+                                                         widget=forms.SelectMultiple(attrs={"size": 5}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = published_items()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由/意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TaskForm(forms.Form):
+    kind = forms.ChoiceField(label="任务类型", choices=TaskKind.choices)
+    title = forms.CharField(label="任务名称", max_length=200)
+    items = ItemChoice(label="抽查事项（仅限已公布清单；选其他部门的事项即邀请该部门配合）",
+                       queryset=InspectionItem.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8}))
+    method = forms.ChoiceField(label="检查方式", choices=Method.choices)
+    partners = forms.ModelMultipleChoiceField(label="其他配合部门", required=False,
+                                              queryset=Department.objects.filter(is_member=True),
+                                              widget=forms.SelectMultiple(attrs={"size": 4}))
+    sublibrary = forms.ModelChoiceField(label="名录分库", queryset=SubLibrary.objects.all(), required=False,
+                                        empty_label="（不限，全部存续市场主体）")
+    entity_type = forms.MultipleChoiceField(label="主体类型", choices=EntityType.choices, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    township = forms.ModelMultipleChoiceField(label="乡镇（街道）", queryset=Township.objects.all(), required=False,
+                                              widget=forms.SelectMultiple(attrs={"size": 5}))
+    industry_section = forms.ModelMultipleChoiceField(label="行业门类", required=False,
+                                                      queryset=Industry.objects.filter(level="section"),
+                                                      widget=forms.SelectMultiple(attrs={"size": 5}))
+    strata_by = forms.MultipleChoiceField(label="分层抽取依据（风险分类联查自动按信用风险分类分层）",
+                                          choices=STRATA_CHOICES, required=False, widget=forms.CheckboxSelectMultiple)
+    ratio = forms.DecimalField(label="抽取比例（%）", min_value=Decimal("0.01"), max_value=Decimal("100"),
+                               decimal_places=2, initial=Decimal("5"), required=False)
+    rounding = forms.ChoiceField(label="取整方式", choices=[("half_up", "四舍五入"), ("ceil", "向上取整")])
+    minimum = forms.IntegerField(label="每层最少抽取户数", min_value=0, initial=1, required=False)
+    maximum = forms.IntegerField(label="每层最多抽取户数", min_value=1, required=False)
+    yearly_cap = forms.IntegerField(label="同一对象年度被抽查次数上限（空 = 不限）", min_value=1, required=False)
+    exclusion_days = forms.IntegerField(label="互认排除期（天，0 = 不排除）", min_value=0, max_value=730, initial=0)
+    team_size = forms.IntegerField(label="每组执法人员（每个部门，至少 2 人）", min_value=2, max_value=10, initial=2)
+    starts_on = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    documents = forms.CharField(label="请检查对象准备的材料（每行一项）", required=False,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    targeted_reason = forms.ChoiceField(label="定向检查事由", required=False,
+                                        choices=[("", "（随机抽查不填）"), *TargetedReason.choices])
+    targeted_note = forms.CharField(label="事由说明（投诉编号、交办文号、监测线索）", required=False, max_length=2000)
+    targets = forms.CharField(label="定向检查对象（每行一个统一社会信用代码）", required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = published_items()
+
+    def clean(self):
+        d = super().clean()
+        if d.get("kind") != TaskKind.TARGETED and d.get("ratio") is None and "ratio" not in self.errors:
+            self.add_error("ratio", "随机抽查须填写抽取比例。")
+        if d.get("maximum") is not None and (d.get("minimum") or 0) > d["maximum"]:
+            self.add_error("maximum", "每层最多抽取户数不能小于最少户数。")
+        return d
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        items = list(d["items"])
+        kwargs = {
+            "kind": d["kind"], "title": d["title"], "items": items, "methods": {i.pk: d["method"] for i in items},
+            "partners": list(d["partners"]), "scope": scope_from(d), "strata_by": list(d["strata_by"]),
+            "yearly_cap": d.get("yearly_cap"), "exclusion_days": d.get("exclusion_days") or 0,
+            "team_size": d["team_size"], "starts_on": d.get("starts_on"), "ends_on": d.get("ends_on"),
+            "documents": d.get("documents", ""), "targeted_reason": d.get("targeted_reason", ""),
+            "targeted_note": d.get("targeted_note", ""), "targets": d.get("targets", "").split(),
+        }
+        if d["kind"] != TaskKind.TARGETED:
+            d.setdefault("minimum", 0)
+            kwargs["rules"] = {"default": rule_from(d)}
+        return kwargs
+
+
+def default_year() -> int:
+    return dt.date.today().year

@@ -1,0 +1,581 @@
+"""Plans and tasks: every step checks who acts and from which state, and is audited.
+
+Refusals raise ``PlanError`` with a message in Chinese; a refused step leaves the database as it
+was (each service runs in one transaction). The draw itself is done by ``shuangsuiji.draws``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.dispatch import receiver
+from django.utils import timezone
+
+from shuangsuiji.accounts.models import Department, Role
+from shuangsuiji.common import audit
+from shuangsuiji.directory.models import Entity
+from shuangsuiji.draws import services as draw_services
+from shuangsuiji.draws.models import DrawStatus, TeamMember
+from shuangsuiji.draws.signals import draw_revealed, draw_voided
+from shuangsuiji.draws.scope import ScopeError, scope_queryset
+from shuangsuiji.items.models import InspectionItem, ItemClass
+
+from .models import (JOINT_KINDS, AnnualPlan, Method, PlanEntry, PlanStatus, PlanYear, Task, TaskItem, TaskKind,
+                     TaskStatus, Visit)
+
+
+class PlanError(Exception):
+    """A refusal to show the user, in Chinese; nothing was changed."""
+
+
+# ---------------------------------------------------------------- annual plans
+
+def plan_year(year: int) -> PlanYear:
+    """The year's filing rules; the deadline defaults to 31 January and the office may change it."""
+    return PlanYear.objects.get_or_create(year=year, defaults={"filing_deadline": dt.date(year, 1, 31)})[0]
+
+
+def _published_only(items) -> list[InspectionItem]:
+    items = list(items)
+    published = set(InspectionItem.objects.published().filter(pk__in=[i.pk for i in items]).values_list("pk", flat=True))
+    missing = [i for i in items if i.pk not in published]
+    if missing:
+        names = "、".join(f"{i.code} {i.name[:20]}" for i in missing[:5])
+        raise PlanError(f"只能引用已公布抽查事项清单中的事项，以下事项未公布或已被新版本替代：{names}")
+    return items
+
+
+def _may_edit_plan(actor, plan: AnnualPlan) -> None:
+    if plan.department is None:
+        if not actor.is_office:
+            raise PlanError("区联合抽查计划由联席会议办公室编制。")
+    elif not actor.can_act_for(plan.department):
+        raise PlanError("只能编辑本部门的年度计划。")
+
+
+@transaction.atomic
+def create_plan(actor, department: Department | None, year: int, title: str = "") -> AnnualPlan:
+    plan = AnnualPlan(year=year, department=department, created_by=actor,
+                      title=title.strip() or f"{department.name if department else '定陶区'}{year}年度双随机抽查工作计划")
+    _may_edit_plan(actor, plan)
+    if AnnualPlan.objects.filter(year=year, department=department).exists():
+        raise PlanError(f"{plan.owner_name}已有{year}年度计划；如需变更，请对已公布的计划提出调整。")
+    plan_year(year)
+    plan.save()
+    audit.record(actor, "plan.create", plan, after={"year": year, "title": plan.title})
+    return plan
+
+
+@transaction.atomic
+def add_entry(actor, plan: AnnualPlan, *, title: str, kind: str, items, scope_text: str, ratio_text: str,
+              timing: str, lead_department: Department, partner_departments=()) -> PlanEntry:
+    plan = _locked_plan(plan)
+    _may_edit_plan(actor, plan)
+    if not plan.is_editable:
+        raise PlanError(f"计划当前状态为“{plan.get_status_display()}”，不能修改。")
+    if kind not in TaskKind.values:
+        raise PlanError("请选择抽查类型。")
+    items = _published_only(items)
+    if not items:
+        raise PlanError("每个批次至少引用一项已公布的抽查事项。")
+    partners = [d for d in partner_departments if d.pk != lead_department.pk]
+    if kind in JOINT_KINDS and not partners:
+        raise PlanError("联合抽查批次须有至少一个配合部门。")
+    for label, value in (("名称", title), ("抽查范围", scope_text), ("抽查比例或户数", ratio_text), ("实施时间", timing)):
+        if not str(value).strip():
+            raise PlanError(f"请填写批次的{label}。")
+    entry = PlanEntry.objects.create(plan=plan, title=title.strip(), kind=kind, scope_text=scope_text.strip(),
+                                     ratio_text=ratio_text.strip(), timing=timing.strip(),
+                                     lead_department=lead_department, order=plan.entries.count() + 1)
+    entry.items.set(items)
+    entry.partner_departments.set(partners)
+    audit.record(actor, "plan.entry.add", plan, after={"entry": entry.title, "items": [i.code for i in items]})
+    return entry
+
+
+@transaction.atomic
+def remove_entry(actor, entry: PlanEntry) -> None:
+    plan = entry.plan
+    _may_edit_plan(actor, plan)
+    if not plan.is_editable:
+        raise PlanError(f"计划当前状态为“{plan.get_status_display()}”，不能修改。")
+    audit.record(actor, "plan.entry.remove", plan, before={"entry": entry.title})
+    entry.delete()
+
+
+def _locked_plan(plan: AnnualPlan) -> AnnualPlan:
+    return AnnualPlan.objects.select_for_update().select_related("department").get(pk=plan.pk)
+
+
+@transaction.atomic
+def file_plan(actor, plan: AnnualPlan, today: dt.date | None = None) -> AnnualPlan:
+    """File with the joint-meeting office; after the year's deadline it is filed, and marked late."""
+    plan = _locked_plan(plan)
+    _may_edit_plan(actor, plan)
+    if not plan.is_editable:
+        raise PlanError(f"计划当前状态为“{plan.get_status_display()}”，不能报备。")
+    if not plan.entries.exists():
+        raise PlanError("计划中还没有任何抽查批次，不能报备。")
+    today = today or timezone.localdate()
+    plan.status, plan.filed_at = PlanStatus.FILED, timezone.now()
+    plan.filed_late = today > plan_year(plan.year).filing_deadline
+    plan.save()
+    audit.record(actor, "plan.file", plan, after={"late": plan.filed_late, "version": plan.version})
+    return plan
+
+
+@transaction.atomic
+def return_plan(actor, plan: AnnualPlan, comment: str) -> AnnualPlan:
+    plan = _locked_plan(plan)
+    if not actor.is_office:
+        raise PlanError("只有联席会议办公室可以退回计划。")
+    if plan.status != PlanStatus.FILED:
+        raise PlanError(f"计划当前状态为“{plan.get_status_display()}”，只能退回已报备的计划。")
+    if not comment.strip():
+        raise PlanError("退回计划须写明修改意见。")
+    plan.status, plan.return_comment = PlanStatus.RETURNED, comment.strip()
+    plan.save()
+    audit.record(actor, "plan.return", plan, after={"comment": plan.return_comment})
+    return plan
+
+
+@transaction.atomic
+def publish_plan(actor, plan: AnnualPlan) -> AnnualPlan:
+    """The office publishes a filed plan; a published adjustment supersedes the version before it."""
+    plan = _locked_plan(plan)
+    if not actor.is_office:
+        raise PlanError("只有联席会议办公室可以公布计划。")
+    if plan.status != PlanStatus.FILED:
+        raise PlanError(f"计划当前状态为“{plan.get_status_display()}”，只能公布已报备的计划。")
+    plan.status, plan.published_at = PlanStatus.PUBLISHED, timezone.now()
+    plan.save()
+    if plan.previous_id:
+        AnnualPlan.objects.filter(pk=plan.previous_id).update(status=PlanStatus.SUPERSEDED)
+    audit.record(actor, "plan.publish", plan, after={"version": plan.version})
+    return plan
+
+
+@transaction.atomic
+def adjust_plan(actor, plan: AnnualPlan, reason: str) -> AnnualPlan:
+    """A new draft version copying the published one; the public keeps the old one until it is published."""
+    plan = _locked_plan(plan)
+    _may_edit_plan(actor, plan)
+    if plan.status != PlanStatus.PUBLISHED:
+        raise PlanError("只能对已公布的计划提出调整。")
+    if AnnualPlan.objects.filter(previous=plan).exists():
+        raise PlanError("此计划已有正在办理的调整版本。")
+    if not reason.strip():
+        raise PlanError("调整计划须写明理由。")
+    new = AnnualPlan.objects.create(year=plan.year, department=plan.department, version=plan.version + 1,
+                                    title=plan.title, adjustment_reason=reason.strip(), previous=plan,
+                                    created_by=actor)
+    for entry in plan.entries.all():
+        items, partners = list(entry.items.all()), list(entry.partner_departments.all())
+        entry.pk, entry.plan = None, new
+        entry.save()
+        entry.items.set(items)
+        entry.partner_departments.set(partners)
+    audit.record(actor, "plan.adjust", new, after={"from_version": plan.version, "reason": new.adjustment_reason})
+    return new
+
+
+def current_plans(year: int):
+    """The versions the public sees: the latest published one per owner."""
+    return (AnnualPlan.objects.filter(year=year, status=PlanStatus.PUBLISHED)
+            .select_related("department").prefetch_related("entries__items", "entries__partner_departments",
+                                                           "entries__lead_department"))
+
+
+def filing_status(year: int, today: dt.date | None = None) -> list[dict]:
+    """Per department: the latest version's state, filed on time, late, or missing (deadline passed)."""
+    today = today or timezone.localdate()
+    deadline = plan_year(year).filing_deadline
+    latest: dict[int, AnnualPlan] = {}
+    for plan in AnnualPlan.objects.filter(year=year, department__isnull=False).order_by("version"):
+        latest[plan.department_id] = plan
+    first_filed = dict(AnnualPlan.objects.filter(year=year, version=1, department__isnull=False)
+                       .values_list("department_id", "filed_late"))
+    rows = []
+    for dept in Department.objects.filter(is_member=True).order_by("order"):
+        plan = latest.get(dept.pk)
+        if plan is None or plan.status in (PlanStatus.DRAFT, PlanStatus.RETURNED) and plan.version == 1:
+            state = "missing" if today > deadline else "pending"
+        elif first_filed.get(dept.pk):
+            state = "late"
+        else:
+            state = "on_time"
+        rows.append({"department": dept, "plan": plan, "state": state})
+    return rows
+
+
+FILING_LABELS = {"missing": "逾期未报备", "pending": "尚未报备", "late": "逾期报备", "on_time": "按时报备"}
+
+
+# ---------------------------------------------------------------- tasks
+
+TRANSITIONS = {
+    "submit": ({TaskStatus.DRAFT}, TaskStatus.SUBMITTED, "提交审核"),
+    "return": ({TaskStatus.SUBMITTED}, TaskStatus.DRAFT, "退回修改"),
+    "approve": ({TaskStatus.SUBMITTED}, TaskStatus.APPROVED, "审核锁定"),
+    "commit": ({TaskStatus.APPROVED}, TaskStatus.COMMITTED, "发布抽取承诺"),
+    "reveal": ({TaskStatus.COMMITTED}, TaskStatus.DRAWN, "揭晓抽取结果"),
+    "issue": ({TaskStatus.APPROVED}, TaskStatus.DRAWN, "确定检查对象"),
+    "start": ({TaskStatus.DRAWN}, TaskStatus.IN_PROGRESS, "开始实施"),
+    "complete": ({TaskStatus.IN_PROGRESS}, TaskStatus.RESULTS_COMPLETE, "确认结果录入完毕"),
+    "publish": ({TaskStatus.RESULTS_COMPLETE}, TaskStatus.PUBLISHED, "公示结果"),
+    "close": ({TaskStatus.PUBLISHED}, TaskStatus.CLOSED, "办结"),
+}
+# Steps only the lead department's administrator (or the office) may take.
+ADMIN_STEPS = {"return", "approve", "commit", "reveal", "issue", "publish", "close"}
+
+
+def _step(actor, task: Task, step: str) -> Task:
+    task = Task.objects.select_for_update().select_related("department").get(pk=task.pk)
+    sources, target, label = TRANSITIONS[step]
+    if not actor.can_act_for(task.department):
+        raise PlanError(f"只有发起部门（{task.department.name}）可以{label}；配合部门只办理本部门承担的部分。")
+    if step in ADMIN_STEPS and actor.effective_role not in (Role.OFFICE, Role.DEPT_ADMIN):
+        raise PlanError(f"只有发起部门的管理员可以{label}。")
+    if step in ("commit", "reveal") and not task.is_random:
+        raise PlanError("定向检查不经随机抽取，请直接确定检查对象。")
+    if step == "issue" and task.is_random:
+        raise PlanError("随机抽查任务的检查对象只能由随机抽取产生。")
+    if task.status not in sources:
+        allowed = "、".join(TaskStatus(s).label for s in sorted(sources))
+        raise PlanError(f"任务 {task.number} 当前状态为“{task.get_status_display()}”，不能{label}"
+                        f"（只能在“{allowed}”状态下{label}）。")
+    return task
+
+
+def _move(actor, task: Task, step: str, **extra) -> Task:
+    before = task.status
+    task.status = TRANSITIONS[step][1]
+    task.save()
+    audit.record(actor, f"task.{step}", task, before={"status": before}, after={"status": task.status, **extra})
+    return task
+
+
+def _next_task_number(department: Department, year: int) -> str:
+    prefix = f"RW{year}-{department.code}-"
+    last = (Task.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first())
+    return f"{prefix}{int(last.rsplit('-', 1)[1]) + 1 if last else 1:04d}"
+
+
+def _check_caps(items: list[InspectionItem], rules: dict, populations: dict[str, int] | None = None) -> None:
+    """一般 items keep their ratio cap (重点 items are uncapped); counts are checked once the pool is known."""
+    capped = [i for i in items if i.item_class == ItemClass.GENERAL and i.ratio_cap is not None]
+    if not capped:
+        return
+    cap_item = min(capped, key=lambda i: i.ratio_cap)
+    cap = Decimal(str(cap_item.ratio_cap))
+    named = {"*": rules.get("default") or {}, **(rules.get("per_stratum") or {})}
+    for stratum, rule in named.items():
+        where = "默认规则" if stratum == "*" else f"第“{stratum}”层"
+        if isinstance(rule, dict) and rule.get("ratio") is not None:
+            try:
+                percent = Decimal(str(rule["ratio"])) * 100
+            except ArithmeticError:
+                raise PlanError(f"{where}的抽取比例不是数字。") from None
+            if percent > cap:
+                raise PlanError(f"{where}抽取比例 {percent.normalize():f}% 超过一般事项“{cap_item.name[:30]}”"
+                                f"的抽查比例上限 {cap.normalize():f}%。")
+        count = rule.get("count") if isinstance(rule, dict) else rule
+        if populations and count is not None:
+            pops = populations.items() if stratum == "*" else [(stratum, populations.get(stratum, 0))]
+            for name, population in pops:
+                if population and Decimal(int(count)) * 100 / population > cap:
+                    raise PlanError(f"第“{name}”层抽取 {count} 户（共 {population} 户）超过一般事项"
+                                    f"“{cap_item.name[:30]}”的抽查比例上限 {cap.normalize():f}%。")
+
+
+@transaction.atomic
+def create_task(actor, department: Department, *, kind: str, title: str, items, methods: dict | None = None,
+                partners=(), scope: dict | None = None, strata_by: list[str] | None = None, rules: dict | None = None,
+                yearly_cap: int | None = None, exclusion_days: int = 0, team_size: int = 2,
+                targeted_reason: str = "", targeted_note: str = "", targets: list[str] | None = None,
+                documents: str = "", plan_entry: PlanEntry | None = None, starts_on=None, ends_on=None,
+                year: int | None = None) -> Task:
+    """A task in draft; items from the published lists only, the partners from the items' departments."""
+    if not actor.can_act_for(department) or actor.effective_role not in (Role.OFFICE, Role.DEPT_ADMIN):
+        raise PlanError("只有部门管理员可以为本部门创建抽查任务。")
+    if kind not in TaskKind.values:
+        raise PlanError("请选择任务类型。")
+    if not title.strip():
+        raise PlanError("请填写任务名称。")
+    items = _published_only(items)
+    if not items:
+        raise PlanError("请至少选择一项已公布的抽查事项。")
+    methods = methods or {}
+    bad = [m for m in methods.values() if m not in Method.values]
+    if bad:
+        raise PlanError(f"检查方式“{bad[0]}”不在 实地核查、书面检查、网络监测、委托专业机构 之中。")
+    item_depts = {i.department_id or department.pk for i in items}
+    partner_ids = ({d.pk for d in partners} | item_depts) - {department.pk}
+    if kind == TaskKind.INTERNAL and partner_ids:
+        raise PlanError("部门内部抽查只能引用本部门的抽查事项；涉及其他部门的事项请建联合抽查任务。")
+    if kind in JOINT_KINDS and not partner_ids:
+        raise PlanError("联合抽查须有配合部门：请选择其他部门的抽查事项或配合部门。")
+    strata_by = list(strata_by or [])
+    if kind == TaskKind.JOINT_RISK and "credit_class" not in strata_by:
+        strata_by.insert(0, "credit_class")
+    if kind != TaskKind.JOINT_RISK and "credit_class" in strata_by and kind != TaskKind.INTERNAL:
+        raise PlanError("按信用风险分类分层的联合抽查请选择“风险分类联查”。")
+    if team_size < 2:
+        raise PlanError("每个检查组至少 2 名执法人员（行政处罚法第四十二条）。")
+    target_ids: list[int] = []
+    if kind == TaskKind.TARGETED:
+        if targeted_reason not in ("complaint", "assigned", "monitoring"):
+            raise PlanError("定向检查须选择事由：投诉举报、转办交办或数据监测。")
+        if not targeted_note.strip():
+            raise PlanError("定向检查须写明事由说明（如投诉编号、交办文号、监测线索）。")
+        target_ids = _targets(targets or [])
+        rules = {}
+    else:
+        rules = rules or {}
+        if "default" not in rules:
+            raise PlanError("请设置抽取比例或固定户数。")
+        for rule in [rules["default"], *(rules.get("per_stratum") or {}).values()]:
+            try:
+                draw_services.parse_rule(rule)
+            except draw_services.DrawServiceError as exc:
+                raise PlanError(str(exc)) from None
+        _check_caps(items, rules)
+        try:
+            scope_queryset(scope or {})
+        except ScopeError as exc:
+            raise PlanError(str(exc)) from None
+    if starts_on and ends_on and ends_on < starts_on:
+        raise PlanError("结束日期早于开始日期。")
+    year = year or (starts_on.year if starts_on else timezone.localdate().year)
+    Department.objects.select_for_update().filter(pk=department.pk).first()  # one number at a time
+    task = Task.objects.create(
+        number=_next_task_number(department, year), year=year, title=title.strip(), kind=kind, department=department,
+        targeted_reason=targeted_reason if kind == TaskKind.TARGETED else "", targeted_note=targeted_note.strip(),
+        plan_entry=plan_entry, scope=scope or {}, strata_by=strata_by, rules=rules, yearly_cap=yearly_cap,
+        exclusion_days=exclusion_days, team_size=team_size, documents=documents.strip(), starts_on=starts_on,
+        ends_on=ends_on, created_by=actor,
+    )
+    task.partners.set(Department.objects.filter(pk__in=partner_ids))
+    TaskItem.objects.bulk_create(TaskItem(task=task, item=i, method=methods.get(i.pk, Method.ONSITE)) for i in items)
+    if target_ids:
+        task.scope = {"targets": target_ids}
+        task.save(update_fields=["scope"])
+    audit.record(actor, "task.create", task, after={"kind": kind, "items": [i.code for i in items],
+                                                    "partners": sorted(partner_ids)})
+    return task
+
+
+def _targets(usccs: list[str]) -> list[int]:
+    codes = [u.strip().upper() for u in usccs if u.strip()]
+    if not codes:
+        raise PlanError("定向检查须列出检查对象的统一社会信用代码。")
+    found = dict(Entity.objects.filter(uscc__in=codes).values_list("uscc", "pk"))
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise PlanError(f"以下统一社会信用代码不在检查对象名录库中：{'、'.join(missing[:5])}")
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
+@transaction.atomic
+def submit(actor, task: Task) -> Task:
+    return _move(actor, _step(actor, task, "submit"), "submit")
+
+
+@transaction.atomic
+def return_task(actor, task: Task, comment: str) -> Task:
+    if not comment.strip():
+        raise PlanError("退回须写明修改意见。")
+    return _move(actor, _step(actor, task, "return"), "return", comment=comment.strip())
+
+
+@transaction.atomic
+def approve(actor, task: Task) -> Task:
+    """Lock the task: its items, scope and rules no longer change."""
+    task = _step(actor, task, "approve")
+    task.approved_at = timezone.now()
+    return _move(actor, task, "approve")
+
+
+def exclusions_for(task: Task, now: dt.datetime | None = None) -> list[dict]:
+    """Pool entities the task must leave out: already visited for the same items within the window (by any
+    department: 结果互认), or at the yearly cap of visits. Each with its reason; all of it goes into the manifest."""
+    now = now or timezone.now()
+    pool = scope_queryset(task.scope)
+    reasons: dict[str, str] = {}
+    codes = list(task.task_items.values_list("item__code", flat=True))
+    if task.exclusion_days:
+        since = now - dt.timedelta(days=task.exclusion_days)
+        recent = (Visit.objects.filter(void=False, created_at__gte=since, task__task_items__item__code__in=codes)
+                  .exclude(task=task).values("entity"))
+        for uscc in pool.filter(pk__in=recent).values_list("uscc", flat=True):
+            reasons[uscc] = f"{task.exclusion_days} 天内已就相同事项接受检查（结果互认）"
+    if task.yearly_cap:
+        busy = (Visit.objects.filter(void=False, task__year=task.year).exclude(task=task).values("entity")
+                .annotate(n=Count("id")).filter(n__gte=task.yearly_cap).values("entity"))
+        for uscc in pool.filter(pk__in=busy).values_list("uscc", flat=True):
+            reasons.setdefault(uscc, f"本年度已被抽查 {task.yearly_cap} 次，达到上限")
+    return [{"uscc": u, "reason": r} for u, r in sorted(reasons.items())]
+
+
+def _describe(task: Task) -> str:
+    lines = [f"任务 {task.number}（{task.get_kind_display()}），发起部门：{task.department.name}"]
+    partners = "、".join(task.partners.order_by("order").values_list("name", flat=True))
+    if partners:
+        lines.append(f"配合部门：{partners}")
+    if task.yearly_cap:
+        lines.append(f"同一对象年度被抽查次数上限：{task.yearly_cap} 次")
+    if task.exclusion_days:
+        lines.append(f"互认排除期：{task.exclusion_days} 天内已就相同事项接受检查的对象不再抽取")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def commit(actor, task: Task, sources: list[dict], now: dt.datetime | None = None) -> Task:
+    """Prepare and commit the task's draw in one step; a refusal leaves neither task nor draw changed."""
+    task = _step(actor, task, "commit")
+    items = [ti.item for ti in task.task_items.select_related("item", "item__department")]
+    try:
+        replaces = task.draw if task.draw_id and task.draw.status == DrawStatus.VOID else None
+        draw = draw_services.prepare(
+            actor, task.department, title=task.title, purpose=_describe(task), items=items, scope=task.scope,
+            strata_by=task.strata_by, rules=task.rules, exclusions=exclusions_for(task, now),
+            matching_params={"team_size": task.team_size}, replaces=replaces,
+        )
+        if _needs_populations(items, task.rules):
+            _check_caps(items, task.rules, _populations(draw))
+        draw = draw_services.commit(actor, draw, sources, now=now)
+    except draw_services.DrawServiceError as exc:
+        raise PlanError(str(exc)) from None
+    task.draw = draw
+    return _move(actor, task, "commit", draw=draw.number)
+
+
+def _needs_populations(items, rules: dict) -> bool:
+    """Only a fixed count on a capped 一般 item needs the strata sizes (one extra pass over the pool)."""
+    named = [rules.get("default"), *(rules.get("per_stratum") or {}).values()]
+    has_count = any(isinstance(r, int) or isinstance(r, dict) and r.get("count") is not None for r in named)
+    return has_count and any(i.item_class == ItemClass.GENERAL and i.ratio_cap is not None for i in items)
+
+
+def _populations(draw) -> dict[str, int]:
+    rows, _problems = draw_services.preview(draw)
+    return {row["internal"]: int(row["population"]) for row in rows}
+
+
+@transaction.atomic
+def reveal(actor, task: Task, revealed: list) -> Task:
+    """Reveal the draw (final); ``on_draw_revealed`` then issues the visits, whichever page revealed it."""
+    task = _step(actor, task, "reveal")
+    try:
+        draw_services.reveal(actor, task.draw, revealed)
+    except draw_services.DrawServiceError as exc:
+        raise PlanError(str(exc)) from None
+    return Task.objects.select_related("draw").get(pk=task.pk)
+
+
+@receiver(draw_revealed)
+def on_draw_revealed(sender, draw, actor, **kwargs) -> None:
+    """One visit per drawn business, with every department's items, as part of the reveal's transaction."""
+    task = Task.objects.select_for_update().filter(draw=draw, status=TaskStatus.COMMITTED).first()
+    if task is None:
+        return
+    count = issue_visits(task, list(draw.drawn.values_list("entity_id", flat=True)), draw=draw)
+    _move(actor, task, "reveal", visits=count, seed=draw.seed)
+
+
+@receiver(draw_voided)
+def on_draw_voided(sender, draw, actor, **kwargs) -> None:
+    """A voided draw takes its task back to approved; its visits stay on record, marked void."""
+    task = Task.objects.select_for_update().filter(draw=draw).first()
+    if task is None:
+        return
+    if task.status not in (TaskStatus.COMMITTED, TaskStatus.DRAWN):
+        raise draw_services.DrawServiceError(
+            f"任务 {task.number} 已{task.get_status_display()}，不能再作废其抽取。")
+    voided = Visit.objects.filter(task=task, draw=draw, void=False).update(void=True)
+    before = task.status
+    task.status = TaskStatus.APPROVED
+    task.save()
+    audit.record(actor, "task.draw_void", task, before={"status": before},
+                 after={"status": task.status, "draw": draw.number, "visits_void": voided})
+
+
+@transaction.atomic
+def issue_targeted(actor, task: Task) -> Task:
+    task = _step(actor, task, "issue")
+    count = issue_visits(task, task.scope.get("targets", []))
+    return _move(actor, task, "issue", visits=count)
+
+
+def issue_visits(task: Task, entity_ids: list[int], draw=None) -> int:
+    """One visit per business: the sheet lists every department's items (with legal bases) and its team."""
+    parts: dict[int, dict] = {}
+    for ti in task.task_items.select_related("item", "item__department").order_by("item__department__order",
+                                                                                  "item__code"):
+        dept = ti.item.department or task.department
+        part = parts.setdefault(dept.pk, {"department": dept.name, "code": dept.code, "items": []})
+        part["items"].append({"code": ti.item.code, "name": ti.item.name, "basis": ti.item.basis,
+                              "method": ti.get_method_display(), "category": ti.item.category})
+    teams: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    if draw is not None:
+        for m in (TeamMember.objects.filter(draw=draw, active=True).select_related("inspector")
+                  .order_by("id")):
+            teams[(m.entity_id, m.department_id)].append({"name": m.inspector.name, "cert_no": m.inspector.cert_no})
+    ordered = sorted(parts.items(), key=lambda kv: (kv[0] != task.department_id,))
+    visits = []
+    start = Visit.objects.filter(task=task).count()
+    for n, entity_id in enumerate(sorted(entity_ids), start=start + 1):
+        sheet = [{**part, "team": teams.get((entity_id, dept_id), [])} for dept_id, part in ordered]
+        visits.append(Visit(task=task, entity_id=entity_id, number=f"{task.number}-{n:05d}", sheet=sheet, draw=draw))
+    Visit.objects.bulk_create(visits, batch_size=2000)
+    return len(visits)
+
+
+@transaction.atomic
+def advance(actor, task: Task, step: str) -> Task:
+    """The steps after the draw: start, complete, publish, close."""
+    if step not in ("start", "complete", "publish", "close"):
+        raise PlanError("未知的操作。")
+    return _move(actor, _step(actor, task, step), step)
+
+
+# ---------------------------------------------------------------- views over a year
+
+def tasks_visible_to(user):
+    qs = Task.objects.select_related("department", "draw")
+    if user.is_office or user.effective_role == Role.LEADER:
+        return qs
+    return qs.filter(Q(department_id=user.department_id) | Q(partners=user.department_id)).distinct()
+
+
+def overlaps(year: int, limit: int = 50) -> list[dict]:
+    """Businesses visited in the same year by several departments' separate tasks: candidates to merge."""
+    rows = (Visit.objects.filter(void=False, task__year=year).values("entity").annotate(depts=Count("task__department", distinct=True))
+            .filter(depts__gt=1))
+    entity_ids = [r["entity"] for r in rows[:limit]]
+    pairs: dict[tuple[str, ...], int] = defaultdict(int)
+    by_entity: dict[int, set[str]] = defaultdict(set)
+    for entity_id, dept in Visit.objects.filter(void=False, task__year=year, entity_id__in=entity_ids).values_list(
+            "entity_id", "task__department__name"):
+        by_entity[entity_id].add(dept)
+    for names in by_entity.values():
+        pairs[tuple(sorted(names))] += 1
+    return [{"departments": list(k), "businesses": v} for k, v in sorted(pairs.items(), key=lambda kv: -kv[1])]
+
+
+def coverage(year: int) -> dict:
+    """Share of the drawable directory visited this year, by department and by item."""
+    total = Entity.objects.drawable().count()
+    by_dept = (Visit.objects.filter(void=False, task__year=year).values("task__department__name")
+               .annotate(n=Count("entity", distinct=True)).order_by("-n"))
+    by_item = (TaskItem.objects.filter(task__year=year, task__visits__void=False).values("item__code", "item__name")
+               .annotate(n=Count("task__visits__entity", distinct=True)).order_by("-n")[:30])
+    return {"total": total,
+            "departments": [{"name": r["task__department__name"], "n": r["n"],
+                             "share": r["n"] / total if total else 0} for r in by_dept],
+            "items": [{"code": r["item__code"], "name": r["item__name"], "n": r["n"],
+                       "share": r["n"] / total if total else 0} for r in by_item]}

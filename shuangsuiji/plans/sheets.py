@@ -1,0 +1,81 @@
+"""Visit sheets (检查单) as PDF (with a CJK font) and as Excel; one page per business."""
+
+from __future__ import annotations
+
+import io
+
+from fpdf import FPDF
+from openpyxl import Workbook
+
+from shuangsuiji.common.fonts import find_cjk_font
+
+
+class SheetError(Exception):
+    """The PDF cannot be made (no Chinese font installed); the message says what to install."""
+
+
+def _pdf() -> FPDF:
+    font = find_cjk_font()
+    if font is None:
+        raise SheetError("服务器未安装中文字体，无法生成 PDF（请安装 fonts-noto-cjk 或设置 SSJ_CJK_FONT）。")
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_font("cjk", fname=str(font))
+    pdf.set_title("双随机抽查检查单")
+    return pdf
+
+
+def _line(pdf: FPDF, text: str, size: int = 10, height: float = 6) -> None:
+    pdf.set_font("cjk", size=size)
+    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _page(pdf: FPDF, visit) -> None:
+    task, entity = visit.task, visit.entity
+    pdf.add_page()
+    _line(pdf, f"{task.get_kind_display()}检查单", 16, 9)
+    _line(pdf, f"检查单编号：{visit.number}    任务：{task.number} {task.title}")
+    _line(pdf, f"检查对象：{entity.name}    统一社会信用代码：{entity.uscc}")
+    if entity.address:
+        _line(pdf, f"地址：{entity.address}")
+    for part in visit.sheet:
+        pdf.ln(2)
+        _line(pdf, f"【{part['department']}】", 12, 7)
+        team = "、".join(f"{m['name']}（执法证号 {m['cert_no']}）" for m in part["team"]) or "（定向检查，由部门指派）"
+        _line(pdf, f"检查人员：{team}")
+        for n, item in enumerate(part["items"], start=1):
+            _line(pdf, f"{n}. {item['name']}（{item['method']}）")
+            if item["basis"]:
+                _line(pdf, f"    依据：{item['basis']}", 9, 5)
+    docs = task.document_list()
+    if docs:
+        pdf.ln(2)
+        _line(pdf, "请准备以下材料：", 12, 7)
+        for n, doc in enumerate(docs, start=1):
+            _line(pdf, f"{n}. {doc}")
+    pdf.ln(4)
+    _line(pdf, "本次检查为“进一次门、查多项事”的联合检查，以上部门的事项一次完成。检查对象签字：__________    日期：__________", 9, 5)
+
+
+def visits_pdf(visits) -> bytes:
+    pdf = _pdf()
+    for visit in visits:
+        _page(pdf, visit)
+    return bytes(pdf.output())
+
+
+def visits_xlsx(visits) -> bytes:
+    """One row per business × department × item, for offices that work in spreadsheets."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("检查单")
+    ws.append(["检查单编号", "统一社会信用代码", "检查对象", "部门", "事项编码", "抽查事项", "检查方式", "检查依据",
+               "检查人员（执法证号）"])
+    for visit in visits:
+        for part in visit.sheet:
+            team = "、".join(f"{m['name']}（{m['cert_no']}）" for m in part["team"])
+            for item in part["items"]:
+                ws.append([visit.number, visit.entity.uscc, visit.entity.name, part["department"], item["code"],
+                           item["name"], item["method"], item["basis"], team])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,315 @@
+"""Pages for plans and tasks: the office's year, a department's plan and tasks, visit sheets."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from shuangsuiji.draws.forms import CommitForm, RevealForm
+
+from . import services, sheets
+from .forms import EntryForm, PlanCreateForm, ReasonForm, TaskForm
+from .models import AnnualPlan, PlanEntry, PlanStatus, Task, TaskStatus, Visit
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+def _errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for e in errors:
+            messages.error(request, f"{label}：{e}" if label else e)
+
+
+def year_view(request):
+    """The office sees the district's year; a department its plan, its tasks and what is due."""
+    year, user = _year(request), request.user
+    tasks = services.tasks_visible_to(user).filter(year=year)
+    context = {
+        "year": year, "years": range(timezone.localdate().year + 1, 2019, -1),
+        "deadline": services.plan_year(year).filing_deadline,
+        "by_state": [(TaskStatus(s).label, n) for s, n in
+                     sorted(Counter(tasks.values_list("status", flat=True)).items())],
+        "tasks": tasks.order_by("status", "number")[:50],
+        "create_form": PlanCreateForm(initial={"year": year}),
+    }
+    if user.is_office or user.effective_role == "leader":
+        rows = services.filing_status(year)
+        for row in rows:
+            row["label"] = services.FILING_LABELS[row["state"]]
+        context.update(filing=rows, coverage=services.coverage(year), overlaps=services.overlaps(year),
+                       joint_plans=AnnualPlan.objects.filter(year=year, department__isnull=True))
+    if user.department_id and not user.is_office:
+        context["my_plans"] = AnnualPlan.objects.filter(year=year, department_id=user.department_id)
+        context["due"] = tasks.filter(status__in=[TaskStatus.DRAWN, TaskStatus.IN_PROGRESS],
+                                      ends_on__isnull=False).order_by("ends_on")[:10]
+    return render(request, "plans/year.html", context)
+
+
+def _plan_for(request, pk: int) -> AnnualPlan:
+    plan = get_object_or_404(AnnualPlan.objects.select_related("department", "previous"), pk=pk)
+    user = request.user
+    if not (user.is_office or user.effective_role == "leader" or plan.department_id == user.department_id
+            or plan.status in (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED)):
+        raise Http404
+    return plan
+
+
+@require_POST
+def plan_create(request):
+    form = PlanCreateForm(request.POST)
+    if not form.is_valid():
+        _errors(request, form)
+        return redirect("plans:year")
+    department = None if request.user.is_office and request.POST.get("joint") else request.user.department
+    try:
+        plan = services.create_plan(request.user, department, form.cleaned_data["year"], form.cleaned_data["title"])
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+        return redirect("plans:year")
+    messages.success(request, f"已创建 {plan.title}。请添加抽查批次后报备。")
+    return redirect("plans:plan_detail", pk=plan.pk)
+
+
+def plan_detail(request, pk: int):
+    plan = _plan_for(request, pk)
+    can_edit = plan.is_editable and (request.user.is_office if plan.department is None
+                                     else request.user.can_act_for(plan.department))
+    form = EntryForm(request.POST or None, initial={"lead_department": plan.department or request.user.department})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.add_entry(request.user, plan, **form.cleaned_data)
+            except services.PlanError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "已添加批次。")
+                return redirect("plans:plan_detail", pk=plan.pk)
+    entries = plan.entries.select_related("lead_department").prefetch_related("items", "partner_departments")
+    return render(request, "plans/plan_detail.html", {
+        "plan": plan, "entries": entries, "form": form, "can_edit": can_edit, "reason_form": ReasonForm(),
+        "can_adjust": plan.status == PlanStatus.PUBLISHED and not AnnualPlan.objects.filter(previous=plan).exists()
+        and (request.user.is_office or request.user.can_act_for(plan.department)),
+    })
+
+
+@require_POST
+def plan_step(request, pk: int, step: str):
+    plan = _plan_for(request, pk)
+    reason = request.POST.get("reason", "")
+    actions = {
+        "file": (lambda: services.file_plan(request.user, plan), "计划已报备联席会议办公室。"),
+        "return": (lambda: services.return_plan(request.user, plan, reason), "已退回，意见已通知部门。"),
+        "publish": (lambda: services.publish_plan(request.user, plan), "计划已向社会公布。"),
+        "adjust": (lambda: services.adjust_plan(request.user, plan, reason), "已生成调整版本，修改后重新报备。"),
+    }
+    if step not in actions:
+        raise Http404
+    run, message = actions[step]
+    try:
+        result = run()
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+        return redirect("plans:plan_detail", pk=plan.pk)
+    messages.success(request, message)
+    return redirect("plans:plan_detail", pk=result.pk)
+
+
+@require_POST
+def entry_remove(request, pk: int):
+    entry = get_object_or_404(PlanEntry, pk=pk)
+    _plan_for(request, entry.plan_id)
+    try:
+        services.remove_entry(request.user, entry)
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+    return redirect("plans:plan_detail", pk=entry.plan_id)
+
+
+def plan_export(request, year: int):
+    """The published plans in rows, for entry into the 公示系统."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(f"{year}年度抽查计划")
+    ws.append(["计划", "版本", "批次/任务名称", "类型", "抽查事项", "抽查范围", "抽查比例或户数", "实施时间",
+               "发起部门", "配合部门", "公布时间"])
+    for plan in services.current_plans(year):
+        for e in plan.entries.all():
+            ws.append([plan.title, plan.version, e.title, e.get_kind_display(),
+                       "；".join(f"{i.code} {i.name}" for i in e.items.all()), e.scope_text, e.ratio_text, e.timing,
+                       e.lead_department.name, "、".join(d.name for d in e.partner_departments.all()),
+                       timezone.localtime(plan.published_at).strftime("%Y-%m-%d")])
+    import io
+
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="plans-{year}.xlsx"'
+    return response
+
+
+# ---------------------------------------------------------------- tasks
+
+def _task_for(request, number: str) -> Task:
+    return get_object_or_404(services.tasks_visible_to(request.user), number=number)
+
+
+def task_create(request):
+    user = request.user
+    if user.department is None:
+        raise Http404
+    form = TaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.create_task(user, user.department, **form.service_kwargs())
+        except services.PlanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"任务 {task.number} 已创建（草稿）。核对后提交审核。")
+            return redirect("plans:task_detail", number=task.number)
+    return render(request, "plans/task_form.html", {"form": form})
+
+
+def task_detail(request, number: str):
+    task = _task_for(request, number)
+    visits = task.visits.filter(void=False).select_related("entity")
+    context = {
+        "task": task, "task_items": task.task_items.select_related("item", "item__department"),
+        "partners": task.partners.order_by("order"), "visit_count": visits.count(), "visits": visits[:20],
+        "void_visits": task.visits.filter(void=True).count(),
+        "can_act": request.user.can_act_for(task.department), "reason_form": ReasonForm(),
+        "is_admin": request.user.effective_role in ("office", "dept_admin"),
+    }
+    if task.status == TaskStatus.APPROVED and task.is_random:
+        context["commit_form"] = CommitForm()
+        context["exclusions"] = services.exclusions_for(task)
+    if task.status == TaskStatus.COMMITTED:
+        context["reveal_form"] = RevealForm(declared=task.draw.commitment["sources"])
+    return render(request, "plans/task_detail.html", context)
+
+
+STEP_MESSAGES = {
+    "submit": "已提交审核。", "approve": "任务已审核锁定，事项、范围和规则不再改变。", "start": "任务已开始实施。",
+    "complete": "已确认结果录入完毕。", "publish": "结果已公示。", "close": "任务已办结。",
+    "issue": "已确定定向检查对象并生成检查单。", "return": "已退回修改。",
+}
+
+
+@require_POST
+def task_step(request, number: str, step: str):
+    task = _task_for(request, number)
+    if step not in STEP_MESSAGES:
+        raise Http404
+    try:
+        if step == "submit":
+            services.submit(request.user, task)
+        elif step == "approve":
+            services.approve(request.user, task)
+        elif step == "return":
+            services.return_task(request.user, task, request.POST.get("reason", ""))
+        elif step == "issue":
+            services.issue_targeted(request.user, task)
+        else:
+            services.advance(request.user, task, step)
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, STEP_MESSAGES[step])
+    return redirect("plans:task_detail", number=number)
+
+
+@require_POST
+def task_commit(request, number: str):
+    task = _task_for(request, number)
+    form = CommitForm(request.POST)
+    if not form.is_valid():
+        _errors(request, form)
+        return redirect("plans:task_detail", number=number)
+    try:
+        task = services.commit(request.user, task, form.cleaned_data["sources"])
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"抽取 {task.draw.number} 的承诺已发布：抽取池、排除名单和规则已冻结。")
+    return redirect("plans:task_detail", number=number)
+
+
+@require_POST
+def task_reveal(request, number: str):
+    task = _task_for(request, number)
+    if task.status != TaskStatus.COMMITTED:
+        messages.error(request, f"任务 {task.number} 当前状态为“{task.get_status_display()}”，不能揭晓。")
+        return redirect("plans:task_detail", number=number)
+    form = RevealForm(request.POST, request.FILES, declared=task.draw.commitment["sources"])
+    if not form.is_valid():
+        _errors(request, form)
+        return redirect("plans:task_detail", number=number)
+    try:
+        task = services.reveal(request.user, task, form.cleaned_data["revealed"])
+    except services.PlanError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"抽取结果已确定，不可更改；已生成 {task.visits.filter(void=False).count()} 张检查单。")
+    return redirect("plans:task_detail", number=number)
+
+
+def task_list(request):
+    tasks = services.tasks_visible_to(request.user).filter(year=_year(request)).annotate(
+        n_visits=Count("visits"))
+    return render(request, "plans/task_list.html", {"tasks": tasks, "year": _year(request)})
+
+
+def _visits(task: Task, request):
+    qs = task.visits.filter(void=False).select_related("task", "entity").order_by("number")
+    if not (request.user.is_office or request.user.effective_role == "leader"
+            or task.department_id == request.user.department_id):
+        # A participating department prints the sheets too (one visit, every department's items).
+        qs = qs.filter(task__partners=request.user.department_id)
+    return qs
+
+
+def visits_pdf(request, number: str):
+    task = _task_for(request, number)
+    try:
+        data = sheets.visits_pdf(_visits(task, request))
+    except sheets.SheetError as exc:
+        messages.error(request, str(exc))
+        return redirect("plans:task_detail", number=number)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{task.number}-visits.pdf"'
+    return response
+
+
+def visits_xlsx(request, number: str):
+    task = _task_for(request, number)
+    response = HttpResponse(sheets.visits_xlsx(_visits(task, request)),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{task.number}-visits.xlsx"'
+    return response
+
+
+def visit_detail(request, number: str):
+    visit = get_object_or_404(Visit.objects.select_related("task", "entity"), number=number)
+    _task_for(request, visit.task.number)
+    return render(request, "plans/visit_detail.html", {"visit": visit, "task": visit.task})
+
+
+# ---------------------------------------------------------------- public
+
+def public_plans(request):
+    year = _year(request)
+    plans = services.current_plans(year)
+    return render(request, "plans/public_plans.html", {"plans": plans, "year": year,
+                                                       "years": range(timezone.localdate().year + 1, 2019, -1)})
