@@ -106,3 +106,6 @@ def seed(stdout=None, *, entities: int | None = None) -> None:
     from shuangsuiji.draws.demo import ensure_demo_draws
 
     ensure_demo_draws(say)
+    from shuangsuiji.plans.demo import ensure_demo_plans
+
+    ensure_demo_plans(say)

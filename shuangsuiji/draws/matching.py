@@ -32,10 +32,12 @@ def inspector_key(inspector: Inspector) -> str:
 
 
 def parts_for(draw) -> list[dict[str, Any]]:
-    """One part per department whose items the draw cites; domains = those items' categories."""
+    """One part per department whose items the draw cites; domains = those items' categories.
+
+    A joint-list item belongs to its 发起部门 (the department that leads that check)."""
     domains: dict[str, set[str]] = defaultdict(set)
-    for item in draw.items.select_related("department"):
-        dept = item.department or draw.department
+    for item in draw.items.select_related("department", "lead_department"):
+        dept = item.department or item.lead_department or draw.department
         domains[dept.code].add(item.category)
     return [{"dept": code, "domains": sorted(d)} for code, d in sorted(domains.items())]
 

@@ -292,6 +292,11 @@ def _check_caps(items: list[InspectionItem], rules: dict, populations: dict[str,
                                     f"“{cap_item.name[:30]}”的抽查比例上限 {cap.normalize():f}%。")
 
 
+def responsible(item: InspectionItem, lead: Department) -> Department:
+    """Who checks an item on a visit: its department, or for a joint-list item its 发起部门."""
+    return item.department or item.lead_department or lead
+
+
 @transaction.atomic
 def create_task(actor, department: Department, *, kind: str, title: str, items, methods: dict | None = None,
                 partners=(), scope: dict | None = None, strata_by: list[str] | None = None, rules: dict | None = None,
@@ -313,7 +318,7 @@ def create_task(actor, department: Department, *, kind: str, title: str, items, 
     bad = [m for m in methods.values() if m not in Method.values]
     if bad:
         raise PlanError(f"检查方式“{bad[0]}”不在 实地核查、书面检查、网络监测、委托专业机构 之中。")
-    item_depts = {i.department_id or department.pk for i in items}
+    item_depts = {responsible(i, department).pk for i in items}
     partner_ids = ({d.pk for d in partners} | item_depts) - {department.pk}
     if kind == TaskKind.INTERNAL and partner_ids:
         raise PlanError("部门内部抽查只能引用本部门的抽查事项；涉及其他部门的事项请建联合抽查任务。")
@@ -514,9 +519,9 @@ def issue_targeted(actor, task: Task) -> Task:
 def issue_visits(task: Task, entity_ids: list[int], draw=None) -> int:
     """One visit per business: the sheet lists every department's items (with legal bases) and its team."""
     parts: dict[int, dict] = {}
-    for ti in task.task_items.select_related("item", "item__department").order_by("item__department__order",
-                                                                                  "item__code"):
-        dept = ti.item.department or task.department
+    for ti in task.task_items.select_related("item", "item__department", "item__lead_department").order_by(
+            "item__code"):
+        dept = responsible(ti.item, task.department)
         part = parts.setdefault(dept.pk, {"department": dept.name, "code": dept.code, "items": []})
         part["items"].append({"code": ti.item.code, "name": ti.item.name, "basis": ti.item.basis,
                               "method": ti.get_method_display(), "category": ti.item.category})
@@ -525,7 +530,8 @@ def issue_visits(task: Task, entity_ids: list[int], draw=None) -> int:
         for m in (TeamMember.objects.filter(draw=draw, active=True).select_related("inspector")
                   .order_by("id")):
             teams[(m.entity_id, m.department_id)].append({"name": m.inspector.name, "cert_no": m.inspector.cert_no})
-    ordered = sorted(parts.items(), key=lambda kv: (kv[0] != task.department_id,))
+    orders = dict(Department.objects.filter(pk__in=parts).values_list("pk", "order"))
+    ordered = sorted(parts.items(), key=lambda kv: (kv[0] != task.department_id, orders.get(kv[0], 0)))
     visits = []
     start = Visit.objects.filter(task=task).count()
     for n, entity_id in enumerate(sorted(entity_ids), start=start + 1):

@@ -107,3 +107,21 @@ def test_the_district_joint_plan_is_drafted_by_the_office(personas):
     entry_for(personas, joint, make_published_item(personas.lead_dept), kind="joint_general",
               partner_departments=[personas.partner_dept])
     assert joint.owner_name.startswith("区联席会议")
+
+
+@pytest.mark.django_db
+def test_the_demo_has_published_plans_and_a_drawn_joint_task_with_one_sheet_per_business():
+    import io
+
+    from django.core.management import call_command
+
+    from shuangsuiji.plans.models import AnnualPlan, Task, TaskStatus
+
+    call_command("seed_demo", stdout=io.StringIO())
+    published = AnnualPlan.objects.filter(status=PlanStatus.PUBLISHED)
+    assert published.filter(department__isnull=True).count() == 1 and published.count() == 3
+    task = Task.objects.get(kind="joint_risk")
+    assert task.status == TaskStatus.DRAWN and task.draw.matching_error == ""
+    visits = list(task.visits.all())
+    assert len(visits) == task.draw.drawn.count() > 0
+    assert all(len(v.sheet) == 2 and all(len(p["team"]) == 2 for p in v.sheet) for v in visits)

@@ -1,0 +1,81 @@
+"""Demo plans and a joint task for 菏泽市定陶区: two departments' plans filed and published, the district
+joint plan, and a 风险分类联查 from joint-list items drawn, matched and with its visit sheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from shuangsuiji.accounts.models import Department, User
+from shuangsuiji.draws.demo import WITNESS
+from shuangsuiji.inspectors.models import DutyStatus, Inspector, InspectorKind, Qualification
+from shuangsuiji.items.models import InspectionItem, ListKind
+
+from . import services
+from .models import AnnualPlan, Task
+
+JOINT_NAMES = ("学校食堂食品安全情况的检查", "学校卫生情况的检查")
+
+
+def _joint_items() -> list[InspectionItem]:
+    published = InspectionItem.objects.published().filter(item_list__kind=ListKind.JOINT)
+    return [i for name in JOINT_NAMES if (i := published.filter(name=name, lead_department__isnull=False).first())]
+
+
+def _qualify(items: list[InspectionItem]) -> None:
+    """The office designates thirty officers of each lead department for the joint check's domain."""
+    for item in items:
+        officers = Inspector.objects.filter(department=item.lead_department, kind=InspectorKind.OFFICER, status=DutyStatus.ON_DUTY)
+        for inspector in officers.order_by("id")[:30]:
+            Qualification.objects.get_or_create(inspector=inspector, domain=item.category)
+
+
+def _plan(admin, department, year: int, entries: list[dict], publish: bool, office) -> AnnualPlan:
+    plan = services.create_plan(admin, department, year)
+    for entry in entries:
+        services.add_entry(admin, plan, **entry)
+    services.file_plan(admin, plan, today=dt.date(year, 1, 20))
+    if publish:
+        services.publish_plan(office, plan)
+    return plan
+
+
+def ensure_demo_plans(say: Callable[[str], None]) -> None:
+    if AnnualPlan.objects.exists():
+        return
+    year = timezone.localdate().year
+    office = User.objects.get(username="office")
+    scjg, wj = Department.objects.get(code="scjgj"), Department.objects.get(code="wjj")
+    admin_scjg, admin_wj = User.objects.get(username="admin_scjgj"), User.objects.get(username="admin_wjj")
+    items = _joint_items()
+    own = {d.code: InspectionItem.objects.published().filter(department=d).order_by("code").first() for d in (scjg, wj)}
+    if len(items) < 2 or not all(own.values()):
+        say("演示计划：缺少已公布的联合抽查事项，跳过。")
+        return
+    try:
+        _plan(admin_scjg, scjg, year, [dict(title="市场主体年度双随机抽查", kind="internal", items=[own["scjgj"]],
+                                            scope_text="全区存续市场主体", ratio_text="按信用风险分类 1%–5%",
+                                            timing="二、三季度", lead_department=scjg)], True, office)
+        _plan(admin_wj, wj, year, [dict(title="公共场所卫生监督抽查", kind="internal", items=[own["wjj"]],
+                                        scope_text="全区公共场所经营者", ratio_text="3%", timing="三季度",
+                                        lead_department=wj)], True, office)
+        _plan(office, None, year, [dict(title="学校食堂与学校卫生风险分类联查", kind="joint_risk", items=items,
+                                        scope_text="全区市场主体", ratio_text="按信用风险分类 0.3%", timing="四季度",
+                                        lead_department=scjg, partner_departments=[wj])], True, office)
+        say(f"演示计划：{year} 年度市场监管、卫健部门计划和区联合抽查计划已报备并公布；其他部门待报备。")
+        _qualify(items)
+        task = services.create_task(
+            admin_scjg, scjg, kind="joint_risk", title=f"{year}年度学校食堂与学校卫生风险分类联查（演示）",
+            items=items, rules={"default": {"ratio": "0.003", "minimum": 1}}, exclusion_days=180, yearly_cap=3,
+            documents="营业执照\n食品经营许可证\n从业人员健康证明\n卫生管理制度", year=year,
+            plan_entry=AnnualPlan.objects.get(year=year, department__isnull=True).entries.first(),
+        )
+        services.submit(admin_scjg, task)
+        services.approve(admin_scjg, task)
+        services.commit(admin_scjg, task, WITNESS)
+        task = services.reveal(admin_scjg, Task.objects.get(pk=task.pk), [{"numbers": [[6, 2, 4]]}])
+        say(f"演示联合任务 {task.number}：已抽取并匹配，生成 {task.visits.count()} 张检查单（每户一张，含两个部门的事项）。")
+    except services.PlanError as exc:
+        say(f"演示计划未能完成：{exc}")
