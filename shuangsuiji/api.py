@@ -79,11 +79,13 @@ def _mount() -> None:
     from shuangsuiji.directory.api import PERMISSIONS as directory_perms, router as directory_router
     from shuangsuiji.inspectors.api import PERMISSIONS as inspector_perms, router as inspector_router
     from shuangsuiji.items.api import PERMISSIONS as item_perms, router as item_router
+    from shuangsuiji.plans.api import PERMISSIONS as plan_perms, router as plan_router
 
     api.add_router("/items", item_router)
     api.add_router("/directory", directory_router)
     api.add_router("/inspectors", inspector_router)
-    for perms in (item_perms, directory_perms, inspector_perms):
+    api.add_router("/plans", plan_router)
+    for perms in (item_perms, directory_perms, inspector_perms, plan_perms):
         PERMISSIONS.update(perms)
 
 

@@ -108,7 +108,7 @@ def remove_entry(actor, entry: PlanEntry) -> None:
 
 
 def _locked_plan(plan: AnnualPlan) -> AnnualPlan:
-    return AnnualPlan.objects.select_for_update().select_related("department").get(pk=plan.pk)
+    return AnnualPlan.objects.select_for_update(of=("self",)).select_related("department").get(pk=plan.pk)
 
 
 @transaction.atomic

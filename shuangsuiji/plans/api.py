@@ -1,0 +1,319 @@
+"""JSON API of plans and tasks (/api/v1/plans): the same services, scope and refusals as the pages."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from shuangsuiji.accounts.models import Department
+from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, WORKERS
+from shuangsuiji.items.models import InspectionItem
+
+from . import services
+from .models import AnnualPlan, PlanStatus, Task, Visit
+
+router = Router(tags=["年度计划与抽查任务"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+class EntryOut(Schema):
+    title: str
+    kind: str
+    items: list[str]
+    scope_text: str
+    ratio_text: str
+    timing: str
+    lead_department: str
+    partner_departments: list[str]
+
+
+class PlanOut(Schema):
+    id: int
+    year: int
+    department: str | None
+    version: int
+    title: str
+    status: str
+    status_label: str
+    filed_late: bool
+    adjustment_reason: str
+    return_comment: str
+    entries: list[EntryOut]
+
+
+class PlanIn(Schema):
+    year: int
+    title: str = ""
+    joint: bool = False
+
+
+class EntryIn(Schema):
+    title: str
+    kind: str
+    item_ids: list[int]
+    scope_text: str
+    ratio_text: str
+    timing: str
+    lead_department: str
+    partner_departments: list[str] = []
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class TaskIn(Schema):
+    kind: str
+    title: str
+    item_ids: list[int]
+    methods: dict[int, str] = {}
+    partners: list[str] = []
+    scope: dict[str, Any] = {}
+    strata_by: list[str] = []
+    rules: dict[str, Any] = {}
+    yearly_cap: int | None = None
+    exclusion_days: int = 0
+    team_size: int = 2
+    targeted_reason: str = ""
+    targeted_note: str = ""
+    targets: list[str] = []
+    documents: str = ""
+    starts_on: datetime.date | None = None
+    ends_on: datetime.date | None = None
+
+
+class TaskOut(Schema):
+    number: str
+    year: int
+    title: str
+    kind: str
+    kind_label: str
+    department: str
+    partners: list[str]
+    status: str
+    status_label: str
+    items: list[dict[str, str]]
+    draw: str | None
+    visits: int
+
+
+class SourcesIn(Schema):
+    sources: list[dict[str, Any]]
+
+
+class RevealIn(Schema):
+    revealed: list[Any]
+
+
+class VisitOut(Schema):
+    number: str
+    uscc: str
+    name: str
+    sheet: list[dict[str, Any]]
+
+
+def plan_out(plan: AnnualPlan) -> dict[str, Any]:
+    return {
+        "id": plan.pk, "year": plan.year, "department": plan.department.code if plan.department else None,
+        "version": plan.version, "title": plan.title, "status": plan.status, "status_label": plan.get_status_display(),
+        "filed_late": plan.filed_late, "adjustment_reason": plan.adjustment_reason,
+        "return_comment": plan.return_comment,
+        "entries": [{"title": e.title, "kind": e.kind, "items": [i.code for i in e.items.all()],
+                     "scope_text": e.scope_text, "ratio_text": e.ratio_text, "timing": e.timing,
+                     "lead_department": e.lead_department.code,
+                     "partner_departments": [d.code for d in e.partner_departments.all()]}
+                    for e in plan.entries.select_related("lead_department")],
+    }
+
+
+def task_out(task: Task) -> dict[str, Any]:
+    return {
+        "number": task.number, "year": task.year, "title": task.title, "kind": task.kind,
+        "kind_label": task.get_kind_display(), "department": task.department.code,
+        "partners": [d.code for d in task.partners.order_by("order")], "status": task.status,
+        "status_label": task.get_status_display(),
+        "items": [{"code": ti.item.code, "name": ti.item.name, "method": ti.method}
+                  for ti in task.task_items.select_related("item")],
+        "draw": task.draw.number if task.draw_id else None, "visits": task.visits.filter(void=False).count(),
+    }
+
+
+def _departments(codes: list[str]) -> list[Department]:
+    found = {d.code: d for d in Department.objects.filter(code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise services.PlanError(f"部门代码不存在：{'、'.join(missing)}")
+    return [found[c] for c in codes]
+
+
+def _items(ids: list[int]) -> list[InspectionItem]:
+    found = {i.pk: i for i in InspectionItem.objects.filter(pk__in=ids)}
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise services.PlanError(f"抽查事项不存在：{'、'.join(missing)}")
+    return [found[i] for i in ids]
+
+
+def _readable_plan(request, plan_id: int) -> AnnualPlan:
+    plan = get_object_or_404(AnnualPlan, pk=plan_id)
+    user = request.user
+    if not (user.is_office or user.effective_role == "leader" or plan.department_id == user.department_id
+            or plan.status in (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED)):
+        raise services.PlanError("无权查看此计划。")
+    return plan
+
+
+def _refusal(exc: services.PlanError):
+    text = str(exc)
+    status = 403 if any(w in text for w in ("只有", "只能编辑", "无权", "只能为本部门")) else 400
+    return Status(status, {"detail": text})
+
+
+@router.get("/", response={200: list[PlanOut], **ERRORS}, url_name="plans_list")
+def list_plans(request, year: int):
+    user = request.user
+    plans = AnnualPlan.objects.filter(year=year).select_related("department")
+    if not (user.is_office or user.effective_role == "leader"):
+        plans = [p for p in plans if p.department_id == user.department_id or p.status == PlanStatus.PUBLISHED]
+    return Status(200, [plan_out(p) for p in plans])
+
+
+@router.post("/", response={201: PlanOut, **ERRORS}, url_name="plans_create")
+def create_plan(request, payload: PlanIn):
+    dept = None if payload.joint else request.user.department
+    try:
+        plan = services.create_plan(request.user, dept, payload.year, payload.title)
+    except services.PlanError as exc:
+        return _refusal(exc)
+    return Status(201, plan_out(plan))
+
+
+@router.post("/{int:plan_id}/entries", response={201: PlanOut, **ERRORS}, url_name="plans_add_entry")
+def add_entry(request, plan_id: int, payload: EntryIn):
+    try:
+        plan = _readable_plan(request, plan_id)
+        lead, = _departments([payload.lead_department])
+        services.add_entry(request.user, plan, title=payload.title, kind=payload.kind, items=_items(payload.item_ids),
+                           scope_text=payload.scope_text, ratio_text=payload.ratio_text, timing=payload.timing,
+                           lead_department=lead, partner_departments=_departments(payload.partner_departments))
+    except services.PlanError as exc:
+        return _refusal(exc)
+    return Status(201, plan_out(AnnualPlan.objects.get(pk=plan_id)))
+
+
+@router.post("/{int:plan_id}/{step}", response={200: PlanOut, **ERRORS}, url_name="plans_step")
+def plan_step(request, plan_id: int, step: str, payload: ReasonIn):
+    steps = {"file": lambda p: services.file_plan(request.user, p),
+             "return": lambda p: services.return_plan(request.user, p, payload.reason),
+             "publish": lambda p: services.publish_plan(request.user, p),
+             "adjust": lambda p: services.adjust_plan(request.user, p, payload.reason)}
+    if step not in steps:
+        return Status(404, {"detail": f"未知的操作“{step}”，可用：file、return、publish、adjust"})
+    try:
+        plan = steps[step](_readable_plan(request, plan_id))
+    except services.PlanError as exc:
+        return _refusal(exc)
+    return Status(200, plan_out(plan))
+
+
+@router.get("/tasks", response={200: list[TaskOut], **ERRORS}, url_name="tasks_list")
+def list_tasks(request, year: int):
+    return Status(200, [task_out(t) for t in services.tasks_visible_to(request.user).filter(year=year)[:500]])
+
+
+@router.post("/tasks", response={201: TaskOut, **ERRORS}, url_name="tasks_create")
+def create_task(request, payload: TaskIn):
+    if request.user.department is None:
+        return Status(403, {"detail": "此账号不属于任何部门，不能创建任务。"})
+    data = payload.dict()
+    try:
+        items = _items(data.pop("item_ids"))
+        partners = _departments(data.pop("partners"))
+        methods = data.pop("methods")
+        task = services.create_task(request.user, request.user.department, items=items, partners=partners,
+                                    methods={int(k): v for k, v in methods.items()}, **data)
+    except services.PlanError as exc:
+        return _refusal(exc)
+    return Status(201, task_out(task))
+
+
+def _task(request, number: str) -> Task:
+    return get_object_or_404(services.tasks_visible_to(request.user), number=number)
+
+
+@router.get("/tasks/{number}", response={200: TaskOut, **ERRORS}, url_name="tasks_detail")
+def task_detail(request, number: str):
+    return Status(200, task_out(_task(request, number)))
+
+
+@router.post("/tasks/{number}/commit", response={200: TaskOut, **ERRORS}, url_name="tasks_commit")
+def task_commit(request, number: str, payload: SourcesIn):
+    try:
+        task = services.commit(request.user, _task(request, number), payload.sources)
+    except services.PlanError as exc:
+        return _refusal(exc)
+    return Status(200, task_out(task))
+
+
+@router.post("/tasks/{number}/reveal", response={200: TaskOut, **ERRORS}, url_name="tasks_reveal")
+def task_reveal(request, number: str, payload: RevealIn):
+    try:
+        task = services.reveal(request.user, _task(request, number), payload.revealed)
+    except services.PlanError as exc:
+        return _refusal(exc)
+    return Status(200, task_out(task))
+
+
+@router.post("/tasks/{number}/steps/{step}", response={200: TaskOut, **ERRORS}, url_name="tasks_step")
+def task_step(request, number: str, step: str, payload: ReasonIn):
+    task = _task(request, number)
+    try:
+        if step == "submit":
+            task = services.submit(request.user, task)
+        elif step == "approve":
+            task = services.approve(request.user, task)
+        elif step == "return":
+            task = services.return_task(request.user, task, payload.reason)
+        elif step == "issue":
+            task = services.issue_targeted(request.user, task)
+        elif step in ("start", "complete", "publish", "close"):
+            task = services.advance(request.user, task, step)
+        else:
+            return Status(404, {"detail": f"未知的操作“{step}”"})
+    except services.PlanError as exc:
+        return _refusal(exc)
+    return Status(200, task_out(task))
+
+
+@router.get("/tasks/{number}/visits", response={200: list[VisitOut], **ERRORS}, url_name="tasks_visits")
+def task_visits(request, number: str, offset: int = 0, limit: int = 500):
+    task = _task(request, number)
+    if offset < 0 or not 1 <= limit <= 5000:
+        return Status(400, {"detail": "offset 不能为负，limit 应在 1 到 5000 之间"})
+    visits = Visit.objects.filter(task=task, void=False).select_related("entity").order_by("number")
+    return Status(200, [{"number": v.number, "uscc": v.entity.uscc, "name": v.entity.name, "sheet": v.sheet}
+                        for v in visits[offset:offset + limit]])
+
+
+PERMISSIONS = {
+    "plans_list": ANY_STAFF,
+    "plans_create": ADMINS,
+    "plans_add_entry": ADMINS,
+    "plans_step": ADMINS,
+    "tasks_list": ANY_STAFF,
+    "tasks_create": ADMINS,
+    "tasks_detail": ANY_STAFF,
+    "tasks_commit": ADMINS,
+    "tasks_reveal": ADMINS,
+    "tasks_step": WORKERS,
+    "tasks_visits": ANY_STAFF,
+}

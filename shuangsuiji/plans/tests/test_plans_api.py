@@ -1,0 +1,46 @@
+"""The API walks the same path as the pages, with the same refusals."""
+
+import json
+
+from shuangsuiji.draws.testing import WITNESS, WITNESS_NUMBERS, make_directory
+from shuangsuiji.items.models import ItemClass
+from shuangsuiji.plans.testing import joint_items
+
+
+def post(c, path, body):
+    return c.post(f"/api/v1/plans{path}", json.dumps(body), content_type="application/json")
+
+
+def test_a_joint_task_through_the_api(personas, client_for):
+    make_directory(100, inactive=0)
+    items = joint_items(personas)
+    c = client_for(personas.lead_admin)
+    answer = post(c, "/tasks", {"kind": "joint_risk", "title": "联查", "item_ids": [i.pk for i in items],
+                                "rules": {"default": {"ratio": "0.05"}}})
+    assert answer.status_code == 201, answer.content
+    number = answer.json()["number"]
+    assert answer.json()["partners"] == [personas.partner_dept.code]
+    skipped = post(c, f"/tasks/{number}/commit", {"sources": WITNESS})
+    assert skipped.status_code == 400 and "不能发布抽取承诺" in skipped.json()["detail"]
+    for step in ("submit", "approve"):
+        assert post(c, f"/tasks/{number}/steps/{step}", {}).status_code == 200
+    assert post(c, f"/tasks/{number}/commit", {"sources": WITNESS}).status_code == 200
+    revealed = post(c, f"/tasks/{number}/reveal", {"revealed": WITNESS_NUMBERS})
+    assert revealed.status_code == 200 and revealed.json()["status"] == "drawn"
+    visits = client_for(personas.partner_admin).get(f"/api/v1/plans/tasks/{number}/visits").json()
+    assert len(visits) == revealed.json()["visits"] > 0
+    assert [p["code"] for p in visits[0]["sheet"]] == [personas.lead_dept.code, personas.partner_dept.code]
+
+
+def test_the_api_refuses_a_general_items_cap_and_another_departments_plan(personas, client_for):
+    make_directory(20, inactive=0)
+    items = joint_items(personas)
+    items[0].item_class, items[0].ratio_cap = ItemClass.GENERAL, 3
+    items[0].save()
+    c = client_for(personas.lead_admin)
+    answer = post(c, "/tasks", {"kind": "internal", "title": "x", "item_ids": [items[0].pk],
+                                "rules": {"default": {"ratio": "0.1"}}})
+    assert answer.status_code == 400 and "上限 3%" in answer.json()["detail"]
+    plan = post(client_for(personas.partner_admin), "/", {"year": 2027}).json()
+    refused = post(client_for(personas.lead_admin), f"/{plan['id']}/file", {})
+    assert refused.status_code in (403, 400) and refused.json()["detail"]
