@@ -28,31 +28,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--pg-url", default=os.environ.get("SSJ_BENCH_PG_URL", ie.DEFAULT_PG))
     args = parser.parse_args()
-    ie.ensure_pg_database(args.pg_url)
-    os.environ["DATABASE_URL"] = args.pg_url
-    os.environ["SSJ_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangsuiji.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from shuangsuiji.accounts.models import Department, Role, User
-    from shuangsuiji.accounts.reference import ensure_departments
-    from shuangsuiji.directory import services as directory_services
+    print(f"command: {Path(sys.executable).name} {' '.join(sys.argv)}")
+    actor = ie.bench_directory(args.pg_url, args.rows)
+    from shuangsuiji.accounts.models import Department
     from shuangsuiji.directory.models import Entity
-    from shuangsuiji.directory.reference import load_towns
     from shuangsuiji.draws import services
 
-    print(f"command: {Path(sys.executable).name} {' '.join(sys.argv)}")
-    call_command("migrate", verbosity=0)
-    ensure_departments()
-    load_towns()
-    actor = User.objects.filter(username="bench").first() or User.objects.create_user(
-        "bench", role=Role.OFFICE, display_name="bench")
-    if Entity.objects.count() < args.rows:
-        path, _ = ie.cached_files(args.rows)
-        directory_services.import_entities(path, actor=actor)
     print(f"entities: {Entity.objects.count():,} ({Entity.objects.drawable().count():,} 存续)")
     dept = Department.objects.get(code="scjgj")
     timings = {}

@@ -161,6 +161,34 @@ def ensure_pg_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def bench_directory(pg_url: str, rows: int):
+    """Django on the bench database, migrated, with at least ``rows`` entities imported; returns the actor."""
+    ensure_pg_database(pg_url)
+    os.environ["DATABASE_URL"] = pg_url
+    os.environ["SSJ_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangsuiji.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from shuangsuiji.accounts.models import Role, User
+    from shuangsuiji.accounts.reference import ensure_departments
+    from shuangsuiji.directory import services as directory_services
+    from shuangsuiji.directory.models import Entity
+    from shuangsuiji.directory.reference import load_towns
+
+    call_command("migrate", verbosity=0)
+    ensure_departments()
+    load_towns()
+    actor = User.objects.filter(username="bench").first() or User.objects.create_user(
+        "bench", role=Role.OFFICE, display_name="bench")
+    if Entity.objects.count() < rows:
+        path, _ = cached_files(rows)
+        directory_services.import_entities(path, actor=actor)
+    return actor
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)

@@ -76,10 +76,14 @@ def validation_error(request, exc: ValidationError):
 
 
 def _mount() -> None:
-    from shuangsuiji.directory.api import PERMISSIONS as directory_perms, router as directory_router
-    from shuangsuiji.inspectors.api import PERMISSIONS as inspector_perms, router as inspector_router
-    from shuangsuiji.items.api import PERMISSIONS as item_perms, router as item_router
-    from shuangsuiji.plans.api import PERMISSIONS as plan_perms, router as plan_router
+    from shuangsuiji.directory.api import PERMISSIONS as directory_perms
+    from shuangsuiji.directory.api import router as directory_router
+    from shuangsuiji.inspectors.api import PERMISSIONS as inspector_perms
+    from shuangsuiji.inspectors.api import router as inspector_router
+    from shuangsuiji.items.api import PERMISSIONS as item_perms
+    from shuangsuiji.items.api import router as item_router
+    from shuangsuiji.plans.api import PERMISSIONS as plan_perms
+    from shuangsuiji.plans.api import router as plan_router
 
     api.add_router("/items", item_router)
     api.add_router("/directory", directory_router)

@@ -48,6 +48,9 @@ class AuditTip(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "审计链末端"
 
+    def __str__(self) -> str:
+        return f"#{self.last_id} {self.last_hash[:12]}"
+
 
 class AuditDay(models.Model):
     """One day of the audit chain: how many events and the hash of its last one, published daily."""

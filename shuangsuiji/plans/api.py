@@ -180,6 +180,10 @@ def _refusal(exc: services.PlanError):
 
 @router.get("/", response={200: list[PlanOut], **ERRORS}, url_name="plans_list")
 def list_plans(request, year: int):
+    try:
+        services.check_year(year)
+    except services.PlanError as exc:
+        return _refusal(exc)
     user = request.user
     plans = AnnualPlan.objects.filter(year=year).select_related("department")
     if not (user.is_office or user.effective_role == "leader"):
@@ -227,6 +231,10 @@ def plan_step(request, plan_id: int, step: str, payload: ReasonIn):
 
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS}, url_name="tasks_list")
 def list_tasks(request, year: int):
+    try:
+        services.check_year(year)
+    except services.PlanError as exc:
+        return _refusal(exc)
     return Status(200, [task_out(t) for t in services.tasks_visible_to(request.user).filter(year=year)[:500]])
 
 

@@ -12,6 +12,7 @@ from shuangsuiji.directory.models import EntityType, Industry, SubLibrary, Towns
 from shuangsuiji.draws.forms import STRATA_CHOICES, rule_from, scope_from
 from shuangsuiji.items.models import InspectionItem
 
+from . import services
 from .models import Method, TargetedReason, TaskKind
 
 
@@ -27,7 +28,7 @@ class ItemChoice(forms.ModelMultipleChoiceField):
 
 
 class PlanCreateForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2020, max_value=2100)
+    year = forms.IntegerField(label="年度", min_value=services.FIRST_YEAR, max_value=services.LAST_YEAR)
     title = forms.CharField(label="标题（可留空）", max_length=200, required=False)
 
 

@@ -177,6 +177,24 @@ class Task(models.Model):
     def is_joint(self) -> bool:
         return self.kind in JOINT_KINDS
 
+    @property
+    def strata_labels(self) -> list[str]:
+        from shuangsuiji.draws.scope import STRATA
+
+        return [STRATA[s][1] if s in STRATA else s for s in self.strata_by]
+
+    @property
+    def rule_text(self) -> str:
+        rule = (self.rules or {}).get("default") or {}
+        if isinstance(rule, int) or rule.get("count") is not None:
+            return f"每层 {rule if isinstance(rule, int) else rule['count']} 户"
+        from decimal import Decimal
+
+        text = f"比例 {(Decimal(str(rule.get('ratio', 0))) * 100).normalize():f}%"
+        if rule.get("minimum"):
+            text += f"，每层至少 {rule['minimum']} 户"
+        return text
+
     def document_list(self) -> list[str]:
         return [line.strip() for line in self.documents.splitlines() if line.strip()]
 
@@ -191,6 +209,9 @@ class TaskItem(models.Model):
     class Meta:
         ordering = ["task", "item__department__order", "item__code"]
         constraints = [models.UniqueConstraint(fields=["task", "item"], name="task_item_once")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}/{self.item_id}（{self.get_method_display()}）"
 
 
 class Visit(models.Model):

@@ -20,12 +20,23 @@ from shuangsuiji.common import audit
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.models import DrawStatus, TeamMember
-from shuangsuiji.draws.signals import draw_revealed, draw_voided
 from shuangsuiji.draws.scope import ScopeError, scope_queryset
+from shuangsuiji.draws.signals import draw_revealed, draw_voided
 from shuangsuiji.items.models import InspectionItem, ItemClass
 
-from .models import (JOINT_KINDS, AnnualPlan, Method, PlanEntry, PlanStatus, PlanYear, Task, TaskItem, TaskKind,
-                     TaskStatus, Visit)
+from .models import (
+    JOINT_KINDS,
+    AnnualPlan,
+    Method,
+    PlanEntry,
+    PlanStatus,
+    PlanYear,
+    Task,
+    TaskItem,
+    TaskKind,
+    TaskStatus,
+    Visit,
+)
 
 
 class PlanError(Exception):
@@ -34,8 +45,19 @@ class PlanError(Exception):
 
 # ---------------------------------------------------------------- annual plans
 
+FIRST_YEAR, LAST_YEAR = 2020, 2100
+
+
+def check_year(year: int) -> int:
+    """Plans and tasks exist for 2020–2100; anything else is a typing error, said so in plain words."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PlanError(f"年度应在 {FIRST_YEAR} 到 {LAST_YEAR} 之间，收到的是 {year}。")
+    return year
+
+
 def plan_year(year: int) -> PlanYear:
     """The year's filing rules; the deadline defaults to 31 January and the office may change it."""
+    check_year(year)
     return PlanYear.objects.get_or_create(year=year, defaults={"filing_deadline": dt.date(year, 1, 31)})[0]
 
 
@@ -59,6 +81,7 @@ def _may_edit_plan(actor, plan: AnnualPlan) -> None:
 
 @transaction.atomic
 def create_plan(actor, department: Department | None, year: int, title: str = "") -> AnnualPlan:
+    check_year(year)
     plan = AnnualPlan(year=year, department=department, created_by=actor,
                       title=title.strip() or f"{department.name if department else '定陶区'}{year}年度双随机抽查工作计划")
     _may_edit_plan(actor, plan)
@@ -355,7 +378,7 @@ def create_task(actor, department: Department, *, kind: str, title: str, items, 
             raise PlanError(str(exc)) from None
     if starts_on and ends_on and ends_on < starts_on:
         raise PlanError("结束日期早于开始日期。")
-    year = year or (starts_on.year if starts_on else timezone.localdate().year)
+    year = check_year(year or (starts_on.year if starts_on else timezone.localdate().year))
     Department.objects.select_for_update().filter(pk=department.pk).first()  # one number at a time
     task = Task.objects.create(
         number=_next_task_number(department, year), year=year, title=title.strip(), kind=kind, department=department,

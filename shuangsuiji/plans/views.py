@@ -20,8 +20,8 @@ from .models import AnnualPlan, PlanEntry, PlanStatus, Task, TaskStatus, Visit
 
 def _year(request) -> int:
     try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
+        return services.check_year(int(request.GET.get("year") or timezone.localdate().year))
+    except (ValueError, services.PlanError):
         return timezone.localdate().year
 
 
@@ -140,6 +140,11 @@ def entry_remove(request, pk: int):
 def plan_export(request, year: int):
     """The published plans in rows, for entry into the 公示系统."""
     from openpyxl import Workbook
+
+    try:
+        services.check_year(year)
+    except services.PlanError as exc:
+        raise Http404(str(exc)) from exc
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(f"{year}年度抽查计划")

@@ -8,7 +8,6 @@ from django.db import connection
 from django.test import override_settings
 
 from shuangsuiji.common import deployment
-from shuangsuiji.draws.models import Draw
 from shuangsuiji.draws.services import pool_path
 from shuangsuiji.draws.testing import make_revealed_draw
 

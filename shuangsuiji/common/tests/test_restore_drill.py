@@ -3,9 +3,9 @@ and check that every table has the same rows, the audit chain verifies, and a re
 bytes and still verifies. PostgreSQL only (pg_dump is the documented routine); the PostgreSQL leg runs it."""
 
 import os
-from contextlib import contextmanager
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest

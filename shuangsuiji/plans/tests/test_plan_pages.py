@@ -2,7 +2,6 @@
 
 import io
 
-import pytest
 from openpyxl import load_workbook
 
 from shuangsuiji.draws.testing import WITNESS_NUMBERS, make_published_item

@@ -44,3 +44,15 @@ def test_the_api_refuses_a_general_items_cap_and_another_departments_plan(person
     plan = post(client_for(personas.partner_admin), "/", {"year": 2027}).json()
     refused = post(client_for(personas.lead_admin), f"/{plan['id']}/file", {})
     assert refused.status_code in (403, 400) and refused.json()["detail"]
+
+
+def test_a_year_outside_2020_2100_is_refused_in_words(personas, client_for):
+    c = client_for(personas.lead_admin)
+    for year in (0, 1999, 99999):
+        created = post(c, "/", {"year": year})
+        assert created.status_code == 400 and "年度应在 2020 到 2100 之间" in created.json()["detail"]
+        assert c.get(f"/api/v1/plans/?year={year}").status_code == 400
+        assert c.get(f"/api/v1/plans/tasks?year={year}").status_code == 400
+    assert c.get("/plans/?year=0").status_code == 200  # the page falls back to this year
+    assert c.get("/plans/export/1999.xlsx").status_code == 404
+    assert post(c, "/", {"year": 2027}).status_code == 201

@@ -4,14 +4,14 @@ import pytest
 
 from shuangsuiji.common.models import AuditEvent
 from shuangsuiji.directory.models import Entity
+from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.models import Draw, DrawStatus
 from shuangsuiji.draws.testing import WITNESS, WITNESS_NUMBERS, make_directory, make_published_item, make_team
 from shuangsuiji.items.models import ItemClass, ItemList, ListStatus
 from shuangsuiji.lottery.verify import verify_files
-from shuangsuiji.draws import services as draw_services
 from shuangsuiji.plans import services
 from shuangsuiji.plans.models import Task, TaskStatus, Visit
-from shuangsuiji.plans.testing import approved_joint_task, joint_items
+from shuangsuiji.plans.testing import approved_joint_task
 
 
 def drawn(personas, task):
