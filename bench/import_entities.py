@@ -89,26 +89,33 @@ def cached_files(rows: int) -> tuple[Path, Path]:
     return files[0], files[1]
 
 
-def run_leg(label: str, files: tuple[Path, Path]) -> None:
-    """Inside a process whose DATABASE_URL points at the bench database."""
+def _migrated_with_actor():
+    """Django set up on DATABASE_URL, migrated, with departments, towns and the bench office account."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangsuiji.settings")
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     from shuangsuiji.accounts.models import Role, User
     from shuangsuiji.accounts.reference import ensure_departments
-    from shuangsuiji.directory import services
-    from shuangsuiji.directory.models import Entity
     from shuangsuiji.directory.reference import load_towns
 
     call_command("migrate", verbosity=0)
     ensure_departments()
     load_towns()
-    actor = User.objects.filter(username="bench").first() or User.objects.create_user(
+    return User.objects.filter(username="bench").first() or User.objects.create_user(
         "bench", role=Role.OFFICE, display_name="bench")
+
+
+def run_leg(label: str, files: tuple[Path, Path]) -> None:
+    """Inside a process whose DATABASE_URL points at the bench database."""
+    actor = _migrated_with_actor()
+    from django.db import connection
+
+    from shuangsuiji.directory import services
+    from shuangsuiji.directory.models import Entity
+
     with connection.cursor() as cur:
         cur.execute("TRUNCATE directory_entity CASCADE" if connection.vendor == "postgresql"
                     else "DELETE FROM directory_entity")
@@ -166,23 +173,10 @@ def bench_directory(pg_url: str, rows: int):
     ensure_pg_database(pg_url)
     os.environ["DATABASE_URL"] = pg_url
     os.environ["SSJ_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangsuiji.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from shuangsuiji.accounts.models import Role, User
-    from shuangsuiji.accounts.reference import ensure_departments
+    actor = _migrated_with_actor()
     from shuangsuiji.directory import services as directory_services
     from shuangsuiji.directory.models import Entity
-    from shuangsuiji.directory.reference import load_towns
 
-    call_command("migrate", verbosity=0)
-    ensure_departments()
-    load_towns()
-    actor = User.objects.filter(username="bench").first() or User.objects.create_user(
-        "bench", role=Role.OFFICE, display_name="bench")
     if Entity.objects.count() < rows:
         path, _ = cached_files(rows)
         directory_services.import_entities(path, actor=actor)
