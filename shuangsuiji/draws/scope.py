@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import secrets
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.sql.constants import MULTI
 
 from shuangsuiji.directory.models import CreditClass, Entity, EntityType, SubLibrary
 
@@ -77,12 +82,54 @@ def stratum_values(strata_by: list[str]) -> list[str]:
     return [STRATA[s][0] for s in strata_by]
 
 
-def pool_rows(scope: dict, strata_by: list[str]) -> list[tuple[str, str]]:
-    """(USCC, internal stratum label) for every entity in the scope, sorted by USCC (code point order)."""
+@dataclass(frozen=True)
+class PoolTable:
+    """A scope's entities sorted by USCC (code point order), each with the raw value(s) of its stratum
+    fields; ``internal`` names the internal stratum of every raw value that occurs."""
+
+    ids: list[str]
+    keys: list[Any] | None  # parallel to ``ids``; None when the draw is not stratified
+    internal: dict[Any, str]
+
+    def stratum(self, index: int) -> str:
+        """The internal stratum of ``ids[index]``."""
+        return self.internal[self.keys[index]] if self.keys is not None else ALL
+
+    def find(self, uscc: str) -> int | None:
+        """The position of ``uscc`` in ``ids``, or None when it is not in the pool."""
+        i = bisect.bisect_left(self.ids, uscc)
+        return i if i < len(self.ids) and self.ids[i] == uscc else None
+
+
+ALL = "全部"
+
+
+def _fetch_rows(qs: QuerySet) -> list[tuple]:
+    """Every row of a values_list queryset as plain tuples, in one query, without model instances or
+    Django's 100-row fetches. A client-side cursor (not ``.iterator()``, whose server-side cursor keeps
+    PostgreSQL from scanning in parallel); the database does not sort, the caller does."""
+    qs = qs.order_by()
+    compiler = qs.query.get_compiler(using=qs.db)
+    chunks = compiler.execute_sql(MULTI, chunk_size=FETCH_CHUNK)
+    return list(compiler.results_iter(chunks, tuple_expected=True))
+
+
+FETCH_CHUNK = 50_000
+
+
+def pool_table(scope: dict, strata_by: list[str]) -> PoolTable:
+    """The pool of a scope as a sorted USCC list with each entity's stratum (one query, one sort).
+
+    Stratum names are worked out once per distinct raw value rather than once per entity."""
     fields = stratum_values(strata_by)
-    qs = scope_queryset(scope).values_list("uscc", *fields)
+    rows = _fetch_rows(scope_queryset(scope).values_list("uscc", *fields))
+    # USCCs are unique, so sorting the rows sorts by USCC alone: code point order, as str compares.
+    rows.sort()
+    ids = list(map(itemgetter(0), rows))
     if not strata_by:
-        return sorted((row[0], "全部") for row in qs)
+        return PoolTable(ids, None, {})
+    keys = list(map(itemgetter(1) if len(fields) == 1 else itemgetter(slice(1, None)), rows))
+    del rows
     sections: dict[str, str] = {}
     if "industry_section" in strata_by:
         from shuangsuiji.directory.models import Industry
@@ -97,9 +144,11 @@ def pool_rows(scope: dict, strata_by: list[str]) -> list[tuple[str, str]]:
     }
     if len(strata_by) == 1:
         one = mappers[strata_by[0]]
-        return sorted((u, one(v)) for u, v in qs)
-    maps = [mappers[d] for d in strata_by]
-    return sorted((row[0], "|".join(m(v) for m, v in zip(maps, row[1:], strict=True))) for row in qs)
+        internal = {v: one(v) for v in set(keys)}
+    else:
+        maps = [mappers[d] for d in strata_by]
+        internal = {vs: "|".join(m(v) for m, v in zip(maps, vs, strict=True)) for vs in set(keys)}
+    return PoolTable(ids, keys, internal)
 
 
 def public_labels(internal: list[str], strata_by: list[str], mapping: dict[str, str] | None = None) -> dict[str, str]:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import hmac
 import io
+import operator
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from shuangsuiji.lottery.sources import reveal as reveal_sources
 from . import matching as dmatch
 from . import signals
 from .models import Draw, DrawnEntity, DrawStatus, Recusal, RecusalStatus, TeamMember
-from .scope import STRATA, ScopeError, pool_rows, public_labels
+from .scope import ALL, STRATA, PoolTable, ScopeError, pool_table, public_labels
 
 # Which states a step may start from (the transition table).
 TRANSITIONS = {
@@ -148,19 +149,26 @@ def _check_exclusions(rows: list[dict]) -> list[dict]:
     return out
 
 
-def _public_pool(draw: Draw) -> tuple[Pool, dict[str, str]]:
-    """The canonical pool with public stratum labels, and the internal → public label map."""
+def _public_pool(draw: Draw) -> tuple[Pool, dict[str, str], PoolTable]:
+    """The canonical pool with public stratum labels, the internal → public label map, and the sorted
+    table it was written from (USCC lookups and the matching precheck use it, not the pool bytes)."""
     try:
-        rows = pool_rows(draw.scope, draw.strata_by)
+        table = pool_table(draw.scope, draw.strata_by)
     except ScopeError as exc:
         raise DrawServiceError(str(exc)) from None
-    if not rows:
+    if not table.ids:
         raise DrawServiceError("按当前范围没有可抽取的存续市场主体，抽取池为空。")
-    labels = public_labels(sorted({s for _, s in rows}), draw.strata_by)
+    internal = sorted(set(table.internal.values())) if table.keys is not None else [ALL]
+    labels = public_labels(internal, draw.strata_by)
     # Rows come sorted and unique (USCC is a unique key, validated on import), and the labels are
     # ours, so the canonical TSV is written directly; the engine re-checks order and uniqueness.
-    data = "".join([f"{u}\t{labels[s]}\n" for u, s in rows]).encode("utf-8")
-    return Pool.from_tsv(data, set(labels.values())), labels
+    if table.keys is None:
+        tail = f"\t{labels[ALL]}\n"
+        text = tail.join(table.ids) + tail
+    else:
+        tails = {raw: f"\t{labels[name]}\n" for raw, name in table.internal.items()}
+        text = "".join(map(operator.add, table.ids, map(tails.__getitem__, table.keys)))
+    return Pool.from_tsv(text.encode("utf-8"), set(labels.values())), labels, table
 
 
 def _manifest_rules(draw: Draw, labels: dict[str, str]) -> dict[str, CountRule]:
@@ -174,7 +182,7 @@ def _manifest_rules(draw: Draw, labels: dict[str, str]) -> dict[str, CountRule]:
 def preview(draw: Draw) -> tuple[list[dict[str, Any]], list[lm.Problem]]:
     """Before commit, from one pass over the pool: per stratum the population and how many the rule
     would draw (before exclusions), and what the commitment's matching check will say."""
-    pool, labels = _public_pool(draw)
+    pool, labels, table = _public_pool(draw)
     rules = _manifest_rules(draw, labels)
     inverse = {v: k for k, v in labels.items()}
     strata = [{"stratum": name, "internal": inverse.get(name, name), "population": population,
@@ -184,7 +192,7 @@ def preview(draw: Draw) -> tuple[list[dict[str, Any]], list[lm.Problem]]:
     if draw.items.exists():
         expected = sum(row["count"] for row in strata)
         basis, section = dmatch.build_basis(draw, draw.matching_params, expected)
-        problems = dmatch.precheck(basis, section["parts"], _pool_ids(pool), expected)
+        problems = dmatch.precheck(basis, section["parts"], table.ids, expected)
     return strata, problems
 
 
@@ -237,11 +245,19 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     _check(actor, draw, "commit")
     now = now or timezone.now()
-    pool, labels = _public_pool(draw)
+    pool, labels, table = _public_pool(draw)
     rules = _manifest_rules(draw, labels)
     exclusions = {e["uscc"]: e["reason"] for e in draw.exclusions}
-    in_pool = set(_pool_ids(pool)) if exclusions else set()
-    outside = [u for u in exclusions if u not in in_pool]
+    # Each excluded USCC is looked up in the sorted table (a binary search), not the pool re-read.
+    excluded_by: dict[str, int] = {}
+    outside = []
+    for uscc in exclusions:
+        index = table.find(uscc)
+        if index is None:
+            outside.append(uscc)
+        else:
+            name = labels[table.stratum(index)]
+            excluded_by[name] = excluded_by.get(name, 0) + 1
     if outside:
         raise DrawServiceError(f"排除名单中有 {len(outside)} 户不在抽取池中：{'、'.join(outside[:5])}")
     items = [{"code": i.code, "name": i.name, "class": i.get_item_class_display(),
@@ -249,12 +265,6 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
              for i in draw.items.select_related("department").order_by("code")]
     try:
         # Refuse impossible counts now (zero, or more than a stratum holds) rather than at reveal time.
-        excluded_by: dict[str, int] = {}
-        if exclusions:
-            for line in pool.data.decode().splitlines():
-                uscc, stratum = line.split("\t")
-                if uscc in exclusions:
-                    excluded_by[stratum] = excluded_by.get(stratum, 0) + 1
         expected = sum(
             rules.get(name, rules["*"]).compute(population - excluded_by.get(name, 0), f"第“{name}”层")
             for name, population in zip(pool.strata, pool.counts, strict=True)
@@ -265,7 +275,7 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
         )
         if items:
             basis, section = dmatch.build_basis(draw, draw.matching_params, expected)
-            problems = dmatch.precheck(basis, section["parts"], _pool_ids(pool), expected)
+            problems = dmatch.precheck(basis, section["parts"], table.ids, expected)
             errors = [p.message for p in problems if p.severity == "error"]
             if errors:
                 more = f"（另有 {len(errors) - 5} 处）" if len(errors) > 5 else ""
@@ -293,10 +303,6 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
     audit.record(actor, "draw.commit", draw, after={"manifest_sha256": digest, "commitment_sha256": commitment.digest,
                                                     "pool_size": pool.size, "sources": list(commitment.sources)})
     return draw
-
-
-def _pool_ids(pool: Pool) -> list[str]:
-    return [line.split("\t", 1)[0] for line in pool.data.decode().splitlines()]
 
 
 def load_pool(draw: Draw) -> Pool:
