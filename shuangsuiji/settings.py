@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "shuangsuiji.inspectors",
     "shuangsuiji.draws",
     "shuangsuiji.plans",
+    "shuangsuiji.results",
     "shuangsuiji.portal",
 ]
 
@@ -122,6 +123,7 @@ MEDIA_ROOT = VAR_DIR / "uploads"  # outside the web root; files are served throu
 
 # Uploads are refused above this size before they are read into memory.
 SSJ_MAX_UPLOAD_BYTES = int(os.environ.get("SSJ_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+SSJ_MAX_EVIDENCE_BYTES = int(os.environ.get("SSJ_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024))  # one photo or scan
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

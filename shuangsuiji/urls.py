@@ -18,6 +18,7 @@ urlpatterns = [
     path("public/draws/", include("shuangsuiji.draws.public_urls")),
     path("plans/", include("shuangsuiji.plans.urls")),
     path("public/plans/", include("shuangsuiji.plans.public_urls")),
+    path("results/", include("shuangsuiji.results.urls")),
     path("public/", include("shuangsuiji.portal.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs"), name="api_docs"),

@@ -13,6 +13,9 @@ NAV = [
     ("年度计划", "plans:year"),
     ("抽查任务", "plans:task_list"),
     ("随机抽取", "draws:draw_list"),
+    ("检查与结果", "results:workbench"),
+    ("后续处置", "results:followup_list"),
+    ("免罚清单", "results:minor_list"),
     ("后台任务", "common:job_list"),
     ("审计日志", "common:audit_list"),
 ]

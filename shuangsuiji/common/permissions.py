@@ -55,6 +55,7 @@ SOURCES = {
     "public_draws": "shuangsuiji.draws.public_urls",
     "plans": "shuangsuiji.plans.urls",
     "public_plans": "shuangsuiji.plans.public_urls",
+    "results": "shuangsuiji.results.urls",
     "api": "shuangsuiji.api",
 }
 NAMESPACE_RULES = {"admin": ADMIN_SITE}

@@ -20,9 +20,9 @@ def joint_items(personas):
     return [food, health]
 
 
-def approved_joint_task(personas, n: int = 200, **kwargs):
+def approved_joint_task(personas, n: int = 200, extra_items=(), **kwargs):
     make_directory(n, inactive=0)
-    items = joint_items(personas)
+    items = joint_items(personas) + list(extra_items)
     fields = {"kind": "joint_risk", "title": "食品经营与公共场所卫生风险分类联查", "items": items,
               "rules": {"default": {"ratio": "0.05", "minimum": 1}}, "documents": "营业执照\n食品经营许可证\n卫生许可证"}
     fields.update(kwargs)

@@ -1,0 +1,428 @@
+"""What happens after the draw: each department's team enters its part of the visit, the department
+reviews and publishes it, problem results get a follow-up with an owner and a due date.
+
+Every change writes one row of the whole-process record (ProcessStep) and one audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from shuangsuiji.accounts.models import Department, Role
+from shuangsuiji.common import audit
+from shuangsuiji.draws.models import TeamMember
+from shuangsuiji.items.models import InspectionItem
+from shuangsuiji.plans.models import Task, TaskStatus, Visit
+from shuangsuiji.plans.services import responsible
+
+from .models import (
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    ItemResult,
+    MinorViolation,
+    PartStatus,
+    ProcessStep,
+    ResultCode,
+    VisitPart,
+)
+
+UNLICENSED_CASE = "无证无照经营"
+FOLLOWUP_DAYS = {FollowUpKind.NONE: 0, FollowUpKind.RECTIFY: 30, FollowUpKind.CASE: 30, FollowUpKind.NOTIFY: 10,
+                 FollowUpKind.JUDICIAL: 15, FollowUpKind.OTHER: 30}
+
+
+class ResultError(Exception):
+    """A refusal, worded for the user."""
+
+
+def step(visit, part, actor, name: str, detail: str = "") -> None:
+    ProcessStep.objects.create(visit=visit, part=part, step=name, actor=actor, detail=detail[:300])
+
+
+# ---------------------------------------------------------------- parts and who may act
+
+def ensure_parts(visit: Visit) -> list[VisitPart]:
+    """One part per department on the sheet (in the sheet's order), each with one result row per item."""
+    codes = [p["code"] for p in visit.sheet]
+    parts = {p.department.code: p for p in visit.parts.select_related("department")}
+    if len(parts) < len(codes):
+        task = visit.task
+        by_dept: dict[int, list[int]] = defaultdict(list)
+        for ti in task.task_items.select_related("item", "item__department", "item__lead_department"):
+            by_dept[responsible(ti.item, task.department).pk].append(ti.item_id)
+        with transaction.atomic():
+            for dept in Department.objects.filter(code__in=set(codes) - set(parts)):
+                part, _ = VisitPart.objects.get_or_create(visit=visit, department=dept)
+                ItemResult.objects.bulk_create([ItemResult(part=part, item_id=i) for i in sorted(by_dept[dept.pk])],
+                                               ignore_conflicts=True)
+                parts[dept.code] = part
+    return [parts[c] for c in codes if c in parts]
+
+
+def is_assigned(user, part: VisitPart) -> bool:
+    """谁检查、谁录入: only an inspector on this department's team for this visit enters its results."""
+    if not user.is_authenticated or user.effective_role != Role.INSPECTOR:
+        return False
+    visit = part.visit
+    if visit.draw_id is None:  # a targeted check: the department designates its own inspectors
+        return user.department_id == part.department_id and hasattr(user, "inspector")
+    return TeamMember.objects.filter(draw_id=visit.draw_id, entity_id=visit.entity_id, department_id=part.department_id,
+                                     inspector__user=user, active=True).exists()
+
+
+def visits_visible_to(user):
+    """Office and leaders see every visit; a department sees visits it takes part in or owns a follow-up of."""
+    qs = Visit.objects.filter(void=False).select_related("task", "entity", "task__department")
+    if user.is_office or user.effective_role == Role.LEADER:
+        return qs
+    dept = user.department_id
+    return qs.filter(Q(task__department_id=dept) | Q(task__partners=dept)
+                     | Q(parts__results__followups__owner_id=dept)).distinct()
+
+
+def my_visits(user):
+    """The visits the user's inspector record is on a team for (active members only)."""
+    members = TeamMember.objects.filter(inspector__user=user, active=True, draw_id=OuterRef("draw_id"),
+                                        entity_id=OuterRef("entity_id"))
+    return (Visit.objects.filter(void=False, draw__isnull=False).filter(Exists(members))
+            .select_related("task", "entity").order_by("task__ends_on", "number"))
+
+
+def may_review(user, part: VisitPart) -> bool:
+    return user.effective_role in (Role.OFFICE, Role.DEPT_ADMIN) and user.can_act_for(part.department)
+
+
+def record_opened(user, part: VisitPart) -> None:
+    if not ProcessStep.objects.filter(part=part, step="opened", actor=user).exists():
+        step(part.visit, part, user, "opened")
+
+
+# ---------------------------------------------------------------- entering results
+
+def vocabulary() -> dict[str, ResultCode]:
+    return {c.code: c for c in ResultCode.objects.filter(active=True)}
+
+
+def _parse_time(value, label: str):
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ResultError(f"{label}“{value}”不是有效的日期时间（例如 2026-05-08 09:30）。") from exc
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+@transaction.atomic
+def save_part(user, part: VisitPart, *, revision: int, results: dict, arrived_at=None, left_at=None,
+              submit: bool = False) -> VisitPart:
+    """Save a draft (any subset of fields) or submit it (every item answered). ``results`` maps an item
+    id to {"codes": [...], "findings": str, "unlicensed": bool}. A stale ``revision`` is refused, so a
+    second device never overwrites the first one's work silently."""
+    part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
+    if not is_assigned(user, part):
+        raise ResultError("只有被匹配到本部门检查组的执法人员可以录入此检查结果（谁检查、谁录入）。")
+    if not part.editable:
+        raise ResultError(f"此检查记录{part.get_status_display()}，不能再修改。")
+    if revision != part.revision:
+        raise ResultError("此检查记录已在别处更新（修订号不一致）。请刷新页面核对后再保存；您填写的内容已保留在本机。")
+    vocab = vocabulary()
+    rows = {r.item_id: r for r in part.results.select_related("item")}
+    unknown = [k for k in results if _int_or_none(k) not in rows]
+    if unknown:
+        raise ResultError(f"事项 {unknown[0]} 不属于本部门在此检查单中的事项。")
+    arrived = _parse_time(arrived_at, "到达时间")
+    left = _parse_time(left_at, "离开时间")
+    if arrived and left and left < arrived:
+        raise ResultError("离开时间早于到达时间。")
+    if left and left > timezone.now() + dt.timedelta(minutes=5):
+        raise ResultError("离开时间晚于当前时间。")
+    for key, data in results.items():
+        row = rows[int(key)]
+        codes = list(dict.fromkeys(data.get("codes") or []))
+        bad = [c for c in codes if c not in vocab]
+        if bad:
+            raise ResultError(f"事项“{row.item.name[:30]}”：检查结果代码“{bad[0]}”不在标准结果用语中。")
+        exclusive = [c for c in codes if vocab[c].exclusive]
+        if exclusive and len(codes) > 1:
+            raise ResultError(f"事项“{row.item.name[:30]}”：“{vocab[exclusive[0]].label}”不能与其他结果同时选择。")
+        findings = str(data.get("findings") or "").strip()
+        if len(findings) > 5000:
+            raise ResultError(f"事项“{row.item.name[:30]}”：检查情况超过 5000 字。")
+        row.codes, row.findings = codes, findings
+        row.unlicensed = bool(data.get("unlicensed"))
+        row.has_problem = any(vocab[c].problem for c in codes) or row.unlicensed
+        row.save(update_fields=["codes", "findings", "unlicensed", "has_problem"])
+    part.arrived_at = arrived if arrived_at is not None else part.arrived_at
+    part.left_at = left if left_at is not None else part.left_at
+    if submit:
+        _check_complete(part, vocab)
+        part.status, part.submitted_by, part.submitted_at = PartStatus.SUBMITTED, user, timezone.now()
+    part.revision += 1
+    part.save()
+    name = "submitted" if submit else "edited"
+    step(part.visit, part, user, name, f"修订 {part.revision}")
+    audit.record(user, f"result.{name}", part, department=part.department,
+                 after={"revision": part.revision, "results": {r.item.code: r.codes for r in rows.values()}})
+    if submit:
+        _open_unlicensed_cases(user, part)
+        _task_under_way(part.visit.task, user)
+    return part
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _check_complete(part: VisitPart, vocab: dict[str, ResultCode]) -> None:
+    if part.arrived_at is None or part.left_at is None:
+        raise ResultError("提交前请填写到达时间和离开时间。")
+    for row in part.results.select_related("item"):
+        if not row.codes:
+            raise ResultError(f"事项“{row.item.name[:30]}”尚未选择检查结果。")
+        if row.has_problem and not row.findings:
+            raise ResultError(f"事项“{row.item.name[:30]}”发现问题，请在“检查情况”中写明具体问题。")
+
+
+def _open_unlicensed_cases(user, part: VisitPart) -> None:
+    """无证无照经营 found on a visit opens a case of that type with the department."""
+    for row in part.results.filter(unlicensed=True):
+        if not row.followups.filter(kind=FollowUpKind.CASE, case_type=UNLICENSED_CASE).exists():
+            fu = FollowUp.objects.create(result=row, kind=FollowUpKind.CASE, owner=part.department,
+                                         case_type=UNLICENSED_CASE, note="检查中发现无证无照经营，依法立案查处。",
+                                         due_on=timezone.localdate() + dt.timedelta(days=FOLLOWUP_DAYS["case"]),
+                                         created_by=user)
+            step(part.visit, part, user, "followup", f"{UNLICENSED_CASE}：移送办案机构")
+            audit.record(user, "followup.create", fu, department=part.department, after={"kind": "case",
+                                                                                           "case_type": UNLICENSED_CASE})
+
+
+def _task_under_way(task: Task, user) -> None:
+    """The first submitted result moves a drawn task to 实施中."""
+    if task.status == TaskStatus.DRAWN:
+        Task.objects.filter(pk=task.pk, status=TaskStatus.DRAWN).update(status=TaskStatus.IN_PROGRESS)
+        audit.record(user, "task.start", task, department=task.department, summary="首份检查结果提交，任务进入实施中")
+
+
+# ---------------------------------------------------------------- review and publication
+
+@transaction.atomic
+def review(user, part: VisitPart, *, approve: bool, comment: str = "") -> VisitPart:
+    part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
+    if not may_review(user, part):
+        raise ResultError(f"只有{part.department.name}的管理员可以审核本部门的检查结果。")
+    if part.status != PartStatus.SUBMITTED:
+        raise ResultError(f"此检查记录{part.get_status_display()}，只有待审核的记录可以审核。")
+    if approve:
+        missing = [r.item.name[:30] for r in part.results.select_related("item")
+                   if r.has_problem and not r.followups.exists()]
+        if missing:
+            raise ResultError(f"事项“{missing[0]}”发现问题，审核前请确定后续处置方式。")
+    elif not comment.strip():
+        raise ResultError("退回时请写明退回意见。")
+    part.status = PartStatus.APPROVED if approve else PartStatus.RETURNED
+    part.reviewed_by, part.reviewed_at, part.review_comment = user, timezone.now(), comment.strip()
+    part.revision += 1
+    part.save()
+    name = "approved" if approve else "returned"
+    step(part.visit, part, user, name, comment.strip())
+    audit.record(user, f"result.{name}", part, department=part.department, after={"comment": comment.strip()})
+    return part
+
+
+@transaction.atomic
+def publish(user, part: VisitPart) -> VisitPart:
+    """谁公开: the department publishes its own approved results."""
+    part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
+    if not may_review(user, part):
+        raise ResultError(f"只有{part.department.name}的管理员可以公开本部门的检查结果。")
+    if part.status != PartStatus.APPROVED:
+        raise ResultError("只有审核通过的检查结果可以公开。")
+    part.status, part.published_at = PartStatus.PUBLISHED, timezone.now()
+    part.save(update_fields=["status", "published_at", "updated_at"])
+    step(part.visit, part, user, "published")
+    audit.record(user, "result.publish", part, department=part.department)
+    return part
+
+
+def result_summary(part: VisitPart) -> str:
+    vocab = {c.code: c.label for c in ResultCode.objects.all()}
+    labels = []
+    for row in part.results.all():
+        labels.extend(vocab.get(c, c) for c in row.codes)
+    return "；".join(dict.fromkeys(labels)) or "—"
+
+
+# ---------------------------------------------------------------- follow-up
+
+def minor_matches(row: ItemResult) -> list[MinorViolation]:
+    """免罚清单 entries whose item is this one (or any) and one of whose keywords is in the findings."""
+    if not row.has_problem or not row.findings:
+        return []
+    entries = MinorViolation.objects.filter(active=True).filter(Q(item__isnull=True) | Q(item_id=row.item_id))
+    return [m for m in entries if any(k in row.findings for k in m.keyword_list)]
+
+
+def _may_decide(user, row: ItemResult) -> bool:
+    return may_review(user, row.part) or is_assigned(user, row.part)
+
+
+@transaction.atomic
+def create_followup(user, row: ItemResult, *, kind: str, owner: Department | None = None, due_on=None, note: str = "",
+                    rectify_deadline=None, case_type: str = "", judicial_organ: str = "", referral_number: str = "",
+                    minor_violation: MinorViolation | None = None, education: str = "") -> FollowUp:
+    row = ItemResult.objects.select_related("part", "part__visit", "part__department", "item").get(pk=row.pk)
+    part = row.part
+    if not _may_decide(user, row):
+        raise ResultError(f"只有{part.department.name}的检查组成员或管理员可以确定后续处置。")
+    if part.status in (PartStatus.DRAFT, PartStatus.RETURNED) and not is_assigned(user, part):
+        raise ResultError("检查结果提交后，部门管理员才能确定后续处置。")
+    if not row.has_problem:
+        raise ResultError("此事项未发现问题，无需后续处置。")
+    if kind not in FollowUpKind.values:
+        raise ResultError("请选择后续处置方式。")
+    owner = owner or part.department
+    if kind == FollowUpKind.NOTIFY and owner.pk == part.department_id:
+        raise ResultError("抄告相关部门时，请选择负责该许可或行业监管的其他部门（谁审批、谁监管，谁主管、谁监管）。")
+    if kind != FollowUpKind.NOTIFY and owner.pk != part.department_id:
+        raise ResultError("除抄告相关部门外，后续处置由本部门负责。")
+    if kind == FollowUpKind.RECTIFY and not rectify_deadline:
+        raise ResultError("责令改正并跟踪时，请填写改正期限。")
+    if kind == FollowUpKind.JUDICIAL and not (judicial_organ.strip() and referral_number.strip()):
+        raise ResultError("移送司法机关时，请填写移送机关和移送文书编号。")
+    if kind == FollowUpKind.CASE and not case_type.strip():
+        raise ResultError("移送办案机构时，请填写案件类型。")
+    if minor_violation is not None and not education.strip():
+        raise ResultError("适用免罚清单不予处罚时，请记录对当事人开展教育的情况。")
+    if kind == FollowUpKind.OTHER and not note.strip():
+        raise ResultError("选择“其他”时，请写明处置意见。")
+    today = timezone.localdate()
+    due_on = due_on or rectify_deadline or today + dt.timedelta(days=FOLLOWUP_DAYS[kind])
+    if due_on < today:
+        raise ResultError("办理期限不能早于今天。")
+    fu = FollowUp.objects.create(
+        result=row, kind=kind, owner=owner, due_on=due_on, note=note.strip(), rectify_deadline=rectify_deadline,
+        case_type=case_type.strip(), judicial_organ=judicial_organ.strip(), referral_number=referral_number.strip(),
+        minor_violation=minor_violation, penalty_waived=minor_violation is not None, education=education.strip(),
+        created_by=user)
+    if kind == FollowUpKind.NONE:
+        fu.status, fu.closed_by, fu.closed_at, fu.closing_note = FollowUpStatus.CLOSED, user, timezone.now(), "无需后续处置"
+        fu.save()
+    label = fu.get_kind_display() + (f" → {owner.name}" if kind == FollowUpKind.NOTIFY else "")
+    if fu.penalty_waived:
+        label += "（适用免罚清单，不予处罚并教育）"
+    step(part.visit, part, user, "followup", f"{row.item.name[:40]}：{label}")
+    audit.record(user, "followup.create", fu, department=part.department,
+                 after={"kind": kind, "owner": owner.code, "due_on": str(due_on), "penalty_waived": fu.penalty_waived})
+    return fu
+
+
+def followups_visible_to(user):
+    qs = FollowUp.objects.select_related("owner", "result__item", "result__part__visit__entity",
+                                         "result__part__department")
+    if user.is_office or user.effective_role == Role.LEADER:
+        return qs
+    return qs.filter(Q(owner_id=user.department_id) | Q(result__part__department_id=user.department_id))
+
+
+def overdue(qs, today=None):
+    return qs.exclude(status=FollowUpStatus.CLOSED).filter(due_on__lt=today or timezone.localdate())
+
+
+@transaction.atomic
+def act_on_followup(user, fu: FollowUp, action: str, **data) -> FollowUp:
+    """acknowledge (签收, the owner), receipt (a judicial organ's receipt), recheck, close."""
+    fu = FollowUp.objects.select_for_update().select_related("owner", "result__part__visit", "result__part").get(pk=fu.pk)
+    part = fu.result.part
+    if user.effective_role not in (Role.OFFICE, Role.DEPT_ADMIN) or not user.can_act_for(fu.owner):
+        raise ResultError(f"只有负责部门（{fu.owner.name}）的管理员可以办理此后续处置。")
+    if fu.status == FollowUpStatus.CLOSED:
+        raise ResultError("此后续处置已办结。")
+    today = timezone.localdate()
+    if action == "acknowledge":
+        if fu.status != FollowUpStatus.OPEN:
+            raise ResultError("此后续处置已签收。")
+        fu.status, fu.acknowledged_by, fu.acknowledged_at = FollowUpStatus.ACKNOWLEDGED, user, timezone.now()
+        detail = f"{fu.owner.name}签收"
+    elif fu.status == FollowUpStatus.OPEN:
+        raise ResultError("请先签收。")
+    elif action == "receipt":
+        if fu.kind != FollowUpKind.JUDICIAL:
+            raise ResultError("只有移送司法机关的处置需要登记回执。")
+        number, received = str(data.get("receipt_number") or "").strip(), data.get("received_on")
+        if not number or not received:
+            raise ResultError("请填写回执编号和接收日期。")
+        if received > today:
+            raise ResultError("接收日期不能晚于今天。")
+        fu.receipt_number, fu.received_on = number, received
+        detail = f"{fu.judicial_organ}回执 {number}（{received}）"
+    elif action == "recheck":
+        text, on = str(data.get("recheck_result") or "").strip(), data.get("recheck_on")
+        if not text or not on:
+            raise ResultError("请填写复查日期和复查情况。")
+        if on > today:
+            raise ResultError("复查日期不能晚于今天。")
+        fu.recheck_on, fu.recheck_result = on, text
+        detail = f"复查（{on}）：{text}"
+    elif action == "close":
+        note = str(data.get("closing_note") or "").strip()
+        if not note:
+            raise ResultError("请写明办结情况。")
+        if fu.kind == FollowUpKind.RECTIFY and not fu.recheck_result:
+            raise ResultError("责令改正的事项须先登记复查情况再办结。")
+        if fu.kind == FollowUpKind.JUDICIAL and not fu.receipt_number:
+            raise ResultError("移送司法机关的事项须先登记接收回执再办结。")
+        if fu.kind == FollowUpKind.CASE:
+            fu.case_number = str(data.get("case_number") or fu.case_number).strip()
+            if not fu.case_number:
+                raise ResultError("请填写案件编号。")
+        fu.status, fu.closed_by, fu.closed_at, fu.closing_note = FollowUpStatus.CLOSED, user, timezone.now(), note
+        detail = f"办结：{note}"
+    else:
+        raise ResultError("未知的操作。")
+    fu.save()
+    names = {"acknowledge": "acknowledged", "receipt": "receipt", "recheck": "rechecked", "close": "closed"}
+    step(part.visit, part, user, names[action], detail)
+    audit.record(user, f"followup.{action}", fu, department=fu.owner, after={"status": fu.status, "detail": detail})
+    return fu
+
+
+# ---------------------------------------------------------------- 免罚清单
+
+def add_minor_violation(user, *, behaviour: str, keywords: str, conditions: str = "", basis: str = "",
+                        item: InspectionItem | None = None) -> MinorViolation:
+    if not user.is_office:
+        raise ResultError("免罚清单由联席会议办公室维护。")
+    if not behaviour.strip() or not keywords.strip():
+        raise ResultError("请填写违法行为和匹配关键词。")
+    entry = MinorViolation(behaviour=behaviour.strip(), keywords=keywords.strip(), item=item, created_by=user)
+    if conditions.strip():
+        entry.conditions = conditions.strip()
+    if basis.strip():
+        entry.basis = basis.strip()
+    entry.save()
+    audit.record(user, "minor.create", entry, after={"behaviour": entry.behaviour, "keywords": entry.keywords})
+    return entry
+
+
+@transaction.atomic
+def retire_minor_violation(user, entry: MinorViolation) -> None:
+    if not user.is_office:
+        raise ResultError("免罚清单由联席会议办公室维护。")
+    entry.active = False
+    entry.save(update_fields=["active"])
+    audit.record(user, "minor.retire", entry)
