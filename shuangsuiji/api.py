@@ -84,12 +84,15 @@ def _mount() -> None:
     from shuangsuiji.items.api import router as item_router
     from shuangsuiji.plans.api import PERMISSIONS as plan_perms
     from shuangsuiji.plans.api import router as plan_router
+    from shuangsuiji.results.api import PERMISSIONS as result_perms
+    from shuangsuiji.results.api import router as result_router
 
     api.add_router("/items", item_router)
     api.add_router("/directory", directory_router)
     api.add_router("/inspectors", inspector_router)
     api.add_router("/plans", plan_router)
-    for perms in (item_perms, directory_perms, inspector_perms, plan_perms):
+    api.add_router("/results", result_router)
+    for perms in (item_perms, directory_perms, inspector_perms, plan_perms, result_perms):
         PERMISSIONS.update(perms)
 
 

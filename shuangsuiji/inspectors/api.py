@@ -17,6 +17,7 @@ from ninja import Query, Router, Schema, Status
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, READERS, WORKERS
+from shuangsuiji.common.schemas import ErrorOut
 from shuangsuiji.directory.models import Entity, Township
 
 from . import services
@@ -116,11 +117,6 @@ class ConflictOut(Schema):
     valid_from: datetime.date
     valid_until: datetime.date | None
     state: str
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, str] | None = None
 
 
 class ListParams(Schema):

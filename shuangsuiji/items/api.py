@@ -14,15 +14,12 @@ from ninja.files import UploadedFile
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.permissions import ADMINS, READERS
+from shuangsuiji.common.schemas import ErrorOut
 
 from . import services
 from .models import ItemList, Level, ListKind, ListStatus
 
 router = Router(tags=["抽查事项清单"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class DepartmentOut(Schema):
@@ -73,7 +70,7 @@ class ItemListDetailOut(ItemListOut):
     items: list[ItemOut]
 
 
-class JobOut(Schema):
+class ImportJobOut(Schema):
     job_id: int
     status: str
     url: str
@@ -180,7 +177,7 @@ def get_list(request, list_id: int):
     return data
 
 
-@router.post("/imports", response={202: JobOut, 400: ErrorOut, 403: ErrorOut}, url_name="items_import")
+@router.post("/imports", response={202: ImportJobOut, 400: ErrorOut, 403: ErrorOut}, url_name="items_import")
 def import_list(request, file: File[UploadedFile] = None, kind: Form[str] = ListKind.RANDOM,
                 level: Form[str] = Level.PROVINCE, department: Form[str] = "", note: Form[str] = ""):
     """Upload a list file (multipart); the import runs as a background job whose id is returned."""

@@ -10,16 +10,13 @@ from ninja import Router, Schema, Status
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, WORKERS
+from shuangsuiji.common.schemas import ErrorOut
 from shuangsuiji.items.models import InspectionItem
 
 from . import services
 from .models import AnnualPlan, PlanStatus, Task, Visit
 
 router = Router(tags=["年度计划与抽查任务"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
