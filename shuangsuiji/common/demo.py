@@ -109,3 +109,6 @@ def seed(stdout=None, *, entities: int | None = None) -> None:
     from shuangsuiji.plans.demo import ensure_demo_plans
 
     ensure_demo_plans(say)
+    from shuangsuiji.results.demo import ensure_minor_violations
+
+    ensure_minor_violations(say)

@@ -9,8 +9,10 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, User
+from shuangsuiji.common import audit
 from shuangsuiji.draws.demo import WITNESS
-from shuangsuiji.inspectors.models import DutyStatus, Inspector, InspectorKind, Qualification
+from shuangsuiji.draws.models import TeamMember
+from shuangsuiji.inspectors.models import Conflict, DutyStatus, Inspector, InspectorKind, Qualification
 from shuangsuiji.items.models import InspectionItem, ListKind
 
 from . import services
@@ -40,6 +42,34 @@ def _plan(admin, department, year: int, entries: list[dict], publish: bool, offi
     if publish:
         services.publish_plan(office, plan)
     return plan
+
+
+def _demo_accounts_on_first_visit(task: Task) -> list[str]:
+    """Sign each demo inspector account in as the officer the matching put on the first visit's team of
+    its department, so that inspector_scjgj and inspector_wjj find a visit to work on. The matching
+    record is untouched (same officers, same teams); only which login stands for which officer moves,
+    and the account's declared conflicts go with it (none is with a business that officer was matched to)."""
+    visit = task.visits.filter(void=False).order_by("number").first()
+    if visit is None:
+        return []
+    lines = []
+    for user in User.objects.filter(username__startswith="inspector_", department__isnull=False).order_by("username"):
+        member = (TeamMember.objects.filter(draw=visit.draw, entity=visit.entity, department=user.department, active=True)
+                  .select_related("inspector").order_by("id").first())
+        if member is None or member.inspector.user_id == user.pk:
+            continue
+        officer = member.inspector
+        old = Inspector.objects.filter(user=user).first()
+        if old is not None:
+            matched = TeamMember.objects.filter(inspector=officer).values("entity_id")
+            Conflict.objects.filter(inspector=old).exclude(entity_id__in=matched).update(inspector=officer)
+            old.user = None
+            old.save(update_fields=["user", "updated_at"])
+        officer.user = user
+        officer.save(update_fields=["user", "updated_at"])
+        audit.record(None, "demo.seed", officer, summary=f"演示数据：{user.username} 关联检查单 {visit.number} 的检查人员")
+        lines.append(f"{user.username} → {officer.name}（{officer.cert_no}），检查单 {visit.number}")
+    return lines
 
 
 def ensure_demo_plans(say: Callable[[str], None]) -> None:
@@ -77,5 +107,7 @@ def ensure_demo_plans(say: Callable[[str], None]) -> None:
         services.commit(admin_scjg, task, WITNESS)
         task = services.reveal(admin_scjg, Task.objects.get(pk=task.pk), [{"numbers": [[6, 2, 4]]}])
         say(f"演示联合任务 {task.number}：已抽取并匹配，生成 {task.visits.count()} 张检查单（每户一张，含两个部门的事项）。")
+        for line in _demo_accounts_on_first_visit(task):
+            say(f"演示执法账号：{line}")
     except services.PlanError as exc:
         say(f"演示计划未能完成：{exc}")
