@@ -213,8 +213,9 @@ def _open_unlicensed_cases(user, part: VisitPart) -> None:
 
 def _task_under_way(task: Task, user) -> None:
     """The first submitted result moves a drawn task to 实施中."""
-    if task.status == TaskStatus.DRAWN:
-        Task.objects.filter(pk=task.pk, status=TaskStatus.DRAWN).update(status=TaskStatus.IN_PROGRESS)
+    # Conditional, so that of many first submissions at once exactly one moves the task and audits it.
+    if task.status == TaskStatus.DRAWN and Task.objects.filter(pk=task.pk, status=TaskStatus.DRAWN).update(
+            status=TaskStatus.IN_PROGRESS):
         audit.record(user, "task.start", task, department=task.department, summary="首份检查结果提交，任务进入实施中")
 
 
