@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
@@ -569,7 +570,17 @@ def advance(actor, task: Task, step: str) -> Task:
     """The steps after the draw: start, complete, publish, close."""
     if step not in ("start", "complete", "publish", "close"):
         raise PlanError("未知的操作。")
-    return _move(actor, _step(actor, task, step), step)
+    task = _step(actor, task, step)
+    if step == "complete":
+        for check in COMPLETION_CHECKS:
+            if problem := check(task):
+                raise PlanError(problem)
+    return _move(actor, task, step)
+
+
+# Apps that own a task's results register here what must hold before "complete" (a wording for the
+# user when it does not), so plans need not import them: results.apps adds "every part approved".
+COMPLETION_CHECKS: list[Callable[[Task], str | None]] = []
 
 
 # ---------------------------------------------------------------- views over a year

@@ -219,6 +219,16 @@ def _task_under_way(task: Task, user) -> None:
         audit.record(user, "task.start", task, department=task.department, summary="首份检查结果提交，任务进入实施中")
 
 
+def unfinished_parts(task: Task) -> str | None:
+    """Why the task cannot be marked 结果已录入 yet: a department's part of a visit not yet approved."""
+    visits = task.visits.filter(void=False)
+    expected = sum(len(sheet) for sheet in visits.values_list("sheet", flat=True))
+    done = VisitPart.objects.filter(visit__in=visits, status__in=(PartStatus.APPROVED, PartStatus.PUBLISHED)).count()
+    if done < expected:
+        return f"还有 {expected - done} 份部门检查记录未审核通过（共 {expected} 份），不能确认结果录入完毕。"
+    return None
+
+
 # ---------------------------------------------------------------- review and publication
 
 @transaction.atomic

@@ -12,6 +12,8 @@ from shuangsuiji.lottery.verify import verify_files
 from shuangsuiji.plans import services
 from shuangsuiji.plans.models import Task, TaskStatus, Visit
 from shuangsuiji.plans.testing import approved_joint_task
+from shuangsuiji.results import services as result_services
+from shuangsuiji.results.models import PartStatus, VisitPart
 
 
 def drawn(personas, task):
@@ -160,7 +162,14 @@ def test_a_targeted_check_needs_a_reason_and_never_draws(personas):
 
 def test_the_rest_of_the_life_cycle_is_audited(personas):
     task = drawn(personas, approved_joint_task(personas, n=40))
-    for step in ("start", "complete", "publish", "close"):
+    task = services.advance(personas.lead_admin, task, "start")
+    parts = sum(len(v.sheet) for v in task.visits.all())
+    with pytest.raises(services.PlanError, match=f"还有 {parts} 份部门检查记录未审核通过"):
+        services.advance(personas.lead_admin, task, "complete")
+    for visit in task.visits.all():  # the review itself is the results app's (results/tests)
+        result_services.ensure_parts(visit)
+    VisitPart.objects.update(status=PartStatus.APPROVED)
+    for step in ("complete", "publish", "close"):
         task = services.advance(personas.lead_admin, task, step)
     assert task.status == TaskStatus.CLOSED
     actions = list(AuditEvent.objects.filter(action__startswith="task.").values_list("action", flat=True))

@@ -245,3 +245,19 @@ def test_visibility_follows_the_departments_of_the_visit(personas):
         assert services.visits_visible_to(user).filter(pk=visit.pk).exists()
     assert list(services.my_visits(personas.inspector)) and visit in services.my_visits(personas.inspector)
     assert visit not in services.my_visits(personas.conflicted_inspector)
+
+
+def test_a_task_is_complete_only_when_every_departments_part_is_approved(personas):
+    from shuangsuiji.plans import services as plan_services
+
+    visit, _ = field_visit(personas)
+    part = submitted(personas, visit, codes=("no_problem",), findings="")
+    task = visit.task
+    task.refresh_from_db()
+    assert task.status == TaskStatus.IN_PROGRESS
+    expected = sum(len(v.sheet) for v in task.visits.filter(void=False))
+    with pytest.raises(plan_services.PlanError, match=f"还有 {expected} 份"):
+        plan_services.advance(personas.lead_admin, task, "complete")
+    services.review(personas.lead_admin, part, approve=True)
+    with pytest.raises(plan_services.PlanError, match=f"还有 {expected - 1} 份"):
+        plan_services.advance(personas.lead_admin, task, "complete")
