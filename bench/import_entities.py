@@ -183,6 +183,30 @@ def bench_directory(pg_url: str, rows: int):
     return actor
 
 
+def bench_item_and_officers(officers: int):
+    """The bench's published 区市场监管局 item and, on first use, ``officers`` qualified officers.
+
+    Returns (department, item, the officers created now — empty when they already existed)."""
+    from shuangsuiji.accounts.models import Department
+    from shuangsuiji.inspectors.models import Category, Inspector, InspectorKind, Qualification
+    from shuangsuiji.items.models import InspectionItem, ItemClass, ItemList, ListStatus
+
+    dept = Department.objects.get(code="scjgj")
+    item_list, _ = ItemList.objects.get_or_create(department=dept, version=900, defaults={
+        "title": "bench", "status": ListStatus.PUBLISHED})
+    item, _ = InspectionItem.objects.get_or_create(item_list=item_list, code="BENCH0000001", defaults={
+        "category": "bench", "name": "bench 食品经营条件检查", "object_type": "食品经营者",
+        "item_class": ItemClass.KEY, "department": dept, "basis": "《中华人民共和国食品安全法》第八十七条"})
+    people = []
+    if not Inspector.objects.filter(qualifications__domain="bench").exists():
+        people = Inspector.objects.bulk_create(
+            Inspector(name=f"基准{i}", department=dept, kind=InspectorKind.OFFICER, category=Category.CIVIL_SERVANT,
+                      cert_no=f"鲁菏定98{i:05d}", phone="13800000000", id_number="371727199001011232")
+            for i in range(officers))
+        Qualification.objects.bulk_create(Qualification(inspector=p, domain="bench") for p in people)
+    return dept, item, people
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)

@@ -40,10 +40,8 @@ def prepare(visits: int):
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
-    from shuangsuiji.accounts.models import Department, Role, User
+    from shuangsuiji.accounts.models import Role, User
     from shuangsuiji.draws.models import TeamMember
-    from shuangsuiji.inspectors.models import Category, Inspector, InspectorKind, Qualification
-    from shuangsuiji.items.models import InspectionItem, ItemClass, ItemList, ListStatus
     from shuangsuiji.plans import services
     from shuangsuiji.plans.models import Task
     from shuangsuiji.results import vocabulary
@@ -51,22 +49,13 @@ def prepare(visits: int):
 
     vocabulary.load(ResultCode)
     actor = User.objects.get(username="bench")
-    dept = Department.objects.get(code="scjgj")
-    item_list, _ = ItemList.objects.get_or_create(department=dept, version=900, defaults={
-        "title": "bench", "status": ListStatus.PUBLISHED})
-    item, _ = InspectionItem.objects.get_or_create(item_list=item_list, code="BENCH0000001", defaults={
-        "category": "bench", "name": "bench 食品经营条件检查", "object_type": "食品经营者",
-        "item_class": ItemClass.KEY, "department": dept, "basis": "《中华人民共和国食品安全法》第八十七条"})
-    if not Inspector.objects.filter(qualifications__domain="bench").exists():
-        people = Inspector.objects.bulk_create(
-            Inspector(name=f"基准{i}", department=dept, kind=InspectorKind.OFFICER, category=Category.CIVIL_SERVANT,
-                      cert_no=f"鲁菏定98{i:05d}", phone="13800000000", id_number="371727199001011232")
-            for i in range(OFFICERS))
-        Qualification.objects.bulk_create(Qualification(inspector=p, domain="bench") for p in people)
-        for person in people:
-            person.user = User.objects.create_user(f"bench_ins_{person.pk}", role=Role.INSPECTOR, department=dept,
-                                                   display_name=person.name)
-            person.save(update_fields=["user"])
+    import import_entities as ie
+
+    dept, item, people = ie.bench_item_and_officers(OFFICERS)
+    for person in people:
+        person.user = User.objects.create_user(f"bench_ins_{person.pk}", role=Role.INSPECTOR, department=dept,
+                                               display_name=person.name)
+        person.save(update_fields=["user"])
     number = Task.objects.filter(title__startswith="bench results").count() + 1
     task = services.create_task(actor, dept, kind="internal", title=f"bench results {number}", items=[item],
                                 year=2026, rules={"default": {"count": visits}}, team_size=2,

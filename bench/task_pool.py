@@ -36,25 +36,11 @@ def main() -> None:
     actor = ie.bench_directory(args.pg_url, args.rows)
     from django.db import transaction
 
-    from shuangsuiji.accounts.models import Department
     from shuangsuiji.directory.models import Entity
-    from shuangsuiji.inspectors.models import Category, Inspector, InspectorKind, Qualification
-    from shuangsuiji.items.models import InspectionItem, ItemClass, ItemList, ListStatus
     from shuangsuiji.plans import services, sheets
     from shuangsuiji.plans.models import Task, Visit
 
-    dept = Department.objects.get(code="scjgj")
-    item_list, _ = ItemList.objects.get_or_create(department=dept, version=900, defaults={
-        "title": "bench", "status": ListStatus.PUBLISHED})
-    item, _ = InspectionItem.objects.get_or_create(item_list=item_list, code="BENCH0000001", defaults={
-        "category": "bench", "name": "bench 食品经营条件检查", "object_type": "食品经营者",
-        "item_class": ItemClass.KEY, "department": dept, "basis": "《中华人民共和国食品安全法》第八十七条"})
-    if not Inspector.objects.filter(qualifications__domain="bench").exists():
-        people = Inspector.objects.bulk_create(
-            Inspector(name=f"基准{i}", department=dept, kind=InspectorKind.OFFICER, category=Category.CIVIL_SERVANT,
-                      cert_no=f"鲁菏定98{i:05d}", phone="13800000000", id_number="371727199001011232")
-            for i in range(400))
-        Qualification.objects.bulk_create(Qualification(inspector=p, domain="bench") for p in people)
+    dept, item, _ = ie.bench_item_and_officers(400)
 
     Visit.objects.filter(task__title__startswith="bench").delete()
     Task.objects.filter(title__startswith="bench").update(draw=None)
