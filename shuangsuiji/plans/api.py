@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, WORKERS
-from shuangsuiji.common.schemas import ErrorOut
+from shuangsuiji.common.schemas import ErrorOut, refusal
 from shuangsuiji.items.models import InspectionItem
 
 from . import services
@@ -170,9 +170,7 @@ def _readable_plan(request, plan_id: int) -> AnnualPlan:
 
 
 def _refusal(exc: services.PlanError):
-    text = str(exc)
-    status = 403 if any(w in text for w in ("只有", "只能编辑", "无权", "只能为本部门")) else 400
-    return Status(status, {"detail": text})
+    return refusal(exc, ("只有", "只能编辑", "无权", "只能为本部门"))
 
 
 @router.get("/", response={200: list[PlanOut], **ERRORS}, url_name="plans_list")

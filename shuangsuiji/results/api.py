@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, WORKERS
-from shuangsuiji.common.schemas import ErrorOut
+from shuangsuiji.common.schemas import ErrorOut, refusal
 
 from . import services
 from .models import ResultCode, VisitPart
@@ -121,12 +121,6 @@ def _visible_part(request, part_id: int) -> VisitPart:
     return part
 
 
-def _refusal(exc: services.ResultError):
-    text = str(exc)
-    status = 403 if any(w in text for w in ("只有", "无权")) else 400
-    return Status(status, {"detail": text})
-
-
 @router.get("/vocabulary", response=list[CodeOut], url_name="results_vocabulary")
 def vocabulary(request):
     """The standard result vocabulary in use (标准检查结果用语)."""
@@ -161,7 +155,7 @@ def save_part(request, part_id: int, payload: PartIn):
         part = services.save_part(request.user, part, revision=payload.revision, results=results,
                                   arrived_at=payload.arrived_at, left_at=payload.left_at, submit=payload.submit)
     except services.ResultError as exc:
-        return _refusal(exc)
+        return refusal(exc)
     return Status(200, part_out(request.user, part))
 
 
@@ -172,7 +166,7 @@ def review_part(request, part_id: int, payload: ReviewIn):
     try:
         part = services.review(request.user, part, approve=payload.approve, comment=payload.comment)
     except services.ResultError as exc:
-        return _refusal(exc)
+        return refusal(exc)
     return Status(200, part_out(request.user, part))
 
 

@@ -71,8 +71,9 @@ def visit_page(request, number: str):
     visit = _visit(request, number)
     parts = services.ensure_parts(visit)
     user = request.user
-    vocab = list(ResultCode.objects.filter(active=True))
-    labels = {c.code: c.label for c in ResultCode.objects.all()}
+    codes = list(ResultCode.objects.all())
+    vocab = [c for c in codes if c.active]
+    labels = {c.code: c.label for c in codes}
     sheet = {p["code"]: p for p in visit.sheet}
     blocks = []
     for part in parts:
