@@ -113,6 +113,8 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Minutes after a lottery not in the schedule table is drawn before its numbers may be used in a reveal.
+LOTTERY_REVEAL_MARGIN_MINUTES = int(os.environ.get("SSJ_LOTTERY_REVEAL_MARGIN_MINUTES", "30"))
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,9 +1,17 @@
-"""Demo draws for 菏泽市定陶区: one published (with teams), one joint draw committed and awaiting its numbers."""
+"""Demo draws for 菏泽市定陶区: one published (with teams), one joint draw committed and awaiting its numbers.
+
+Binding randomness must be a future public source, and the demo runs offline, so the demo draws use real
+drand rounds whose JSON ships in data/demo/ and are committed half an hour before those rounds (the
+commitment time is moved back; everything else is what a real draw does).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db.models import Count
 
 from shuangsuiji.accounts.models import Department, User
@@ -13,7 +21,23 @@ from shuangsuiji.items.models import InspectionItem
 from . import services
 from .models import Draw
 
-WITNESS = [{"type": "witness", "name": "区公证处公证员现场掷骰", "shape": [3]}]
+DICE = {"type": "witness", "name": "区公证处公证员现场掷骰", "shape": [3], "ranges": [[1, 6]], "numbers": [[3, 5, 2]]}
+
+
+def demo_round(number: int) -> dict:
+    """A real quicknet round shipped with the demo (data/demo/drand-quicknet-N.json)."""
+    return json.loads((settings.SSJ_DATA_DIR / "demo" / f"drand-quicknet-{number}.json").read_text("utf-8"))
+
+
+def before_round(number: int) -> dt.datetime:
+    """Half an hour before a quicknet round: the demo's commitment time for a draw that uses it."""
+    from shuangsuiji.lottery import beacon
+
+    return dt.datetime.fromtimestamp(beacon.round_time("quicknet", number), dt.UTC) - dt.timedelta(minutes=30)
+
+
+def drand(number: int) -> dict:
+    return {"type": "drand", "chain": "quicknet", "round": number}
 
 
 def _best_item(department: Department) -> InspectionItem | None:
@@ -38,18 +62,21 @@ def ensure_demo_draws(say: Callable[[str], None]) -> None:
         return
     try:
         draw = services.prepare(admin, scjg, title="2026年度市场主体“双随机”抽查（演示）", items=[food],
-                                purpose="演示：按信用风险分类分层，各层抽取 1%。", strata_by=["credit_class"],
+                                purpose="演示：按信用风险分类分层，各层抽取 1%；随机源为 drand 第 5928395 轮和公证员封存的骰子号码"
+                                        "（演示数据把承诺时间回拨到该轮之前）。", strata_by=["credit_class"],
                                 rules={"default": {"ratio": "0.01", "minimum": 1}})
-        draw = services.commit(admin, draw, WITNESS)
-        draw = services.reveal(admin, draw, [{"numbers": [[3, 5, 2]]}])
+        draw = services.commit(admin, draw, [drand(5928395), DICE], now=before_round(5928395))
+        draw = services.reveal(admin, draw, [demo_round(5928395)])
         services.publish(admin, draw)
         say(f"演示抽取 {draw.number}：已公布，抽中 {draw.drawn.count()} 户并完成检查人员匹配。")
         if health is not None:
             joint = services.prepare(admin, scjg, title="2026年度公共场所和食品经营联合抽查（演示，待揭晓）",
-                                     items=[food, health], purpose="演示：承诺已发布，请在抽取页面输入现场掷骰号码完成揭晓。",
+                                     items=[food, health],
+                                     purpose="演示：承诺已发布，请在抽取页面粘贴 data/demo/drand-quicknet-1000.json 的内容完成揭晓"
+                                             "（演示数据把承诺时间回拨到该轮之前）。",
                                      scope={"filters": {"entity_type": ["enterprise"]}},
                                      rules={"default": {"ratio": "0.005", "minimum": 1}})
-            joint = services.commit(admin, joint, WITNESS)
+            joint = services.commit(admin, joint, [drand(1000)], now=before_round(1000))
             say(f"演示抽取 {joint.number}：承诺已发布，等待揭晓。")
     except services.DrawServiceError as exc:
         say(f"演示抽取未能完成：{exc}")

@@ -14,6 +14,8 @@ from shuangsuiji.directory.models import EntityType, Industry, SubLibrary, Towns
 from shuangsuiji.items.models import InspectionItem
 from shuangsuiji.lottery import beacon
 
+from .models import LotteryKind
+
 DRAND_FIELDS = ("round", "randomness", "signature", "previous_signature")
 STRATA_CHOICES = [("credit_class", "信用风险分类"), ("entity_type", "主体类型"), ("township", "乡镇（街道）"),
                   ("industry_section", "行业门类")]
@@ -111,36 +113,36 @@ def rule_from(d: dict) -> dict:
     return rule
 
 
-def _shape(text: str, field: str) -> list[int]:
-    try:
-        shape = [int(x) for x in re.split(r"[,，\s]+", text.strip()) if x]
-    except ValueError:
-        raise forms.ValidationError({field: "每组号码个数应为用逗号分隔的正整数，例如 6,1"}) from None
-    if not shape or any(n < 1 for n in shape):
-        raise forms.ValidationError({field: "每组号码个数应为用逗号分隔的正整数，例如 6,1"})
-    return shape
-
-
 class CommitForm(forms.Form):
-    """Which future randomness the draw will use; declared before it exists."""
+    """Which future randomness the draw will use, declared before it exists; witness numbers are rolled now
+    and sealed, so nobody can pick them after seeing the pool or a public number."""
 
     use_drand = forms.BooleanField(label="drand 公共随机信标（quicknet 链）", required=False, initial=True)
     drand_round = forms.IntegerField(label="drand 轮次", min_value=1, required=False)
     use_lottery = forms.BooleanField(label="公开彩票开奖号码", required=False)
-    lottery_name = forms.CharField(label="彩票名称", required=False, initial="中国福利彩票双色球")
-    lottery_date = forms.DateField(label="开奖日期（须晚于今天）", required=False)
-    lottery_shape = forms.CharField(label="每组号码个数", required=False, initial="6,1")
-    use_witness = forms.BooleanField(label="现场见证人号码（如公证员掷骰）", required=False)
+    lottery_kind = forms.ModelChoiceField(label="彩票", queryset=LotteryKind.objects.none(), required=False,
+                                          empty_label=None)
+    lottery_date = forms.DateField(label="开奖日期（须晚于今天，且为开奖日）", required=False)
+    use_witness = forms.BooleanField(label="现场见证人号码（如公证员掷骰，承诺时封存）", required=False)
     witness_name = forms.CharField(label="见证人", required=False, initial="区公证处公证员")
-    witness_shape = forms.CharField(label="每组号码个数", required=False, initial="3")
+    witness_numbers = forms.CharField(label="见证人现场产生的号码（空格分隔，多组用 | 分隔）", required=False,
+                                      widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "例如 4 1 6"}))
+    witness_min = forms.IntegerField(label="号码最小值", required=False, initial=1, min_value=0, max_value=10**6)
+    witness_max = forms.IntegerField(label="号码最大值", required=False, initial=6, min_value=0, max_value=10**6)
+    rehearsal = forms.BooleanField(label="演练：只用见证人号码，结果不具约束力，公开标明“演练”", required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, allow_rehearsal: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         soon = timezone.now() + dt.timedelta(minutes=10)
         self.fields["drand_round"].initial = beacon.first_round_after("quicknet", soon.timestamp())
+        self.fields["lottery_kind"].queryset = LotteryKind.objects.filter(active=True)
         self.fields["lottery_date"].initial = timezone.localdate() + dt.timedelta(days=1)
+        if not allow_rehearsal:
+            del self.fields["rehearsal"]
 
     def clean(self):
+        from .services import DrawServiceError, lottery_declaration
+
         d = super().clean()
         sources = []
         if d.get("use_drand"):
@@ -149,18 +151,37 @@ class CommitForm(forms.Form):
             else:
                 sources.append({"type": "drand", "chain": "quicknet", "round": d["drand_round"]})
         if d.get("use_lottery"):
-            if not d.get("lottery_date"):
-                self.add_error("lottery_date", "请填写开奖日期。")
+            if not d.get("lottery_date") or not d.get("lottery_kind"):
+                self.add_error("lottery_date", "请选择彩票并填写开奖日期。")
             else:
-                sources.append({"type": "lottery", "name": d.get("lottery_name") or "彩票",
-                                "draw_date": d["lottery_date"].isoformat(),
-                                "shape": _shape(d.get("lottery_shape") or "", "lottery_shape")})
+                try:
+                    sources.append(lottery_declaration(d["lottery_kind"], d["lottery_date"]))
+                except DrawServiceError as exc:
+                    self.add_error("lottery_date", str(exc))
         if d.get("use_witness"):
-            sources.append({"type": "witness", "name": d.get("witness_name") or "现场见证人",
-                            "shape": _shape(d.get("witness_shape") or "", "witness_shape")})
+            low, high = d.get("witness_min"), d.get("witness_max")
+            low, high = (1 if low is None else low), (6 if high is None else high)
+            try:
+                numbers = parse_numbers(d.get("witness_numbers") or "", "见证人号码")
+            except forms.ValidationError as exc:
+                self.add_error("witness_numbers", exc)
+                numbers = []
+            if high < low:
+                self.add_error("witness_max", "号码最大值不能小于最小值。")
+            elif numbers and not all(numbers):
+                self.add_error("witness_numbers", "请填写见证人现场产生的号码，例如三颗骰子：4 1 6。")
+            elif numbers:
+                bad = [n for g in numbers for n in g if not low <= n <= high]
+                if bad:
+                    self.add_error("witness_numbers", f"见证人号码 {bad[0]} 超出范围 {low}–{high}。")
+                else:
+                    sources.append({"type": "witness", "name": d.get("witness_name") or "现场见证人",
+                                    "shape": [len(g) for g in numbers], "ranges": [[low, high]] * len(numbers),
+                                    "numbers": numbers})
         if not sources and not self.errors:
             raise forms.ValidationError("至少选择一个将来才会产生的随机源。")
         d["sources"] = sources
+        d["rehearsal"] = bool(d.get("rehearsal"))
         return d
 
 
@@ -169,7 +190,7 @@ def parse_numbers(text: str, label: str) -> list[list[int]]:
     groups = []
     for part in text.split("|"):
         try:
-            groups.append([int(x) for x in re.split(r"[,，\s]+", part.strip()) if x])
+            groups.append([int(x) for x in re.split(r"[,，\s]+", part.strip()) if x][:100])
         except ValueError:
             raise forms.ValidationError(f"{label}：号码只能是整数，组与组之间用 | 分隔") from None
     return groups
@@ -182,6 +203,8 @@ class RevealForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.declared = declared
         for i, decl in enumerate(declared):
+            if decl["type"] == "witness":
+                continue  # sealed at commit; the reveal opens the seal, nobody types them again
             if decl["type"] == "drand":
                 self.fields[f"s{i}"] = forms.CharField(
                     label=f"drand {decl['chain']} 第 {decl['round']} 轮的 JSON（粘贴或上传）", required=False,
@@ -196,6 +219,8 @@ class RevealForm(forms.Form):
         d = super().clean()
         revealed = []
         for i, decl in enumerate(self.declared):
+            if decl["type"] == "witness":
+                continue
             if decl["type"] == "drand":
                 upload = d.get(f"f{i}")
                 text = upload.read(65536).decode("utf-8", "replace") if upload else (d.get(f"s{i}") or "")

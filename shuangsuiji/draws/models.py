@@ -21,7 +21,7 @@ class DrawStatus(models.TextChoices):
 FROZEN_AFTER_COMMIT = (
     "number", "title", "department_id", "purpose", "scope", "strata_by", "rules", "exclusions", "manifest",
     "manifest_sha256", "pool_sha256", "pool_size", "commitment", "commitment_sha256", "committed_at",
-    "matching_params", "matching_basis", "matching_people", "matching_townships",
+    "matching_params", "matching_basis", "matching_people", "matching_townships", "rehearsal", "witness_sealed",
 )
 FROZEN_AFTER_REVEAL = FROZEN_AFTER_COMMIT + (
     "revealed", "source_values", "seed", "result", "revealed_at", "matching_snapshot_sha256", "matching_error",
@@ -70,6 +70,12 @@ class Draw(models.Model):
     committed_at = models.DateTimeField("承诺时间", null=True, blank=True)
     committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
+
+    # A rehearsal uses only witness numbers; it is marked publicly and never serves as a task's draw.
+    rehearsal = models.BooleanField("演练", default=False)
+    # Witness numbers rolled at the commit ceremony, kept internal until the reveal: {source index: {numbers,
+    # nonce}}. Only their seal is in the commitment, so no number can be chosen after the pool is public.
+    witness_sealed = models.JSONField("封存的见证人号码（内部）", default=dict, blank=True)
 
     revealed = models.JSONField("揭示的随机源", null=True, blank=True)
     source_values = models.JSONField("随机源规范值", null=True, blank=True)
@@ -196,3 +202,32 @@ class Recusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}：{self.get_status_display()}"
+
+
+WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+
+
+class LotteryKind(models.Model):
+    """A public lottery whose draw may serve as a randomness source, with its draw schedule (editable,
+    since schedules change). A reveal before the draw time plus the margin is refused."""
+
+    name = models.CharField("彩票名称", max_length=60, unique=True)
+    shape = models.JSONField("每组号码个数", default=list)
+    ranges = models.JSONField("每组号码范围", default=list)
+    distinct = models.BooleanField("组内号码不重复", default=True)
+    weekdays = models.JSONField("开奖日（1=周一 … 7=周日）", default=list)
+    draw_time = models.TimeField("开奖时间（北京时间）")
+    margin_minutes = models.PositiveIntegerField("开奖后核对时间（分钟）", default=30)
+    active = models.BooleanField("可选用", default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = "彩票开奖时间表"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def schedule_text(self) -> str:
+        days = "、".join(f"周{WEEKDAYS[d - 1]}" for d in sorted(self.weekdays))
+        return f"{'每天' if len(self.weekdays) == 7 else days} {self.draw_time:%H:%M}"

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import io
 import operator
+import secrets
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,10 @@ from django.utils import timezone
 from shuangsuiji.common import audit
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.items.models import InspectionItem
-from shuangsuiji.lottery import bundle
+from shuangsuiji.lottery import bundle, rfc3797
 from shuangsuiji.lottery import kit as lkit
 from shuangsuiji.lottery import matching as lm
+from shuangsuiji.lottery import sources as lsources
 from shuangsuiji.lottery.bundle import HERE as LOTTERY_DIR
 from shuangsuiji.lottery.errors import DrawError
 from shuangsuiji.lottery.quota import CountRule
@@ -36,7 +38,7 @@ from shuangsuiji.lottery.sources import reveal as reveal_sources
 
 from . import matching as dmatch
 from . import signals
-from .models import Draw, DrawnEntity, DrawStatus, Recusal, RecusalStatus, TeamMember
+from .models import Draw, DrawnEntity, DrawStatus, LotteryKind, Recusal, RecusalStatus, TeamMember
 from .scope import ALL, STRATA, PoolTable, ScopeError, pool_table, public_labels
 
 # Which states a step may start from (the transition table).
@@ -239,12 +241,47 @@ def _filters_description(draw: Draw) -> list[str]:
     return out
 
 
+def seal_witnesses(sources: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, dict]]:
+    """Witness numbers are rolled at the commit ceremony and sealed: the declaration keeps only the seal
+    (digest of numbers and a fresh nonce); the numbers stay internal until the reveal."""
+    declared, sealed = [], {}
+    for i, src in enumerate(sources):
+        src = dict(src)
+        if src.get("type") == "witness":
+            numbers = src.pop("numbers", None)
+            if numbers is None:
+                raise DrawServiceError(
+                    f"第 {i + 1} 个随机源（见证人「{src.get('name', '')}」）：请在发布承诺时填写见证人现场产生的号码，"
+                    "号码将被封存，揭晓时不能再改。")
+            nonce = secrets.token_hex(16)
+            try:
+                src["seal"] = lsources.seal_witness(numbers, nonce)
+            except DrawError as exc:
+                raise DrawServiceError(f"第 {i + 1} 个随机源（见证人）：{exc}") from None
+            sealed[str(i)] = {"numbers": numbers, "nonce": nonce}
+        declared.append(src)
+    return declared, sealed
+
+
+def lottery_declaration(kind: LotteryKind, date: dt.date) -> dict[str, Any]:
+    """The declaration of a lottery draw on ``date``, with its draw time from the schedule table."""
+    if date.isoweekday() not in kind.weekdays:
+        raise DrawServiceError(f"{kind.name}在{date:%Y-%m-%d}（周{'一二三四五六日'[date.weekday()]}）不开奖；"
+                               f"开奖时间为{kind.schedule_text}。")
+    moment = dt.datetime.combine(date, kind.draw_time, tzinfo=lsources.CHINA_TZ)
+    return {"type": "lottery", "name": kind.name, "draw_date": date.isoformat(),
+            "draw_time": lsources.format_time(moment), "shape": list(kind.shape), "ranges": list(kind.ranges),
+            "distinct": kind.distinct}
+
+
 @transaction.atomic
-def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | None = None) -> Draw:
+def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | None = None,
+           rehearsal: bool = False) -> Draw:
     """Freeze the pool and manifest and publish the commitment, before any randomness exists."""
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     _check(actor, draw, "commit")
     now = now or timezone.now()
+    sources, sealed = seal_witnesses(sources)
     pool, labels, table = _public_pool(draw)
     rules = _manifest_rules(draw, labels)
     exclusions = {e["uscc"]: e["reason"] for e in draw.exclusions}
@@ -288,7 +325,9 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
             draw.matching_townships = towns
             draw.matching_problems = [p.message for p in problems]
         digest = lkit.manifest_digest(manifest)
-        commitment = make_commitment(digest, now, sources)
+        commitment = make_commitment(digest, now, sources, rehearsal=rehearsal)
+        for index, value in sealed.items():  # shape and range of the sealed numbers, checked now
+            lsources.canonical_value(commitment.sources[int(index)], value, int(index) + 1)
     except DrawError as exc:
         raise DrawServiceError(str(exc)) from None
     path = pool_path(draw)
@@ -298,6 +337,7 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
     draw.pool_sha256, draw.pool_size = pool.sha256, pool.size
     draw.strata_map = {v: k for k, v in labels.items()}
     draw.commitment, draw.commitment_sha256 = commitment.to_json(), commitment.digest
+    draw.rehearsal, draw.witness_sealed = rehearsal, sealed
     draw.committed_at, draw.committed_by, draw.status = now, actor, DrawStatus.COMMITTED
     draw.save()
     audit.record(actor, "draw.commit", draw, after={"manifest_sha256": digest, "commitment_sha256": commitment.digest,
@@ -316,14 +356,55 @@ def load_pool(draw: Draw) -> Pool:
     return Pool.from_tsv(data, draw.manifest["strata"])
 
 
+def _with_sealed_witnesses(draw: Draw, revealed: list[Any]) -> list[Any]:
+    """Fill in the sealed witness numbers; numbers typed in at the reveal must be the sealed ones."""
+    declared = draw.commitment["sources"]
+    if len(revealed) not in (len(declared), len(declared) - len(draw.witness_sealed)):
+        raise DrawServiceError(f"揭示的随机源个数 {len(revealed)} 与承诺中声明的 {len(declared)} 个不一致。")
+    given = iter(revealed)
+    short = len(revealed) < len(declared)
+    out = []
+    for i, decl in enumerate(declared):
+        if decl["type"] != "witness":
+            out.append(next(given))
+            continue
+        sealed = draw.witness_sealed.get(str(i))
+        typed = None if short else next(given)
+        if sealed is None:
+            raise DrawServiceError(f"第 {i + 1} 个随机源（见证人）的封存号码缺失，无法揭晓；请联系联席会议办公室。")
+        numbers = typed.get("numbers") if isinstance(typed, dict) else None
+        if numbers is not None:
+            try:
+                same = rfc3797.key_string(numbers) == rfc3797.key_string(sealed["numbers"])
+            except DrawError:
+                same = False
+            if not same:
+                raise DrawServiceError(
+                    f"第 {i + 1} 个随机源（见证人「{decl['name']}」）的号码与承诺时封存的不一致，已拒绝揭晓："
+                    "见证人号码在承诺时已经确定，不能在揭晓时改动。")
+        out.append(dict(sealed))
+    return out
+
+
+def _margin(decl: dict[str, Any]) -> int:
+    """Minutes after a lottery's draw before its numbers may be used (the official notice takes a while)."""
+    if decl["type"] != "lottery":
+        return 0
+    kind = LotteryKind.objects.filter(name=decl.get("name")).first()
+    return kind.margin_minutes if kind else settings.LOTTERY_REVEAL_MARGIN_MINUTES
+
+
 @transaction.atomic
-def reveal(actor, draw: Draw, revealed: list[Any], check_signature: bool = True) -> Draw:
+def reveal(actor, draw: Draw, revealed: list[Any], check_signature: bool = True, now: dt.datetime | None = None) -> Draw:
     """Verify the revealed sources, derive the seed and select; the result is final."""
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     _check(actor, draw, "reveal")
+    now = now or timezone.now()
+    revealed = _with_sealed_witnesses(draw, list(revealed))
     pool = load_pool(draw)
     try:
         commitment = Commitment.from_json(draw.commitment)
+        lsources.check_reveal_time(commitment, now, [dt.timedelta(minutes=_margin(d)) for d in commitment.sources])
         seed, values = reveal_sources(commitment, revealed, check_signature=check_signature)
         rules = lkit.rules_from_json(draw.manifest["count_rules"])
         result = run_draw(seed, pool, rules, lkit.exclusions_from_manifest(draw.manifest))
@@ -331,7 +412,7 @@ def reveal(actor, draw: Draw, revealed: list[Any], check_signature: bool = True)
         raise DrawServiceError(str(exc)) from None
     draw.revealed, draw.source_values, draw.seed = list(revealed), values, seed
     draw.result = lkit.result_document(result, draw.manifest_sha256, draw.commitment_sha256)
-    draw.revealed_at, draw.revealed_by, draw.status = timezone.now(), actor, DrawStatus.REVEALED
+    draw.revealed_at, draw.revealed_by, draw.status = now.replace(microsecond=0), actor, DrawStatus.REVEALED
     assignment = _match(draw, result.drawn_ids) if draw.matching_basis else None
     draw.save()
     ids = dict(Entity.objects.filter(uscc__in=result.drawn_ids).values_list("uscc", "pk"))
@@ -519,7 +600,7 @@ def kit_files(draw: Draw, include_matching: bool = False) -> dict[str, bytes]:
                                                     "commitment_sha256": draw.commitment_sha256}, {})
         return {k: v for k, v in dump.items() if k in ("manifest.json", "pool.tsv", "sources.json", "README-zh.txt")}
     sources_doc = lkit.sources_document(Commitment.from_json(draw.commitment), draw.revealed, draw.source_values,
-                                        draw.seed)
+                                        draw.seed, lsources.format_time(draw.revealed_at))
     if include_matching and draw.matching:
         extra = {lkit.MATCHING_SNAPSHOT: lm.snapshot_to_json(matching_snapshot(draw)).encode(),
                  "matching-townships.json": dmatch.townships_json(draw.matching_townships),

@@ -22,7 +22,8 @@ def _run(job, step):
 
 @jobs.handler("draws.commit")
 def commit_job(job, progress):
-    _run(job, lambda actor, draw: services.commit(actor, draw, job.params["sources"]))
+    _run(job, lambda actor, draw: services.commit(actor, draw, job.params["sources"],
+                                                             rehearsal=job.params.get("rehearsal", False)))
     return "承诺已发布：抽取池和规则已冻结。"
 
 

@@ -1,15 +1,24 @@
-"""Builders for draw tests: a small directory, published items, and sources that are always in the future."""
+"""Builders for draw tests: a small directory, published items, and sources for draws committed in the past.
+
+Binding randomness must be future and public, so a test that reveals commits at ``COMMIT_AT`` (before
+the real quicknet round 1000) and reveals that round; the sealed dice are filled in at the reveal.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from shuangsuiji.directory.models import CreditClass, Entity, EntityStatus, EntityType
 from shuangsuiji.directory.uscc import make as make_uscc
 from shuangsuiji.items.models import InspectionItem, ItemClass, ItemList, ListStatus
+from shuangsuiji.lottery.tests.vectors import QUICKNET_1000
 
-WITNESS = [{"type": "witness", "name": "公证员现场掷骰", "shape": [3]}]
-WITNESS_NUMBERS = [{"numbers": [[4, 1, 6]]}]
+COMMIT_AT = dt.datetime(2023, 8, 23, 15, 30, tzinfo=dt.UTC)  # half an hour before quicknet round 1000
+DRAND = {"type": "drand", "chain": "quicknet", "round": 1000}
+DICE = {"type": "witness", "name": "公证员现场掷骰", "shape": [3], "ranges": [[1, 6]], "numbers": [[4, 1, 6]]}
+SOURCES = [DRAND, DICE]
+REVEALED = [dict(QUICKNET_1000)]  # the dice are sealed at commit and filled in by the reveal
 
 
 def make_directory(n: int = 400, seed: int = 7, inactive: int = 20) -> list[Entity]:
@@ -55,5 +64,5 @@ def make_revealed_draw(personas, n: int = 60):
     draw = services.prepare(personas.lead_admin, personas.lead_dept, title="恢复演练抽取",
                             items=[make_published_item(personas.lead_dept)],
                             rules={"default": {"ratio": "0.1", "minimum": 1}})
-    services.commit(personas.lead_admin, draw, WITNESS)
-    return services.reveal(personas.lead_admin, Draw.objects.get(pk=draw.pk), WITNESS_NUMBERS)
+    services.commit(personas.lead_admin, draw, SOURCES, now=COMMIT_AT)
+    return services.reveal(personas.lead_admin, Draw.objects.get(pk=draw.pk), REVEALED)

@@ -54,7 +54,7 @@ def draw_detail(request, number: str):
             context["preview"], context["matching_preview"] = services.preview(draw)
         except services.DrawServiceError as exc:
             context["preview_error"] = str(exc)
-        context["commit_form"] = CommitForm()
+        context["commit_form"] = CommitForm(allow_rehearsal=True)
     elif draw.status == DrawStatus.COMMITTED:
         context["reveal_form"] = RevealForm(declared=draw.commitment["sources"])
     if draw.status != DrawStatus.VOID:
@@ -90,14 +90,16 @@ def _step(request, number: str, action):
 
 @require_POST
 def draw_commit(request, number: str):
-    form = CommitForm(request.POST)
+    form = CommitForm(request.POST, allow_rehearsal=True)
     if not form.is_valid():
         _report_errors(request, form)
         return redirect("draws:draw_detail", number=number)
     draw = get_object_or_404(visible_draws(request.user), number=number)
     if _large(draw):
-        return _background(request, draw, "draws.commit", "发布承诺", {"sources": form.cleaned_data["sources"]})
-    done, _ = _step(request, number, lambda d: services.commit(request.user, d, form.cleaned_data["sources"]))
+        return _background(request, draw, "draws.commit", "发布承诺", {"sources": form.cleaned_data["sources"],
+                                                                     "rehearsal": form.cleaned_data["rehearsal"]})
+    done, _ = _step(request, number, lambda d: services.commit(request.user, d, form.cleaned_data["sources"],
+                                                               rehearsal=form.cleaned_data["rehearsal"]))
     if done:
         messages.success(request, "承诺已发布：抽取池和规则已冻结，随机源揭晓后即可揭晓结果。")
     return redirect("draws:draw_detail", number=number)

@@ -7,6 +7,7 @@ lazily so citizens without it can still run every other check.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import sys
@@ -199,13 +200,19 @@ def _pairing_ok(c: DrandChain, parsed: ParsedRound) -> bool:
     return bool(final_exponentiate(product) == FQ12.one())
 
 
+@functools.lru_cache(maxsize=256)
+def _signature_ok(c: DrandChain, parsed: ParsedRound) -> bool:
+    """The pairing check, remembered: a round is the same round however often it is verified."""
+    return bool(_keeping_recursion_limit(lambda: _pairing_ok(c, parsed)))
+
+
 def verify_drand(round_json: dict[str, Any], chain: str | DrandChain, check_signature: bool = True) -> bytes:
     """Return the verified 32-byte randomness of a round, or raise BeaconError."""
     c = get_chain(chain)
     parsed = parse_round(round_json, c)
     if check_signature:
         try:
-            ok = _keeping_recursion_limit(lambda: _pairing_ok(c, parsed))
+            ok = _signature_ok(c, parsed)
         except ImportError:
             raise BeaconError("无法验证 drand 签名：未安装 py_ecc（可用 --no-signature 跳过签名验证）") from None
         except (ValueError, TypeError, AssertionError):

@@ -76,14 +76,18 @@ def exclusions_from_manifest(manifest: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def sources_document(commitment: Commitment, revealed: Sequence[Any], values: Sequence[str], seed: str) -> dict[str, Any]:
-    """Return sources.json: the commitment, the revealed source data, canonical values and seed."""
+def sources_document(
+    commitment: Commitment, revealed: Sequence[Any], values: Sequence[str], seed: str, revealed_at: str
+) -> dict[str, Any]:
+    """Return sources.json: the commitment, the revealed source data, canonical values, seed and when the
+    reveal happened (a verifier refuses a reveal before a declared source was public)."""
     return {
         "commitment": commitment.to_json(),
         "commitment_sha256": commitment.digest,
         "revealed": list(revealed),
         "values": list(values),
         "seed": seed,
+        "revealed_at": revealed_at,
     }
 
 

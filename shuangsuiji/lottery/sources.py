@@ -15,6 +15,11 @@ from shuangsuiji.lottery.errors import SourceError
 PROTOCOL = "ssj-draw/1"
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 _DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+_HEX64 = re.compile(r"\A[0-9a-f]{64}\Z")
+_NONCE = re.compile(r"\A[0-9a-f]{32,128}\Z")
+# Sources nobody can know at commit time. Witness numbers are sealed at commit, so they are known to
+# whoever typed them in: a draw that has only witness numbers is a rehearsal, never a binding draw.
+BINDING = ("drand", "lottery")
 
 
 def parse_time(value: str) -> dt.datetime:
@@ -47,6 +52,37 @@ def _shape_of(decl: dict[str, Any], label: str) -> list[int]:
     return list(shape)
 
 
+def _check_ranges_declared(decl: dict[str, Any], shape: list[int], label: str) -> None:
+    """Optional per-group number ranges ``ranges: [[lo, hi], ...]`` and ``distinct`` (e.g. lottery balls)."""
+    ranges = decl.get("ranges")
+    if ranges is not None and (
+        not isinstance(ranges, list)
+        or len(ranges) != len(shape)
+        or any(
+            not isinstance(r, list) or len(r) != 2 or any(isinstance(n, bool) or not isinstance(n, int) for n in r)
+            or not 0 <= r[0] <= r[1]
+            for r in ranges
+        )
+    ):
+        raise SourceError(f"{label}的 ranges 应为每组一个 [最小值, 最大值]（共 {len(shape)} 组），实际为 {ranges!r}")
+    if "distinct" in decl and not isinstance(decl["distinct"], bool):
+        raise SourceError(f"{label}的 distinct 应为 true 或 false")
+    if decl.get("distinct") and ranges is not None:
+        for i, ((lo, hi), n) in enumerate(zip(ranges, shape, strict=True), start=1):
+            if hi - lo + 1 < n:
+                raise SourceError(f"{label}第 {i} 组要 {n} 个互不相同的号码，但范围 {lo}–{hi} 不够")
+
+
+def publication_time(decl: dict[str, Any]) -> dt.datetime | None:
+    """When a declared source becomes public: a drand round's time, a lottery's draw time. Witness
+    numbers are sealed at commit and have none."""
+    if decl.get("type") == "drand":
+        return dt.datetime.fromtimestamp(beacon.round_time(str(decl["chain"]), int(decl["round"])), dt.UTC)
+    if decl.get("type") == "lottery":
+        return parse_time(str(decl["draw_time"]))
+    return None
+
+
 def check_declaration(decl: object, committed_at: dt.datetime, index: int) -> dict[str, Any]:
     """Validate one declared source and refuse any source that already existed at commit time."""
     label = f"第 {index} 个随机源"
@@ -71,16 +107,26 @@ def check_declaration(decl: object, committed_at: dt.datetime, index: int) -> di
             raise SourceError(f"{label}（彩票）的开奖日期应为 YYYY-MM-DD，实际为 {date!r}")
         if not decl.get("name"):
             raise SourceError(f"{label}（彩票）缺少彩票名称 name")
-        _shape_of(decl, label)
+        _check_ranges_declared(decl, _shape_of(decl, label), label)
         commit_date = committed_at.astimezone(CHINA_TZ).date().isoformat()
         if date <= commit_date:
             raise SourceError(
                 f"{label}：彩票「{decl['name']}」开奖日期 {date} 不晚于承诺日期 {commit_date}（北京时间），不能作为随机源"
             )
+        if not isinstance(decl.get("draw_time"), str):
+            raise SourceError(f"{label}（彩票）缺少开奖时间 draw_time（带时区的 ISO 8601 时间）")
+        draw_time = parse_time(decl["draw_time"])
+        if draw_time.astimezone(CHINA_TZ).date().isoformat() != date:
+            raise SourceError(f"{label}（彩票）的开奖时间 {decl['draw_time']} 不在开奖日期 {date}（北京时间）")
     elif kind == "witness":
         if not decl.get("name"):
             raise SourceError(f"{label}（现场见证人）缺少见证人名称 name")
-        _shape_of(decl, label)
+        _check_ranges_declared(decl, _shape_of(decl, label), label)
+        if not isinstance(decl.get("seal"), str) or not _HEX64.match(decl["seal"]):
+            raise SourceError(
+                f"{label}（现场见证人）缺少封存摘要 seal：见证人号码须在承诺时封存（SHA-256，64 位十六进制），"
+                "揭晓时不能再输入新的号码"
+            )
     else:
         raise SourceError(f"{label}的类型「{kind}」未知：只支持 drand、lottery、witness")
     return decl
@@ -93,15 +139,19 @@ class Commitment:
     manifest_sha256: str
     committed_at: str
     sources: tuple[dict[str, Any], ...]
+    rehearsal: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON object whose canonical digest is the commitment digest."""
-        return {
+        out: dict[str, Any] = {
             "protocol": PROTOCOL,
             "manifest_sha256": self.manifest_sha256,
             "committed_at": self.committed_at,
             "sources": [dict(s) for s in self.sources],
         }
+        if self.rehearsal:
+            out["rehearsal"] = True
+        return out
 
     @property
     def digest(self) -> str:
@@ -116,18 +166,37 @@ class Commitment:
         sources = data.get("sources")
         if not isinstance(sources, list):
             raise SourceError("承诺格式错误：sources 应为列表")
-        return commit(str(data.get("manifest_sha256")), parse_time(str(data.get("committed_at"))), sources)
+        rehearsal = data.get("rehearsal", False)
+        if not isinstance(rehearsal, bool):
+            raise SourceError("承诺格式错误：rehearsal 应为 true 或 false")
+        return commit(str(data.get("manifest_sha256")), parse_time(str(data.get("committed_at"))), sources, rehearsal)
 
 
-def commit(manifest_sha256: str, committed_at: dt.datetime, sources: Sequence[dict[str, Any]]) -> Commitment:
-    """Create a commitment; refuses sources that exist before committed_at."""
+def commit(
+    manifest_sha256: str, committed_at: dt.datetime, sources: Sequence[dict[str, Any]], rehearsal: bool = False
+) -> Commitment:
+    """Create a commitment; refuses sources that exist before committed_at, and a binding draw without a
+    source nobody can know at commit time."""
     if not re.fullmatch(r"[0-9a-f]{64}", manifest_sha256 or ""):
         raise SourceError(f"清单摘要格式错误：{manifest_sha256!r}")
     if not sources:
         raise SourceError("承诺中至少要声明一个未来的随机源")
     when = parse_time(format_time(committed_at))
     checked = tuple(check_declaration(dict(d), when, i) for i, d in enumerate(sources, start=1))
-    return Commitment(manifest_sha256, format_time(committed_at), checked)
+    if not rehearsal and not any(d["type"] in BINDING for d in checked):
+        raise SourceError(
+            "正式抽取至少要声明一个承诺时任何人都无法知道的公共随机源（drand 轮次或彩票开奖号码）；"
+            "仅用现场见证人号码的抽取只能作为演练"
+        )
+    return Commitment(manifest_sha256, format_time(committed_at), checked, rehearsal)
+
+
+def seal_witness(numbers: Sequence[Sequence[int]], nonce: str) -> str:
+    """The seal of witness numbers published in the commitment: digest of their RFC 3797 key string and a
+    random nonce (the nonce keeps a few dice from being guessed from the seal)."""
+    if not isinstance(nonce, str) or not _NONCE.match(nonce):
+        raise SourceError("见证人号码的随机数 nonce 应为 32–128 位小写十六进制")
+    return json_digest({"numbers": rfc3797.key_string(numbers), "nonce": nonce})
 
 
 def _check_numbers_shape(numbers: object, shape: list[int], label: str) -> list[list[int]]:
@@ -155,11 +224,42 @@ def canonical_value(decl: dict[str, Any], revealed: object, index: int, check_si
             )
         randomness = beacon.verify_drand(round_json, str(decl["chain"]), check_signature=check_signature)
         return randomness.hex()
-    numbers = _check_numbers_shape(revealed.get("numbers"), decl["shape"], label + ("（彩票）" if kind == "lottery" else "（见证人）"))
+    label += "（彩票）" if kind == "lottery" else "（见证人）"
+    numbers = _check_numbers_shape(revealed.get("numbers"), decl["shape"], label)
     maximum = decl.get("max")
     if isinstance(maximum, int) and any(n > maximum for g in numbers for n in g):
         raise SourceError(f"{label}的号码超出范围：最大应为 {maximum}")
+    for i, group in enumerate(numbers, start=1):
+        if decl.get("ranges"):
+            lo, hi = decl["ranges"][i - 1]
+            bad = [n for n in group if not lo <= n <= hi]
+            if bad:
+                raise SourceError(f"{label}第 {i} 组的号码 {bad[0]} 超出范围 {lo}–{hi}")
+        if decl.get("distinct") and len(set(group)) != len(group):
+            raise SourceError(f"{label}第 {i} 组的号码有重复：{group}")
+    if kind == "witness":
+        if seal_witness(numbers, revealed.get("nonce")) != decl["seal"]:  # type: ignore[arg-type]
+            raise SourceError(f"{label}的号码与承诺时封存的摘要（seal）不一致：揭晓时不能改动见证人号码")
     return rfc3797.key_string(numbers)
+
+
+def check_reveal_time(
+    commitment: Commitment, revealed_at: dt.datetime, margins: Sequence[dt.timedelta] = ()
+) -> None:
+    """Refuse a reveal before the commitment, or before any declared source was public plus its margin
+    (``margins[i]`` for the i-th source; none by default)."""
+    if revealed_at < parse_time(commitment.committed_at):
+        raise SourceError(f"揭晓时间 {format_time(revealed_at)} 早于承诺时间 {commitment.committed_at}")
+    for i, decl in enumerate(commitment.sources, start=1):
+        public = publication_time(decl)
+        margin = margins[i - 1] if i <= len(margins) else dt.timedelta(0)
+        if public is not None and revealed_at < public + margin:
+            what = f"drand 第 {decl['round']} 轮" if decl["type"] == "drand" else f"彩票「{decl['name']}」"
+            extra = f"（另加 {int(margin.total_seconds() // 60)} 分钟核对时间）" if margin else ""
+            raise SourceError(
+                f"第 {i} 个随机源{what}的公布时间为北京时间 {public.astimezone(CHINA_TZ):%Y-%m-%d %H:%M}{extra}，"
+                f"揭晓时间 {revealed_at.astimezone(CHINA_TZ):%Y-%m-%d %H:%M:%S} 早于它：开奖前不能揭晓"
+            )
 
 
 def derive_seed(commitment_sha256: str, values: Sequence[str]) -> str:

@@ -23,7 +23,7 @@ from shuangsuiji.lottery.kit import (
     rules_from_json,
 )
 from shuangsuiji.lottery.sampling import PROTOCOL, DrawResult, Pool, draw
-from shuangsuiji.lottery.sources import Commitment, reveal
+from shuangsuiji.lottery.sources import Commitment, check_reveal_time, parse_time, reveal
 
 
 @dataclass
@@ -224,7 +224,14 @@ def verify_files(files: Mapping[str, bytes], check_signature: bool = True) -> Re
             report.notes.append("未安装 py_ecc，已跳过 drand 签名（BLS）验证；randomness = SHA-256(signature) 已检查")
         elif not check_signature:
             report.notes.append("按要求跳过了 drand 签名（BLS）验证")
+        if commitment.rehearsal:
+            report.notes.append("这是一次演练抽取：只用了现场见证人号码，结果不具约束力，不能作为正式抽查的依据")
         seed, values = reveal(commitment, sources.get("revealed") or [], check_signature=check_signature)
+        revealed_at = sources.get("revealed_at")
+        if not isinstance(revealed_at, str):
+            report.problems.append("sources.json 缺少揭晓时间 revealed_at，无法确认揭晓晚于各随机源的公布时间")
+        else:
+            check_reveal_time(commitment, parse_time(revealed_at))
         if sources.get("values") not in (None, values):
             report.problems.append("sources.json 中记录的随机源规范值与重新计算的不一致")
         if result.get("commitment_sha256") not in (None, commitment.digest):

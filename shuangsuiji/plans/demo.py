@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, User
 from shuangsuiji.common import audit
-from shuangsuiji.draws.demo import WITNESS
+from shuangsuiji.draws.demo import before_round, demo_round, drand
 from shuangsuiji.draws.models import TeamMember
 from shuangsuiji.inspectors.models import Conflict, DutyStatus, Inspector, InspectorKind, Qualification
 from shuangsuiji.items.models import InspectionItem, ListKind
@@ -104,8 +104,8 @@ def ensure_demo_plans(say: Callable[[str], None]) -> None:
         )
         services.submit(admin_scjg, task)
         services.approve(admin_scjg, task)
-        services.commit(admin_scjg, task, WITNESS)
-        task = services.reveal(admin_scjg, Task.objects.get(pk=task.pk), [{"numbers": [[6, 2, 4]]}])
+        services.commit(admin_scjg, task, [drand(5928395)], now=before_round(5928395))
+        task = services.reveal(admin_scjg, Task.objects.get(pk=task.pk), [demo_round(5928395)])
         say(f"演示联合任务 {task.number}：已抽取并匹配，生成 {task.visits.count()} 张检查单（每户一张，含两个部门的事项）。")
         for line in _demo_accounts_on_first_visit(task):
             say(f"演示执法账号：{line}")

@@ -7,7 +7,7 @@ import io
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.common.testing import make_user
 from shuangsuiji.draws.models import TeamMember
-from shuangsuiji.draws.testing import WITNESS, WITNESS_NUMBERS, make_published_item
+from shuangsuiji.draws.testing import COMMIT_AT, REVEALED, SOURCES, make_published_item
 from shuangsuiji.plans import services as plan_services
 from shuangsuiji.plans.models import Task
 from shuangsuiji.plans.testing import approved_joint_task
@@ -25,8 +25,8 @@ def field_visit(personas, *, two_lead_items: bool = False):
         second.save()
         extra.append(second)
     task = approved_joint_task(personas, extra_items=extra)
-    plan_services.commit(personas.lead_admin, task, WITNESS)
-    task = plan_services.reveal(personas.lead_admin, Task.objects.get(pk=task.pk), WITNESS_NUMBERS)
+    plan_services.commit(personas.lead_admin, task, SOURCES, now=COMMIT_AT)
+    task = plan_services.reveal(personas.lead_admin, Task.objects.get(pk=task.pk), REVEALED)
     visit = task.visits.order_by("number").first()
     partner_user = make_user("fay", Role.INSPECTOR, personas.partner_dept, display_name="卫健执法 菲")
     for user, dept in ((personas.inspector, personas.lead_dept), (partner_user, personas.partner_dept)):

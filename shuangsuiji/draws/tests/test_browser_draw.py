@@ -1,13 +1,15 @@
 """A draw ceremony in a real browser: commit, reveal, publish, then a citizen downloads and verifies the kit."""
 
+import json
 import subprocess
 import sys
 import zipfile
 
 import pytest
+import time_machine
 
 from shuangsuiji.draws import services
-from shuangsuiji.draws.testing import make_directory, make_published_item, make_team
+from shuangsuiji.draws.testing import COMMIT_AT, REVEALED, make_directory, make_published_item, make_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,12 +22,14 @@ def test_a_department_runs_a_draw_and_a_citizen_verifies_its_kit(personas, login
                             rules={"default": {"ratio": "0.1", "minimum": 1}})
     login_as(personas.lead_admin)
     page.goto_path(f"/draws/{draw.number}/")
-    page.uncheck("#id_use_drand")
+    page.fill("#id_drand_round", "1000")  # the server's clock is half an hour before that real round
     page.check("#id_use_witness")
-    page.fill("#id_witness_shape", "3")
-    page.click("text=冻结并发布承诺")
-    assert "已承诺" in page.inner_text("[data-testid=status]")
-    page.fill("#id_s0", "6 2 5")
+    page.fill("#id_witness_numbers", "6 2 5")
+    with time_machine.travel(COMMIT_AT):
+        page.click("text=冻结并发布承诺")
+        assert "已承诺" in page.inner_text("[data-testid=status]")
+    assert "承诺时已封存" in page.inner_text("main") and "6 2 5" not in page.inner_text("main")
+    page.fill("#id_s0", json.dumps(REVEALED[0]))
     page.click("text=验证随机源并揭晓")
     assert "已揭晓" in page.inner_text("[data-testid=status]")
     assert page.locator("[data-testid=teams] tbody tr").count() == 24  # two officers for each of 12 targets

@@ -7,8 +7,15 @@ from django.utils import timezone
 
 from shuangsuiji.common.models import AuditEvent
 from shuangsuiji.draws import services
-from shuangsuiji.draws.models import Draw, DrawnEntity, DrawStatus, ImmutableDrawError
-from shuangsuiji.draws.testing import WITNESS, WITNESS_NUMBERS, make_directory, make_published_item, make_team
+from shuangsuiji.draws.models import Draw, DrawnEntity, DrawStatus, ImmutableDrawError, LotteryKind
+from shuangsuiji.draws.testing import (
+    COMMIT_AT,
+    REVEALED,
+    SOURCES,
+    make_directory,
+    make_published_item,
+    make_team,
+)
 from shuangsuiji.lottery.verify import verify_files
 
 RATIO_5 = {"default": {"ratio": "0.05", "minimum": 1}}
@@ -29,8 +36,8 @@ def prepared(personas, **overrides):
 
 def test_a_draw_runs_end_to_end_and_its_kit_verifies(personas, directory):
     draw = prepared(personas)
-    services.commit(personas.lead_admin, draw, WITNESS)
-    draw = services.reveal(personas.lead_admin, Draw.objects.get(pk=draw.pk), WITNESS_NUMBERS)
+    services.commit(personas.lead_admin, draw, SOURCES, now=COMMIT_AT)
+    draw = services.reveal(personas.lead_admin, Draw.objects.get(pk=draw.pk), REVEALED)
     draw = services.publish(personas.lead_admin, draw)
     assert draw.status == DrawStatus.PUBLISHED
     # 400 active entities, 100 per class, 5% each: 5 per stratum; cancelled entities never enter the pool.
@@ -41,7 +48,7 @@ def test_a_draw_runs_end_to_end_and_its_kit_verifies(personas, directory):
 
 
 def test_public_stratum_labels_do_not_reveal_credit_classes(personas, directory):
-    draw = services.commit(personas.lead_admin, prepared(personas), WITNESS)
+    draw = services.commit(personas.lead_admin, prepared(personas), SOURCES, now=COMMIT_AT)
     pool_text = services.pool_path(draw).read_text()
     assert set(draw.manifest["strata"]) == {"层1", "层2", "层3", "层4"}
     assert "\tA\n" not in pool_text and "\tD\n" not in pool_text
@@ -57,8 +64,8 @@ def test_neutral_stratum_codes_are_assigned_in_a_secret_order():
 
 
 def test_a_revealed_draw_cannot_be_changed_or_revealed_again(personas, directory):
-    draw = services.commit(personas.lead_admin, prepared(personas), WITNESS)
-    draw = services.reveal(personas.lead_admin, draw, WITNESS_NUMBERS)
+    draw = services.commit(personas.lead_admin, prepared(personas), SOURCES, now=COMMIT_AT)
+    draw = services.reveal(personas.lead_admin, draw, REVEALED)
     with pytest.raises(services.DrawServiceError, match="不能揭晓"):
         services.reveal(personas.lead_admin, draw, [{"numbers": [[1, 2, 3]]}])
     draw.seed = "0" * 64
@@ -67,7 +74,7 @@ def test_a_revealed_draw_cannot_be_changed_or_revealed_again(personas, directory
 
 
 def test_a_committed_draw_keeps_its_scope_fixed(personas, directory):
-    draw = services.commit(personas.lead_admin, prepared(personas), WITNESS)
+    draw = services.commit(personas.lead_admin, prepared(personas), SOURCES, now=COMMIT_AT)
     draw.rules = {"default": {"ratio": "0.5"}}
     with pytest.raises(ImmutableDrawError, match="rules"):
         draw.save()
@@ -82,7 +89,8 @@ def test_a_source_that_existed_before_the_commitment_is_refused(personas, direct
 
 
 def test_lottery_numbers_in_the_wrong_shape_leave_the_draw_committed(personas, directory):
-    draw = services.commit(personas.lead_admin, prepared(personas), WITNESS)
+    lottery = services.lottery_declaration(LotteryKind.objects.get(name="中国福利彩票双色球"), dt.date(2023, 8, 24))
+    draw = services.commit(personas.lead_admin, prepared(personas), [lottery], now=COMMIT_AT)
     with pytest.raises(services.DrawServiceError, match="格式不符"):
         services.reveal(personas.lead_admin, draw, [{"numbers": [[1, 2]]}])
     draw.refresh_from_db()
@@ -93,27 +101,27 @@ def test_lottery_numbers_in_the_wrong_shape_leave_the_draw_committed(personas, d
 def test_a_ratio_that_yields_zero_is_refused_at_commit(personas, directory):
     draw = prepared(personas, rules={"default": {"ratio": "0.001"}})
     with pytest.raises(services.DrawServiceError, match="为 0"):
-        services.commit(personas.lead_admin, draw, WITNESS)
+        services.commit(personas.lead_admin, draw, SOURCES, now=COMMIT_AT)
 
 
 def test_an_empty_pool_is_refused_with_a_message(personas, db):
     draw = prepared(personas)
     with pytest.raises(services.DrawServiceError, match="抽取池为空"):
-        services.commit(personas.lead_admin, draw, WITNESS)
+        services.commit(personas.lead_admin, draw, SOURCES, now=COMMIT_AT)
 
 
 def test_a_tampered_pool_file_stops_the_reveal(personas, directory):
-    draw = services.commit(personas.lead_admin, prepared(personas), WITNESS)
+    draw = services.commit(personas.lead_admin, prepared(personas), SOURCES, now=COMMIT_AT)
     path = services.pool_path(draw)
     path.write_bytes(path.read_bytes().replace(b"\t", b"\tX", 1))
     with pytest.raises(services.DrawServiceError, match="摘要不一致"):
-        services.reveal(personas.lead_admin, draw, WITNESS_NUMBERS)
+        services.reveal(personas.lead_admin, draw, REVEALED)
 
 
 def test_another_department_cannot_commit_the_draw(personas, directory):
     draw = prepared(personas)
     with pytest.raises(services.DrawServiceError, match="组织抽取的部门"):
-        services.commit(personas.partner_admin, draw, WITNESS)
+        services.commit(personas.partner_admin, draw, SOURCES, now=COMMIT_AT)
 
 
 def test_an_item_from_an_unpublished_list_cannot_be_cited(personas, directory):
@@ -125,8 +133,8 @@ def test_an_item_from_an_unpublished_list_cannot_be_cited(personas, directory):
 
 
 def test_a_void_draw_is_redrawn_as_a_new_linked_record(personas, directory):
-    draw = services.commit(personas.lead_admin, prepared(personas), WITNESS)
-    draw = services.reveal(personas.lead_admin, draw, WITNESS_NUMBERS)
+    draw = services.commit(personas.lead_admin, prepared(personas), SOURCES, now=COMMIT_AT)
+    draw = services.reveal(personas.lead_admin, draw, REVEALED)
     with pytest.raises(services.DrawServiceError, match="理由"):
         services.void(personas.lead_admin, draw, "")
     void = services.void(personas.lead_admin, draw, "抽取范围误含外区市场主体，经联席会议办公室同意作废")
@@ -138,8 +146,8 @@ def test_a_void_draw_is_redrawn_as_a_new_linked_record(personas, directory):
 
 
 def test_each_step_is_in_the_audit_log(personas, directory):
-    draw = services.commit(personas.lead_admin, prepared(personas), WITNESS)
-    services.reveal(personas.lead_admin, draw, WITNESS_NUMBERS)
+    draw = services.commit(personas.lead_admin, prepared(personas), SOURCES, now=COMMIT_AT)
+    services.reveal(personas.lead_admin, draw, REVEALED)
     actions = set(AuditEvent.objects.filter(object_id=str(draw.pk)).values_list("action", flat=True))
     assert {"draw.prepare", "draw.commit", "draw.reveal"} <= actions
 

@@ -7,7 +7,14 @@ import pytest
 
 from shuangsuiji.draws import services
 from shuangsuiji.draws.models import Recusal, RecusalStatus, TeamMember
-from shuangsuiji.draws.testing import WITNESS, WITNESS_NUMBERS, make_directory, make_published_item, make_team
+from shuangsuiji.draws.testing import (
+    COMMIT_AT,
+    REVEALED,
+    SOURCES,
+    make_directory,
+    make_published_item,
+    make_team,
+)
 from shuangsuiji.inspectors.models import Conflict, DutyStatus, InspectorKind
 from shuangsuiji.lottery.verify import verify_files
 
@@ -27,8 +34,8 @@ def joint(personas):
 
 
 def revealed(personas, draw):
-    draw = services.commit(personas.lead_admin, draw, WITNESS)
-    return services.reveal(personas.lead_admin, draw, WITNESS_NUMBERS)
+    draw = services.commit(personas.lead_admin, draw, SOURCES, now=COMMIT_AT)
+    return services.reveal(personas.lead_admin, draw, REVEALED)
 
 
 def test_every_drawn_business_gets_two_qualified_officers_from_each_department(personas, joint):
@@ -85,7 +92,7 @@ def test_too_few_qualified_officers_refuse_the_commitment_naming_the_department(
         officer.status = DutyStatus.TRANSFERRED
         officer.save()
     with pytest.raises(services.DrawServiceError, match="区卫生健康局") as exc:
-        services.commit(personas.lead_admin, draw, WITNESS)
+        services.commit(personas.lead_admin, draw, SOURCES, now=COMMIT_AT)
     assert "承诺未发布" in str(exc.value)
 
 
@@ -126,15 +133,15 @@ def test_the_partner_department_sees_the_joint_draw_and_decides_its_own_recusals
 
 
 def test_a_certificate_changed_after_the_commitment_does_not_break_the_reveal(personas, joint):
-    draw = services.commit(personas.lead_admin, joint[0], WITNESS)
+    draw = services.commit(personas.lead_admin, joint[0], SOURCES, now=COMMIT_AT)
     officer = personas.lead_dept.inspectors.first()
     officer.cert_no = "鲁菏定12999999"
     officer.save()
-    draw = services.reveal(personas.lead_admin, draw, WITNESS_NUMBERS)
+    draw = services.reveal(personas.lead_admin, draw, REVEALED)
     assert draw.matching_error == "" and TeamMember.objects.filter(draw=draw).exists()
 
 
 def test_a_committed_draw_cannot_be_voided_once_its_numbers_may_exist(personas, joint):
-    draw = services.commit(personas.lead_admin, joint[0], WITNESS)
+    draw = services.commit(personas.lead_admin, joint[0], SOURCES, now=COMMIT_AT)
     with pytest.raises(services.DrawServiceError, match="先揭晓"):
         services.void(personas.lead_admin, draw, "结果不理想，重新抽取")

@@ -18,17 +18,22 @@ from shuangsuiji.lottery.kit import (
 )
 from shuangsuiji.lottery.quota import CountRule
 from shuangsuiji.lottery.sampling import Pool, draw
-from shuangsuiji.lottery.sources import commit, reveal
+from shuangsuiji.lottery.sources import commit, reveal, seal_witness
 from shuangsuiji.lottery.tests.vectors import QUICKNET_1000
 
 STRATA = ("企业|A", "企业|B", "个体|C")
 COMMITTED_AT = dt.datetime(2023, 8, 23, 15, 30, tzinfo=dt.UTC)  # before quicknet round 1000
+WITNESS_NONCE = "5eed" * 8
+DICE: dict[str, Any] = {"numbers": [[4, 1, 6]], "nonce": WITNESS_NONCE}
 DECLARED: list[dict[str, Any]] = [
     {"type": "drand", "chain": "quicknet", "round": 1000},
-    {"type": "lottery", "name": "示例福利彩票", "draw_date": "2023-08-24", "shape": [6, 1], "max": 33},
-    {"type": "witness", "name": "现场见证人（市民代表）", "shape": [3]},
+    {"type": "lottery", "name": "示例福利彩票", "draw_date": "2023-08-24", "draw_time": "2023-08-24T13:15:00Z",
+     "shape": [6, 1], "ranges": [[1, 33], [1, 16]], "distinct": True},
+    {"type": "witness", "name": "现场见证人（市民代表）", "shape": [3], "ranges": [[1, 6]],
+     "seal": seal_witness(DICE["numbers"], WITNESS_NONCE)},
 ]
-REVEALED: list[Any] = [dict(QUICKNET_1000), {"numbers": [[3, 7, 12, 19, 25, 31], [9]]}, {"numbers": [[4, 1, 6]]}]
+REVEALED: list[Any] = [dict(QUICKNET_1000), {"numbers": [[3, 7, 12, 19, 25, 31], [9]]}, dict(DICE)]
+REVEALED_AT = "2023-08-24T14:00:00Z"  # after the lottery's draw, the latest of the three sources
 
 
 def uscc_like(rng: random.Random) -> str:
@@ -66,7 +71,7 @@ def make_kit_files(check_signature: bool = False, extra: dict[str, bytes] | None
     return kit_files(
         manifest,
         pool,
-        sources_document(commitment, REVEALED, values, seed),
+        sources_document(commitment, REVEALED, values, seed, REVEALED_AT),
         result_document(result, manifest_digest(manifest), commitment.digest),
         extra=extra,
         verifier=verifier,

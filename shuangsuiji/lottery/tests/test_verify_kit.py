@@ -139,7 +139,7 @@ def test_the_standalone_verifier_checks_the_bls_signature_when_py_ecc_is_importa
     [
         ("pool.tsv", lambda b: b.replace(b"|A\n", b"|B\n", 1), "pool.tsv 的 SHA-256 与 manifest 中的摘要不一致"),
         ("result.json", lambda b: b.replace(b'"count": 5', b'"count": 6', 1), "第 1 层「个体|C」的 count 不同：应为 5"),
-        ("sources.json", lambda b: b.replace(b'"1.4.6./"', b'"1.4.7./"').replace(b"          4,\n", b"          7,\n", 1), "result.json 中的种子与由承诺和随机源重新计算的种子不一致"),
+        ("sources.json", lambda b: b.replace(b'"1.4.6./"', b'"1.4.5./"').replace(b"          4,\n", b"          5,\n", 1), "与承诺时封存的摘要（seal）不一致"),
     ],
 )
 def test_the_standalone_verifier_fails_a_tampered_kit_with_a_precise_message(
@@ -165,3 +165,36 @@ def test_the_verifier_inside_each_kit_also_replays_inspector_matching_and_passes
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith("PASS")
+
+
+# Issue 22: the kit records when the reveal happened, and sealed witness numbers cannot be swapped.
+
+
+def test_a_kit_revealed_before_its_lottery_was_drawn_fails(files: dict[str, bytes]) -> None:
+    def edit(doc: dict) -> None:  # type: ignore[type-arg]
+        doc["revealed_at"] = "2023-08-24T10:00:00Z"  # 18:00 in Beijing, the lottery draws at 21:15
+
+    report = verify_files(_edit_json(files, "sources.json", edit), check_signature=False)
+    assert any("彩票「示例福利彩票」的公布时间为北京时间 2023-08-24 21:15" in p and "开奖前不能揭晓" in p
+               for p in report.problems), report.problems
+
+
+def test_a_kit_without_a_reveal_time_fails(files: dict[str, bytes]) -> None:
+    report = verify_files(_edit_json(files, "sources.json", lambda doc: doc.pop("revealed_at")), check_signature=False)
+    assert "sources.json 缺少揭晓时间 revealed_at，无法确认揭晓晚于各随机源的公布时间" in report.problems
+
+
+def test_a_kit_whose_witness_numbers_differ_from_the_seal_fails(files: dict[str, bytes]) -> None:
+    def edit(doc: dict) -> None:  # type: ignore[type-arg]
+        doc["revealed"][2]["numbers"] = [[6, 6, 6]]
+
+    report = verify_files(_edit_json(files, "sources.json", edit), check_signature=False)
+    assert any("第 3 个随机源（见证人）的号码与承诺时封存的摘要（seal）不一致" in p for p in report.problems), report.problems
+
+
+def test_a_kit_whose_commitment_was_relabelled_a_rehearsal_fails(files: dict[str, bytes]) -> None:
+    def edit(doc: dict) -> None:  # type: ignore[type-arg]
+        doc["commitment"]["rehearsal"] = True
+
+    report = verify_files(_edit_json(files, "sources.json", edit), check_signature=False)
+    assert any(p.startswith("sources.json 中的 commitment_sha256 与承诺内容不一致") for p in report.problems)

@@ -1,10 +1,13 @@
 """A joint task in a real browser: the lead department builds, locks, commits and reveals it; the partner
 department opens a visit sheet listing both departments' items."""
 
+import json
+
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
-from shuangsuiji.draws.testing import make_directory
+from shuangsuiji.draws.testing import COMMIT_AT, REVEALED, make_directory
 from shuangsuiji.plans.models import Task
 from shuangsuiji.plans.testing import joint_items
 
@@ -26,12 +29,13 @@ def test_a_joint_task_from_draft_to_visit_sheets(personas, login_as, page):
     page.get_by_role("button", name="提交审核").click()
     page.get_by_role("button", name="审核并锁定").click()
     expect(page.get_by_test_id("task-status")).to_contain_text("已审核锁定")
-    page.uncheck("#id_use_drand")
+    page.fill("#id_drand_round", "1000")  # the server's clock is half an hour before that real round
     page.check("#id_use_witness")
-    page.fill("#id_witness_shape", "3")
-    page.get_by_role("button", name="冻结并发布承诺").click()
-    expect(page.get_by_test_id("task-status")).to_contain_text("已发布抽取承诺")
-    page.fill("#id_s0", "3 6 1")
+    page.fill("#id_witness_numbers", "3 6 1")
+    with time_machine.travel(COMMIT_AT):
+        page.get_by_role("button", name="冻结并发布承诺").click()
+        expect(page.get_by_test_id("task-status")).to_contain_text("已发布抽取承诺")
+    page.fill("#id_s0", json.dumps(REVEALED[0]))
     page.get_by_role("button", name="验证随机源并揭晓（结果不可更改）").click()
     expect(page.get_by_test_id("task-status")).to_contain_text("已抽取并匹配")
     task = Task.objects.get()

@@ -1,10 +1,12 @@
 """The pages: the office's year, filing and publishing, a task from draft to visit sheets, PDF and Excel."""
 
 import io
+import json
 
+import time_machine
 from openpyxl import load_workbook
 
-from shuangsuiji.draws.testing import WITNESS_NUMBERS, make_published_item
+from shuangsuiji.draws.testing import COMMIT_AT, REVEALED, make_published_item
 from shuangsuiji.plans import services
 from shuangsuiji.plans.models import AnnualPlan, PlanStatus, Task, TaskStatus
 from shuangsuiji.plans.testing import approved_joint_task, joint_items
@@ -65,12 +67,15 @@ def test_a_joint_task_from_the_form_to_visit_sheets(personas, client_for):
         c.post(f"/plans/tasks/{task.number}/step/{step}/")
     page = c.get(f"/plans/tasks/{task.number}/").content.decode()
     assert "发布抽取承诺" in page
-    c.post(f"/plans/tasks/{task.number}/commit/", {"use_witness": "on", "witness_name": "公证员现场掷骰",
-                                                   "witness_shape": "3"})
+    witness_only = c.post(f"/plans/tasks/{task.number}/commit/", {
+        "use_witness": "on", "witness_name": "公证员现场掷骰", "witness_numbers": "4 1 6"}, follow=True)
+    assert "仅用现场见证人号码的抽取只能作为演练" in witness_only.content.decode()
+    with time_machine.travel(COMMIT_AT, tick=False):
+        c.post(f"/plans/tasks/{task.number}/commit/", {"use_drand": "on", "drand_round": "1000", "use_witness": "on",
+                                                       "witness_name": "公证员现场掷骰", "witness_numbers": "4 1 6"})
     task.refresh_from_db()
     assert task.status == TaskStatus.COMMITTED, c.get(f"/plans/tasks/{task.number}/").content.decode()[-3000:]
-    numbers = WITNESS_NUMBERS[0]["numbers"][0]
-    answer = c.post(f"/plans/tasks/{task.number}/reveal/", {"s0": " ".join(map(str, numbers))})
+    answer = c.post(f"/plans/tasks/{task.number}/reveal/", {"s0": json.dumps(REVEALED[0])})
     task.refresh_from_db()
     assert task.status == TaskStatus.DRAWN
     visits = list(task.visits.all())

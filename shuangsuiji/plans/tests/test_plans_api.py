@@ -2,7 +2,9 @@
 
 import json
 
-from shuangsuiji.draws.testing import WITNESS, WITNESS_NUMBERS, make_directory
+import time_machine
+
+from shuangsuiji.draws.testing import COMMIT_AT, REVEALED, SOURCES, make_directory
 from shuangsuiji.items.models import ItemClass
 from shuangsuiji.plans.testing import joint_items
 
@@ -20,12 +22,13 @@ def test_a_joint_task_through_the_api(personas, client_for):
     assert answer.status_code == 201, answer.content
     number = answer.json()["number"]
     assert answer.json()["partners"] == [personas.partner_dept.code]
-    skipped = post(c, f"/tasks/{number}/commit", {"sources": WITNESS})
+    skipped = post(c, f"/tasks/{number}/commit", {"sources": SOURCES})
     assert skipped.status_code == 400 and "不能发布抽取承诺" in skipped.json()["detail"]
     for step in ("submit", "approve"):
         assert post(c, f"/tasks/{number}/steps/{step}", {}).status_code == 200
-    assert post(c, f"/tasks/{number}/commit", {"sources": WITNESS}).status_code == 200
-    revealed = post(c, f"/tasks/{number}/reveal", {"revealed": WITNESS_NUMBERS})
+    with time_machine.travel(COMMIT_AT, tick=False):
+        assert post(c, f"/tasks/{number}/commit", {"sources": SOURCES}).status_code == 200
+    revealed = post(c, f"/tasks/{number}/reveal", {"revealed": REVEALED})
     assert revealed.status_code == 200 and revealed.json()["status"] == "drawn"
     visits = client_for(personas.partner_admin).get(f"/api/v1/plans/tasks/{number}/visits").json()
     assert len(visits) == revealed.json()["visits"] > 0

@@ -6,7 +6,14 @@ from shuangsuiji.common.models import AuditEvent
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.models import Draw, DrawStatus
-from shuangsuiji.draws.testing import WITNESS, WITNESS_NUMBERS, make_directory, make_published_item, make_team
+from shuangsuiji.draws.testing import (
+    COMMIT_AT,
+    REVEALED,
+    SOURCES,
+    make_directory,
+    make_published_item,
+    make_team,
+)
 from shuangsuiji.items.models import ItemClass, ItemList, ListStatus
 from shuangsuiji.lottery.verify import verify_files
 from shuangsuiji.plans import services
@@ -17,8 +24,8 @@ from shuangsuiji.results.models import PartStatus, VisitPart
 
 
 def drawn(personas, task):
-    services.commit(personas.lead_admin, task, WITNESS)
-    return services.reveal(personas.lead_admin, Task.objects.get(pk=task.pk), WITNESS_NUMBERS)
+    services.commit(personas.lead_admin, task, SOURCES, now=COMMIT_AT)
+    return services.reveal(personas.lead_admin, Task.objects.get(pk=task.pk), REVEALED)
 
 
 def test_a_joint_task_draws_and_gives_every_business_one_visit_with_every_departments_items(personas):
@@ -69,12 +76,12 @@ def test_a_general_items_ratio_cap_is_enforced_and_key_items_are_uncapped(person
     services.submit(personas.lead_admin, task)
     services.approve(personas.lead_admin, task)
     with pytest.raises(services.PlanError, match="9 户（共 100 户）超过"):
-        services.commit(personas.lead_admin, task, WITNESS)
+        services.commit(personas.lead_admin, task, SOURCES, now=COMMIT_AT)
     task.refresh_from_db()
     assert task.status == TaskStatus.APPROVED and task.draw is None and not Draw.objects.exists()
     item.item_class = ItemClass.KEY
     item.save()
-    services.commit(personas.lead_admin, Task.objects.get(pk=task.pk), WITNESS)
+    services.commit(personas.lead_admin, Task.objects.get(pk=task.pk), SOURCES, now=COMMIT_AT)
 
 
 def test_skipping_a_state_is_refused_with_the_states_named(personas):
@@ -82,7 +89,7 @@ def test_skipping_a_state_is_refused_with_the_states_named(personas):
     task = services.create_task(personas.lead_admin, personas.lead_dept, kind="internal", title="x",
                                 items=[make_published_item(personas.lead_dept)], rules={"default": {"count": 2}})
     with pytest.raises(services.PlanError, match="当前状态为“草稿”，不能发布抽取承诺"):
-        services.commit(personas.lead_admin, task, WITNESS)
+        services.commit(personas.lead_admin, task, SOURCES, now=COMMIT_AT)
     with pytest.raises(services.PlanError, match="不能开始实施"):
         services.advance(personas.lead_admin, task, "start")
     task.refresh_from_db()
@@ -92,7 +99,7 @@ def test_skipping_a_state_is_refused_with_the_states_named(personas):
 def test_only_the_lead_departments_administrator_locks_and_draws(personas):
     task = approved_joint_task(personas)
     with pytest.raises(services.PlanError, match="发起部门"):
-        services.commit(personas.partner_admin, task, WITNESS)
+        services.commit(personas.partner_admin, task, SOURCES, now=COMMIT_AT)
     other = services.create_task(personas.lead_admin, personas.lead_dept, kind="internal", title="y",
                                  items=[make_published_item(personas.lead_dept, "另一事项")],
                                  rules={"default": {"count": 2}})
@@ -155,7 +162,7 @@ def test_a_targeted_check_needs_a_reason_and_never_draws(personas):
     services.submit(personas.lead_admin, task)
     services.approve(personas.lead_admin, task)
     with pytest.raises(services.PlanError, match="定向检查不经随机抽取"):
-        services.commit(personas.lead_admin, task, WITNESS)
+        services.commit(personas.lead_admin, task, SOURCES, now=COMMIT_AT)
     task = services.issue_targeted(personas.lead_admin, task)
     assert task.visits.count() == 2 and task.draw is None
 
@@ -194,8 +201,8 @@ def test_overlaps_suggest_merging_separate_tasks_that_visit_the_same_business(pe
 
 def test_a_task_revealed_from_the_draw_page_still_gets_its_visits(personas):
     task = approved_joint_task(personas, n=40)
-    task = services.commit(personas.lead_admin, task, WITNESS)
-    draw_services.reveal(personas.lead_admin, task.draw, WITNESS_NUMBERS)
+    task = services.commit(personas.lead_admin, task, SOURCES, now=COMMIT_AT)
+    draw_services.reveal(personas.lead_admin, task.draw, REVEALED)
     task.refresh_from_db()
     assert task.status == TaskStatus.DRAWN and task.visits.count() == task.draw.drawn.count()
 

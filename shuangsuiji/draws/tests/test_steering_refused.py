@@ -1,0 +1,112 @@
+"""Issue 22, part 1: each way an insider could steer a draw's randomness or reveal is tried and refused.
+
+Every test walks the path that was found (the plans API a department administrator holds) and checks
+the refusal and that nothing was changed.
+"""
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import time_machine
+from django.utils import timezone
+
+from shuangsuiji.draws import services as draw_services
+from shuangsuiji.draws.models import Draw, DrawStatus, LotteryKind
+from shuangsuiji.draws.testing import COMMIT_AT, DICE, DRAND, REVEALED
+from shuangsuiji.lottery.verify import verify_files
+from shuangsuiji.plans.models import Task, TaskStatus
+from shuangsuiji.plans.testing import approved_joint_task
+
+
+def post(c, path, body):
+    return c.post(f"/api/v1/plans{path}", json.dumps(body), content_type="application/json")
+
+
+def _commit(c, task, sources):
+    with time_machine.travel(COMMIT_AT, tick=False):
+        return post(c, f"/tasks/{task.number}/commit", {"sources": sources})
+
+
+# Finding 1: witness numbers chosen after the commitment.
+
+
+def test_a_task_draw_with_witness_numbers_only_is_refused(personas, client_for):
+    task = approved_joint_task(personas, n=60)
+    answer = _commit(client_for(personas.lead_admin), task, [DICE])
+    assert answer.status_code == 400
+    assert "仅用现场见证人号码的抽取只能作为演练" in answer.json()["detail"]
+    task.refresh_from_db()
+    assert task.status == TaskStatus.APPROVED and not Draw.objects.exists()
+
+
+def test_witness_numbers_typed_at_the_reveal_must_be_the_sealed_ones(personas, client_for):
+    task = approved_joint_task(personas, n=60)
+    c = client_for(personas.lead_admin)
+    assert _commit(c, task, [DRAND, DICE]).status_code == 200
+    draw = Draw.objects.get()
+    assert "numbers" not in json.dumps(draw.commitment) and draw.commitment["sources"][1]["seal"]
+    chosen = post(c, f"/tasks/{task.number}/reveal", {"revealed": [REVEALED[0], {"numbers": [[6, 6, 6]]}]})
+    assert chosen.status_code == 400 and "与承诺时封存的不一致" in chosen.json()["detail"]
+    draw.refresh_from_db()
+    assert draw.status == DrawStatus.COMMITTED and not draw.seed
+    same = post(c, f"/tasks/{task.number}/reveal", {"revealed": [REVEALED[0], {"numbers": [[6, 1, 4]]}]})
+    assert same.status_code == 200, same.content  # the same dice in another order are the same outcome
+
+
+def test_dice_outside_one_to_six_are_refused_at_commit(personas, client_for):
+    task = approved_joint_task(personas, n=60)
+    answer = _commit(client_for(personas.lead_admin), task, [DRAND, dict(DICE, numbers=[[99, 1, 2]])])
+    assert answer.status_code == 400 and "第 1 组的号码 99 超出范围 1–6" in answer.json()["detail"]
+    assert not Draw.objects.exists()
+
+
+def test_witness_numbers_not_given_at_commit_are_refused(personas, client_for):
+    task = approved_joint_task(personas, n=60)
+    unsealed = {k: v for k, v in DICE.items() if k != "numbers"}
+    answer = _commit(client_for(personas.lead_admin), task, [DRAND, unsealed])
+    assert answer.status_code == 400 and "请在发布承诺时填写见证人现场产生的号码" in answer.json()["detail"]
+
+
+# Finding 2: lottery numbers accepted before the lottery is drawn.
+
+
+def test_lottery_numbers_before_the_draw_time_are_refused_and_the_reveal_time_is_in_the_kit(personas, client_for):
+    task = approved_joint_task(personas, n=60)
+    c = client_for(personas.lead_admin)
+    kind = LotteryKind.objects.get(name="中国福利彩票3D")
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    declared = draw_services.lottery_declaration(kind, tomorrow)
+    assert post(c, f"/tasks/{task.number}/commit", {"sources": [declared]}).status_code == 200
+    invented = post(c, f"/tasks/{task.number}/reveal", {"revealed": [{"numbers": [[1, 2, 3]]}]})
+    assert invented.status_code == 400
+    assert f"北京时间 {tomorrow:%Y-%m-%d} 21:15（另加 30 分钟核对时间）" in invented.json()["detail"]
+    assert "开奖前不能揭晓" in invented.json()["detail"]
+    draw = Draw.objects.get()
+    assert draw.status == DrawStatus.COMMITTED and Task.objects.get().status == TaskStatus.COMMITTED
+
+    after = dt.datetime.combine(tomorrow, dt.time(21, 50), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    with time_machine.travel(after, tick=False):
+        c = client_for(personas.lead_admin)  # a new sign-in the next evening
+        assert post(c, f"/tasks/{task.number}/reveal", {"revealed": [{"numbers": [[1, 2, 3]]}]}).status_code == 200
+    draw.refresh_from_db()
+    files = {n.split("/", 1)[1]: d for n, d in _unzip(draw_services.kit_zip(draw)).items()}
+    assert json.loads(files["sources.json"])["revealed_at"] == f"{tomorrow:%Y-%m-%d}T13:50:00Z"
+    assert verify_files(files, check_signature=False).ok
+
+
+def test_a_lottery_on_a_day_it_does_not_draw_is_refused(personas):
+    kind = LotteryKind.objects.get(name="中国福利彩票双色球")  # Tuesday, Thursday and Sunday
+    monday = dt.date(2026, 12, 7)
+    try:
+        draw_services.lottery_declaration(kind, monday)
+    except draw_services.DrawServiceError as exc:
+        assert "2026-12-07（周一）不开奖" in str(exc) and "周二、周四、周日 21:15" in str(exc)
+    else:
+        raise AssertionError("a Monday 双色球 was accepted")
+
+
+def _unzip(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {n: archive.read(n) for n in archive.namelist()}
