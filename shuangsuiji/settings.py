@@ -114,6 +114,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 # Minutes after a lottery not in the schedule table is drawn before its numbers may be used in a reveal.
+# Working days after a task's end date within which its draw must be published (the results rule).
+DRAW_PUBLICATION_WORKING_DAYS = int(os.environ.get("SSJ_DRAW_PUBLICATION_WORKING_DAYS", "20"))
 LOTTERY_REVEAL_MARGIN_MINUTES = int(os.environ.get("SSJ_LOTTERY_REVEAL_MARGIN_MINUTES", "30"))
 
 STATIC_URL = "static/"

@@ -272,3 +272,55 @@ class RecusalForm(forms.Form):
 class DecisionForm(forms.Form):
     approve = forms.ChoiceField(label="决定", choices=[("1", "同意回避（按同一种子抽取替换人员）"), ("0", "不予回避")])
     reason = forms.CharField(label="决定理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LotteryKindForm(forms.ModelForm):
+    """The office keeps the lottery schedule table current (draw days and times change now and then)."""
+
+    shape_text = forms.CharField(label="每组号码个数（逗号分隔，如 6,1）")
+    ranges_text = forms.CharField(label="每组号码范围（如 1-33,1-16）")
+    weekdays = forms.TypedMultipleChoiceField(label="开奖日", coerce=int, widget=forms.CheckboxSelectMultiple,
+                                              choices=[(i, f"周{d}") for i, d in enumerate("一二三四五六日", start=1)])
+    margin_minutes = forms.IntegerField(label="开奖后核对时间（分钟，至少 15）", min_value=15, max_value=24 * 60)
+
+    class Meta:
+        model = LotteryKind
+        fields = ["name", "distinct", "weekdays", "draw_time", "margin_minutes", "active"]
+        widgets = {"draw_time": forms.TimeInput(attrs={"type": "time"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["shape_text"].initial = ",".join(map(str, self.instance.shape))
+            self.fields["ranges_text"].initial = ",".join(f"{lo}-{hi}" for lo, hi in self.instance.ranges)
+        self.order_fields(["name", "shape_text", "ranges_text"])
+
+    def clean_shape_text(self):
+        try:
+            shape = [int(x) for x in re.split(r"[,，\s]+", self.cleaned_data["shape_text"].strip()) if x]
+        except ValueError:
+            raise forms.ValidationError("每组号码个数应为用逗号分隔的正整数，例如 6,1。") from None
+        if not shape or any(n < 1 or n > 20 for n in shape):
+            raise forms.ValidationError("每组号码个数应为 1 到 20 之间的整数，例如 6,1。")
+        return shape
+
+    def clean_ranges_text(self):
+        ranges = []
+        for part in re.split(r"[,，\s]+", self.cleaned_data["ranges_text"].strip()):
+            match = re.fullmatch(r"(\d{1,4})[-–~～](\d{1,4})", part)
+            if not match or int(match[1]) > int(match[2]):
+                raise forms.ValidationError(f"号码范围「{part}」应写成 最小值-最大值，例如 1-33。")
+            ranges.append([int(match[1]), int(match[2])])
+        return ranges
+
+    def clean(self):
+        d = super().clean()
+        shape, ranges = d.get("shape_text"), d.get("ranges_text")
+        if shape and ranges:
+            if len(shape) != len(ranges):
+                self.add_error("ranges_text", f"有 {len(shape)} 组号码，就要写 {len(shape)} 个范围。")
+            elif d.get("distinct") and any(hi - lo + 1 < n for n, (lo, hi) in zip(shape, ranges, strict=True)):
+                self.add_error("ranges_text", "组内号码不重复时，范围内的号码个数不能少于每组个数。")
+        if not d.get("weekdays"):
+            self.add_error("weekdays", "请至少选择一个开奖日。")
+        return d

@@ -21,7 +21,7 @@ class DrawStatus(models.TextChoices):
 FROZEN_AFTER_COMMIT = (
     "number", "title", "department_id", "purpose", "scope", "strata_by", "rules", "exclusions", "manifest",
     "manifest_sha256", "pool_sha256", "pool_size", "commitment", "commitment_sha256", "committed_at",
-    "matching_params", "matching_basis", "matching_people", "matching_townships", "rehearsal", "witness_sealed",
+    "matching_params", "matching_basis", "matching_people", "matching_townships", "rehearsal", "witness_sealed", "publish_by",
 )
 FROZEN_AFTER_REVEAL = FROZEN_AFTER_COMMIT + (
     "revealed", "source_values", "seed", "result", "revealed_at", "matching_snapshot_sha256", "matching_error",
@@ -35,6 +35,10 @@ class DrawQuerySet(models.QuerySet):
 
     def for_department(self, department):
         return self.filter(department=department)
+
+    def overdue(self, today):
+        """Committed or revealed draws still unpublished after their deadline."""
+        return self.filter(status__in=[DrawStatus.COMMITTED, DrawStatus.REVEALED], publish_by__lt=today)
 
 
 class ImmutableDrawError(Exception):
@@ -85,6 +89,9 @@ class Draw(models.Model):
     revealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
+    # Fixed at commit: the task's end date (or the last declared source, if later) plus the working days
+    # allowed; a draw still unpublished after it is flagged publicly (nobody may sit on an outcome).
+    publish_by = models.DateField("公布期限", null=True, blank=True)
 
     # Inspector matching: rules set at preparation, the basis frozen at commit, teams decided at reveal.
     matching_params = models.JSONField("匹配规则", default=dict, blank=True)
@@ -131,6 +138,12 @@ class Draw(models.Model):
         changed = [f for f in frozen if stored[f] != getattr(self, f)]
         if changed:
             raise ImmutableDrawError(f"抽取 {self.number} 已{DrawStatus(stored['status']).label}，不能修改：{', '.join(changed)}")
+
+    def days_overdue(self, today) -> int:
+        """Calendar days past the publication deadline while unpublished (0 when not overdue)."""
+        if self.status not in (DrawStatus.COMMITTED, DrawStatus.REVEALED) or self.publish_by is None:
+            return 0
+        return max(0, (today - self.publish_by).days)
 
     @property
     def is_final(self) -> bool:

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shuangsuiji.common import audit
+from shuangsuiji.common.workdays import add_working_days
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.items.models import InspectionItem
 from shuangsuiji.lottery import bundle, rfc3797
@@ -274,9 +275,20 @@ def lottery_declaration(kind: LotteryKind, date: dt.date) -> dict[str, Any]:
             "distinct": kind.distinct}
 
 
+def publication_deadline(commitment: Commitment, task_ends_on: dt.date | None) -> dt.date:
+    """The task's end date, or the last declared source's day if later, plus the working days allowed
+    (the same rule as results: 20 working days unless configured)."""
+    moments = [lsources.publication_time(d) for d in commitment.sources]
+    days = [m.astimezone(lsources.CHINA_TZ).date() for m in moments if m is not None]
+    days.append(lsources.parse_time(commitment.committed_at).astimezone(lsources.CHINA_TZ).date())
+    if task_ends_on:
+        days.append(task_ends_on)
+    return add_working_days(max(days), settings.DRAW_PUBLICATION_WORKING_DAYS)
+
+
 @transaction.atomic
 def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | None = None,
-           rehearsal: bool = False) -> Draw:
+           rehearsal: bool = False, task_ends_on: dt.date | None = None) -> Draw:
     """Freeze the pool and manifest and publish the commitment, before any randomness exists."""
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     _check(actor, draw, "commit")
@@ -338,10 +350,12 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
     draw.strata_map = {v: k for k, v in labels.items()}
     draw.commitment, draw.commitment_sha256 = commitment.to_json(), commitment.digest
     draw.rehearsal, draw.witness_sealed = rehearsal, sealed
+    draw.publish_by = publication_deadline(commitment, task_ends_on)
     draw.committed_at, draw.committed_by, draw.status = now, actor, DrawStatus.COMMITTED
     draw.save()
     audit.record(actor, "draw.commit", draw, after={"manifest_sha256": digest, "commitment_sha256": commitment.digest,
-                                                    "pool_size": pool.size, "sources": list(commitment.sources)})
+                                                    "pool_size": pool.size, "sources": list(commitment.sources),
+                                                    "publish_by": draw.publish_by.isoformat()})
     return draw
 
 
@@ -619,3 +633,20 @@ def kit_zip(draw: Draw, include_matching: bool = False) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, files[name])
     return buffer.getvalue()
+
+
+LOTTERY_FIELDS = ["name", "shape", "ranges", "distinct", "weekdays", "draw_time", "margin_minutes", "active"]
+
+
+@transaction.atomic
+def save_lottery_kind(actor, kind: LotteryKind, data: dict) -> LotteryKind:
+    """The office edits the lottery schedule table; commitments already made keep the draw time they declared."""
+    if not actor.is_office:
+        raise DrawServiceError("彩票开奖时间表由联席会议办公室维护。")
+    before = audit.snapshot(kind, LOTTERY_FIELDS) if kind.pk else None
+    for field in LOTTERY_FIELDS:
+        setattr(kind, field, data[field])
+    kind.weekdays = sorted(set(kind.weekdays))
+    kind.save()
+    audit.record(actor, "draw.lottery_kind", kind, before=before, after=audit.snapshot(kind, LOTTERY_FIELDS))
+    return kind

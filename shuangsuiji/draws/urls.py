@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.common.permissions import ADMINS, READERS, WORKERS
+from shuangsuiji.common.permissions import ADMINS, OFFICE, READERS, WORKERS
 
 from . import views
 
@@ -8,6 +8,9 @@ app_name = "draws"
 urlpatterns = [
     path("", views.draw_list, name="draw_list"),
     path("new/", views.draw_create, name="draw_create"),
+    path("lotteries/", views.lottery_kinds, name="lottery_kinds"),
+    path("lotteries/new/", views.lottery_kind_edit, name="lottery_kind_new"),
+    path("lotteries/<int:pk>/", views.lottery_kind_edit, name="lottery_kind_edit"),
     path("<str:number>/", views.draw_detail, name="draw_detail"),
     path("<str:number>/commit/", views.draw_commit, name="draw_commit"),
     path("<str:number>/reveal/", views.draw_reveal, name="draw_reveal"),
@@ -22,6 +25,9 @@ urlpatterns = [
 PERMISSIONS = {
     "draw_list": READERS,
     "draw_create": ADMINS,
+    "lottery_kinds": READERS,
+    "lottery_kind_new": OFFICE,
+    "lottery_kind_edit": OFFICE,
     "draw_detail": READERS,
     "draw_commit": ADMINS,
     "draw_reveal": ADMINS,

@@ -1,15 +1,17 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Department
 
 from . import services
-from .forms import CommitForm, DecisionForm, DrawForm, RecusalForm, RevealForm, VoidForm
-from .models import Draw, DrawnEntity, DrawStatus, Recusal, TeamMember
+from .forms import CommitForm, DecisionForm, DrawForm, LotteryKindForm, RecusalForm, RevealForm, VoidForm
+from .models import Draw, DrawnEntity, DrawStatus, LotteryKind, Recusal, TeamMember
 
 
 def visible_draws(user):
@@ -22,9 +24,21 @@ def visible_draws(user):
     return qs.filter(Q(department_id=user.department_id) | Q(pk__in=part))
 
 
+def _mark_overdue(draws) -> None:
+    today = timezone.localdate()
+    for d in draws:
+        d.overdue_days = d.days_overdue(today)
+
+
 def draw_list(request):
-    page = Paginator(visible_draws(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "draws/draw_list.html", {"page": page})
+    draws = visible_draws(request.user)
+    overdue = draws.overdue(timezone.localdate())
+    if request.GET.get("overdue"):
+        draws = overdue
+    page = Paginator(draws, 30).get_page(request.GET.get("page"))
+    _mark_overdue(page.object_list)
+    return render(request, "draws/draw_list.html", {"page": page, "overdue_count": overdue.count(),
+                                                    "only_overdue": bool(request.GET.get("overdue"))})
 
 
 def draw_create(request):
@@ -221,12 +235,41 @@ def department_kit(request, number: str):
     return response
 
 
+def lottery_kinds(request):
+    return render(request, "draws/lottery_kinds.html", {"kinds": LotteryKind.objects.all()})
+
+
+def lottery_kind_edit(request, pk: int | None = None):
+    kind = get_object_or_404(LotteryKind, pk=pk) if pk else LotteryKind()
+    form = LotteryKindForm(request.POST or None, instance=kind)
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, "shape": form.cleaned_data["shape_text"], "ranges": form.cleaned_data["ranges_text"]}
+        try:  # the form has written into ``kind``; the service starts from the stored row for its audit
+            kind = services.save_lottery_kind(request.user, LotteryKind.objects.get(pk=pk) if pk else LotteryKind(),
+                                              data)
+        except services.DrawServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已保存「{kind.name}」的开奖时间表；已发布的承诺不受影响。")
+            return redirect("draws:lottery_kinds")
+    return render(request, "draws/lottery_kind_form.html", {"form": form, "kind": kind})
+
+
 # --- public portal (no login) ---------------------------------------------------------------
 
 
 def public_index(request):
-    page = Paginator(Draw.objects.public().select_related("department"), 30).get_page(request.GET.get("page"))
-    return render(request, "draws/public_index.html", {"page": page})
+    """Every committed draw with its state, so a draw revealed and never published cannot go unnoticed."""
+    draws = Draw.objects.public().select_related("department").only(
+        "number", "title", "department__name", "status", "committed_at", "publish_by", "rehearsal", "revealed_at")
+    overdue = draws.overdue(timezone.localdate())
+    if request.GET.get("overdue"):
+        draws = overdue
+    page = Paginator(draws, 30).get_page(request.GET.get("page"))
+    _mark_overdue(page.object_list)
+    return render(request, "draws/public_index.html", {"page": page, "overdue_count": overdue.count(),
+                                                       "only_overdue": bool(request.GET.get("overdue")),
+                                                       "working_days": settings.DRAW_PUBLICATION_WORKING_DAYS})
 
 
 def public_detail(request, number: str):
@@ -235,6 +278,7 @@ def public_detail(request, number: str):
     if draw.status in (DrawStatus.PUBLISHED, DrawStatus.VOID) and draw.seed:
         drawn = DrawnEntity.objects.filter(draw=draw).select_related("entity").only(
             "stratum", "ticket", "rank", "entity__uscc", "entity__name")
+    draw.overdue_days = draw.days_overdue(timezone.localdate())
     return render(request, "draws/public_detail.html", {"draw": draw, "drawn": drawn,
                                                         "redraw": Draw.objects.public().filter(replaces=draw).first()})
 

@@ -476,7 +476,7 @@ def commit(actor, task: Task, sources: list[dict], now: dt.datetime | None = Non
         )
         if _needs_populations(items, task.rules):
             _check_caps(items, task.rules, _populations(draw))
-        draw = draw_services.commit(actor, draw, sources, now=now)
+        draw = draw_services.commit(actor, draw, sources, now=now, task_ends_on=task.ends_on)
     except draw_services.DrawServiceError as exc:
         raise PlanError(str(exc)) from None
     task.draw = draw

@@ -13,7 +13,7 @@ import time_machine
 from django.utils import timezone
 
 from shuangsuiji.draws import services as draw_services
-from shuangsuiji.draws.models import Draw, DrawStatus, LotteryKind
+from shuangsuiji.draws.models import Draw, DrawStatus, ImmutableDrawError, LotteryKind
 from shuangsuiji.draws.testing import COMMIT_AT, DICE, DRAND, REVEALED
 from shuangsuiji.lottery.verify import verify_files
 from shuangsuiji.plans.models import Task, TaskStatus
@@ -110,3 +110,52 @@ def test_a_lottery_on_a_day_it_does_not_draw_is_refused(personas):
 def _unzip(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {n: archive.read(n) for n in archive.namelist()}
+
+
+# Finding 3: commit several, publish the one you like.
+
+
+def test_a_revealed_draw_left_unpublished_is_flagged_publicly_after_its_deadline(personas, client, client_for):
+    task = approved_joint_task(personas, n=60)
+    task.ends_on = dt.date(2023, 9, 30)
+    task.save(update_fields=["ends_on"])
+    c = client_for(personas.lead_admin)
+    assert _commit(c, task, [DRAND]).status_code == 200
+    assert post(c, f"/tasks/{task.number}/reveal", {"revealed": REVEALED}).status_code == 200
+    draw = Draw.objects.get()
+    assert draw.status == DrawStatus.REVEALED
+    assert draw.publish_by == dt.date(2023, 11, 1)  # 20 working days after 2023-09-30 (National Day week)
+    overdue = (timezone.localdate() - draw.publish_by).days
+
+    index = client.get("/public/draws/").content.decode()
+    assert f"逾期未公布 {overdue} 天" in index and "有 1 次抽取逾期未公布" in index
+    detail = client.get(f"/public/draws/{draw.number}/").content.decode()
+    assert f"逾期未公布 {overdue} 天" in detail and "结果已确定" in detail and "随机源尚未揭示" not in detail
+    assert draw.seed not in detail  # still held: surprise visits stay possible, but not silently
+    office = client_for(personas.office).get("/draws/?overdue=1").content.decode()
+    assert draw.number in office and "超过公布期限仍未公布" in office
+
+    draw_services.publish(personas.lead_admin, draw)
+    assert "逾期未公布 " not in client.get("/public/draws/").content.decode()
+
+
+def test_the_publication_deadline_is_fixed_at_commit(personas, client_for):
+    task = approved_joint_task(personas, n=60)
+    assert _commit(client_for(personas.lead_admin), task, [DRAND]).status_code == 200
+    draw = Draw.objects.get()
+    draw.publish_by = dt.date(2099, 1, 1)
+    try:
+        draw.save()
+    except ImmutableDrawError as exc:
+        assert "publish_by" in str(exc)
+    else:
+        raise AssertionError("the deadline of a committed draw was moved")
+
+
+def test_a_task_with_a_live_draw_cannot_get_another_one(personas, client_for):
+    task = approved_joint_task(personas, n=60)
+    c = client_for(personas.lead_admin)
+    assert _commit(c, task, [DRAND]).status_code == 200
+    again = _commit(c, task, [DRAND])
+    assert again.status_code == 400 and "不能发布抽取承诺" in again.json()["detail"]
+    assert Draw.objects.count() == 1
