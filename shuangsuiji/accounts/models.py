@@ -26,6 +26,9 @@ class Department(models.Model):
     aliases = models.CharField("别名", max_length=300, blank=True)
     is_member = models.BooleanField("联席会议成员单位", default=True)
     hosts_office = models.BooleanField("联席会议办公室所在单位", default=False)
+    # The registration authority: only it (and the office) changes a business's 登记状态 and 信用风险分类,
+    # which decide who can be drawn at all.
+    keeps_register = models.BooleanField("登记机关（维护登记状态和信用风险分类）", default=False)
     order = models.PositiveSmallIntegerField("排序", default=0)
 
     objects = DepartmentQuerySet.as_manager()

@@ -22,6 +22,7 @@ DINGTAO_DEPARTMENTS = [
     ("swju", "国家税务总局菏泽市定陶区税务局", "税务", "税务"),
 ]
 OFFICE_HOST = "scjgj"
+REGISTER_KEEPER = "scjgj"
 
 
 def ensure_departments() -> list[Department]:
@@ -31,7 +32,7 @@ def ensure_departments() -> list[Department]:
         dept, _ = Department.objects.get_or_create(
             code=code,
             defaults={"name": name, "short_name": short, "aliases": aliases, "order": order,
-                      "hosts_office": code == OFFICE_HOST},
+                      "hosts_office": code == OFFICE_HOST, "keeps_register": code == REGISTER_KEEPER},
         )
         out.append(dept)
     return out

@@ -31,7 +31,7 @@ from itertools import islice
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Entity
+from .models import Entity, EntityChange
 
 FIELDS = ("uscc", "name", "entity_type", "industry", "township", "address", "legal_rep", "registered_on",
           "status", "scale", "credit_class")
@@ -80,11 +80,31 @@ class Rejected(Exception):
     """The checker found problems: the caller reports them; the transaction has been rolled back."""
 
 
+class Guarded(Exception):
+    """The file would change a column the importer may not change for existing entities; nothing stays.
+
+    ``found`` holds (uscc, {field: (stored, imported)}) for the first rows found.
+    """
+
+    def __init__(self, found: list[tuple[str, dict[str, tuple]]]):
+        super().__init__(f"{len(found)} rows change guarded columns")
+        self.found = found
+
+
+MAX_GUARDED_REPORTED = 200
+CHANGES = EntityChange._meta.db_table
+
+
 def load(rows: Rows, checker, *, progress: Progress | None = None,
-         finish: Callable[[MergeCounts], None] = lambda counts: None) -> MergeCounts:
-    """Write every checked row, or raise Rejected when the checker found problems."""
+         finish: Callable[[MergeCounts], None] = lambda counts: None, batch: str = "",
+         guarded: tuple[str, ...] = ()) -> MergeCounts:
+    """Write every checked row, or raise Rejected when the checker found problems.
+
+    Each existing entity that changes gets an ``EntityChange`` row under ``batch``; when the file would
+    change one of the ``guarded`` fields of an existing entity, Guarded is raised and nothing stays.
+    """
     loader = _PostgresPipeline if connection.vendor == "postgresql" else _SqliteStaging
-    return loader(checker, progress).run(rows, finish)
+    return loader(checker, progress, batch, guarded).run(rows, finish)
 
 
 def _changed_columns(present: tuple[str, ...]) -> list[str]:
@@ -93,10 +113,38 @@ def _changed_columns(present: tuple[str, ...]) -> list[str]:
 
 
 class _Loader:
-    def __init__(self, checker, progress: Progress | None):
+    def __init__(self, checker, progress: Progress | None, batch: str = "", guarded: tuple[str, ...] = ()):
         self.checker = checker
         self.progress = progress
         self.changed = _changed_columns(checker.present)
+        self.batch = batch
+        self.guarded = guarded
+
+    def before_merge(self, cur) -> None:
+        """With the staging table holding this chunk's existing entities: refuse guarded changes, then
+        record every row that will change (before and after), in the import's transaction."""
+        pg = connection.vendor == "postgresql"
+        differs_op = "IS DISTINCT FROM" if pg else "IS NOT"
+        pairs = [(f, _COLUMN[f]) for f in self.checker.present if f != "uscc"]
+        join = f"FROM {STAGE} s JOIN {TABLE} e ON e.uscc = s.uscc"
+        guarded = [(f, c) for f, c in pairs if f in self.guarded]
+        if guarded:
+            values = ", ".join(f"e.{c}, s.{f}" for f, c in guarded)
+            differs = " OR ".join(f"e.{c} {differs_op} s.{f}" for f, c in guarded)
+            cur.execute(f"SELECT s.uscc, {values} {join} WHERE {differs} ORDER BY s.uscc LIMIT {MAX_GUARDED_REPORTED}")
+            found = [(row[0], {f: (row[1 + 2 * i], row[2 + 2 * i]) for i, (f, _c) in enumerate(guarded)
+                               if row[1 + 2 * i] != row[2 + 2 * i]})
+                     for row in cur.fetchall()]
+            if found:
+                raise Guarded(found)
+        if pairs and self.batch:
+            build = "jsonb_build_object" if pg else "json_object"
+            before = ", ".join(f"'{f}', e.{c}" for f, c in pairs)
+            after = ", ".join(f"'{f}', s.{f}" for f, _c in pairs)
+            differs = " OR ".join(f"e.{c} {differs_op} s.{f}" for f, c in pairs)
+            cur.execute(f"INSERT INTO {CHANGES} (batch, uscc, before, after) "
+                        f"SELECT %s, s.uscc, {build}({before}), {build}({after}) {join} WHERE {differs}",
+                        [self.batch])
 
     def report(self, force: bool = False) -> None:
         if self.progress:
@@ -205,6 +253,7 @@ class _PostgresPipeline(_Loader):
                 cur.execute(f"TRUNCATE {STAGE}")
                 with cur.copy(f"COPY {STAGE} FROM STDIN WITH (NULL '{PG_NULL}')") as copy:
                     copy.write(old)
+                self.before_merge(cur)
                 if all_old:
                     # Too many existing entities to hold their codes: insert or update in one statement;
                     # xmax = 0 marks a freshly inserted row, so the same statement also counts.
@@ -356,6 +405,7 @@ class _SqliteStaging(_Loader):
             with transaction.atomic():
                 self.refuse_if_bad()
                 with connection.cursor() as cur:
+                    self.before_merge(cur)
                     cur.execute(f"SELECT count(*) FROM {STAGE} s JOIN {TABLE} e ON e.uscc = s.uscc")
                     existing = cur.fetchone()[0]
                     cur.execute(self._upsert_sql(), [connection.ops.adapt_datetimefield_value(timezone.now())])

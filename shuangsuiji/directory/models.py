@@ -151,3 +151,37 @@ class SubLibrary(models.Model):
 
             return EntityFilter.from_rule(self.rule).apply(Entity.objects.drawable())
         return Entity.objects.filter(sublibraries=self)
+
+
+class EntityChange(models.Model):
+    """One existing business changed by an import: its USCC and the imported columns before and after.
+
+    Rows are written in the import's transaction; the import's audit event carries their count and a
+    SHA-256 over them (``services.change_digest``), so the hash chain covers every row.
+    """
+
+    batch = models.CharField("导入批次", max_length=32, db_index=True)
+    uscc = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    before = models.JSONField("变更前")
+    after = models.JSONField("变更后")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "检查对象变更记录"
+
+    def __str__(self) -> str:
+        return f"{self.batch} {self.uscc}"
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        """(label, before, after) for each column whose value changed."""
+        fields = {f.name: f for f in Entity._meta.fields}
+        out = []
+        for key in self.after:
+            if self.before.get(key) == self.after.get(key):
+                continue
+            field = fields.get(key)
+            words = dict(field.choices or []) if field is not None else {}
+            label = "行业" if key == "industry" else (field.verbose_name if field is not None else key)
+            out.append((str(label), words.get(self.before.get(key), self.before.get(key)),
+                        words.get(self.after.get(key), self.after.get(key))))
+        return out

@@ -6,7 +6,10 @@ the office acts for every department, a department administrator only for their 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +20,9 @@ from shuangsuiji.accounts.models import Department
 from shuangsuiji.common import audit, jobs, uploads
 
 from . import importer, loading, uscc
-from .access import can_import
+from .access import can_import, changes_register
 from .filters import RULE_FIELDS, EntityFilter
-from .models import Entity, SubLibrary, SubLibraryKind
+from .models import Entity, EntityChange, EntityStatus, SubLibrary, SubLibraryKind
 
 IMPORT_JOB = "directory.import_entities"
 
@@ -90,14 +93,19 @@ def import_entities(path: Path | str, *, actor, filename: str = "",
     if not can_import(actor):
         raise DirectoryForbidden("只有联席会议办公室和部门管理员可以导入检查对象。")
     filename = filename or Path(path).name
+    batch = uuid.uuid4().hex
+    guarded = () if changes_register(actor) else GUARDED
 
     def audit_event(counts: loading.MergeCounts) -> None:
         if counts.rows == 0:
             raise DirectoryError("文件中没有数据行。")
+        changed, digest = change_digest(batch)
         audit.record(actor, "directory.import_entities", None,
                      after={"file": filename, "inserted": counts.inserted, "updated": counts.updated,
-                            "unchanged": counts.unchanged},
-                     summary=f"导入检查对象“{filename}”：新增 {counts.inserted} 户，更新 {counts.updated} 户",
+                            "unchanged": counts.unchanged, "batch": batch, "changed_rows": changed,
+                            "changes_sha256": digest},
+                     summary=f"导入检查对象“{filename}”：新增 {counts.inserted} 户，更新 {counts.updated} 户"
+                             f"（变更记录批次 {batch}）",
                      department=actor.department)
 
     try:
@@ -107,14 +115,51 @@ def import_entities(path: Path | str, *, actor, filename: str = "",
                                           null=loading.null_value())
             rows = checker.rows(enumerate(source.rows, start=header_row + 1), text=source.kind == "csv")
             try:
-                counts = loading.load(rows, checker, progress=progress, finish=audit_event)
+                counts = loading.load(rows, checker, progress=progress, finish=audit_event, batch=batch,
+                                      guarded=guarded)
             except loading.Rejected:
                 pass
+            except loading.Guarded as exc:
+                _refuse_guarded(path, checker, exc.found)
         if checker.has_problems:
             _reject(path, checker)
     except importer.FileRefused as exc:
         raise DirectoryError(exc.message) from exc
     return ImportOutcome(filename, counts.rows, counts.inserted, counts.updated, counts.unchanged, checker.ignored)
+
+
+# Only the registration authority and the office change these: they decide who can be drawn at all.
+GUARDED = ("status", "credit_class")
+
+
+def _refuse_guarded(path: Path | str, checker: importer.RowChecker, found: list[tuple[str, dict]]) -> None:
+    """Name every row (by number) whose 登记状态 or 信用风险分类 this importer may not change."""
+    rows = importer.duplicate_rows(path, {code for code, _ in found})
+    statuses = dict(EntityStatus.choices)
+    for code, fields in found:
+        for number in rows.get(code, [0]):
+            for name, (stored, imported) in fields.items():
+                if name == "status":
+                    detail = f"（名录中为“{statuses.get(stored, stored)}”，文件为“{statuses.get(imported, imported)}”）"
+                else:  # the class itself is internal: say only that it differs
+                    detail = "（与名录中的分类不同）"
+                checker.add_error(number, name,
+                                  f"{code} 的{checker.heading(name)}只能由登记机关（区市场监督管理局）或联席会议办公室变更"
+                                  f"{detail}；请删去此列后重新导入，或请登记机关导入")
+    if len(found) >= loading.MAX_GUARDED_REPORTED:
+        checker.add_error(0, None, f"另有更多行变更了登记状态或信用风险分类，只列出前 {len(found)} 户")
+
+
+def change_digest(batch: str) -> tuple[int, str]:
+    """How many entities an import changed and the SHA-256 of their change rows (USCC, before, after) in
+    the order written — the import's audit event carries both, so the hash chain covers every row."""
+    digest, count = hashlib.sha256(), 0
+    rows = EntityChange.objects.filter(batch=batch).order_by("id").values_list("uscc", "before", "after")
+    for uscc_code, before, after in rows.iterator(chunk_size=5000):
+        line = json.dumps([uscc_code, before, after], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        digest.update(line.encode("utf-8") + b"\n")
+        count += 1
+    return count, digest.hexdigest()
 
 
 def _reject(path: Path | str, checker: importer.RowChecker) -> None:

@@ -23,7 +23,7 @@ from . import importer, services
 from .access import can_import, sees_credit_class
 from .filters import RULE_FIELDS, EntityFilter
 from .forms import SubLibraryForm
-from .models import Entity, SubLibrary, SubLibraryKind
+from .models import Entity, EntityChange, SubLibrary, SubLibraryKind
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -68,8 +68,14 @@ def entity_detail(request, uscc: str):
     entity = get_object_or_404(Entity.objects.select_related("industry", "industry__parent", "township"), uscc=uscc)
     libraries = [lib for lib in SubLibrary.objects.select_related("department")
                  if lib.entities().filter(pk=entity.pk).exists()]
+    show_credit = sees_credit_class(request.user)
+    changes = []
+    for change in EntityChange.objects.filter(uscc=entity.uscc).order_by("-id")[:50]:
+        fields = [f for f in change.changed_fields() if show_credit or f[0] != "信用风险分类"]
+        if fields:
+            changes.append({"batch": change.batch, "fields": fields})
     return render(request, "directory/entity_detail.html", {
-        "entity": entity, "show_credit": sees_credit_class(request.user), "libraries": libraries,
+        "entity": entity, "show_credit": show_credit, "libraries": libraries, "changes": changes,
     })
 
 
