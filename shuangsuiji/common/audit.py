@@ -9,7 +9,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from . import auditchain
-from .models import AuditDay, AuditEvent, AuditTip
+from .models import AuditDay, AuditEvent, AuditHour, AuditTip
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -65,10 +65,39 @@ def record(
         if not AuditDay.objects.filter(day=day).update(count=models.F("count") + 1, head_hash=event.hash,
                                                        last_id=event.pk):
             AuditDay.objects.create(day=day, count=1, head_hash=event.hash, first_id=event.pk, last_id=event.pk)
+        hour = auditchain.hour_of(event.at)
+        if not AuditHour.objects.filter(hour=hour).update(count=models.F("count") + 1, head_hash=event.hash,
+                                                          last_id=event.pk):
+            AuditHour.objects.create(hour=hour, count=1, head_hash=event.hash, first_id=event.pk, last_id=event.pk)
     return event
+
+
+def head() -> dict:
+    """The chain's current end, as a draw pins it at freeze time: {"id": last id, "sha256": last hash}."""
+    tip = AuditTip.objects.filter(pk=1).first()
+    return {"id": tip.last_id if tip else 0, "sha256": (tip.last_hash if tip else "") or auditchain.GENESIS}
+
+
+# Apps that publish audit heads elsewhere (a draw's manifest) register a source of (what, id, hash) here;
+# ``verify_pins`` then checks each pinned head is still the chain's event with that id and hash.
+PIN_SOURCES: list = []
+
+
+def verify_pins() -> list[str]:
+    """Every head pinned somewhere public that the chain no longer contains, in words."""
+    problems = []
+    for source in PIN_SOURCES:
+        for what, event_id, digest in source():
+            if event_id == 0 and digest == auditchain.GENESIS:
+                continue
+            if not AuditEvent.objects.filter(pk=event_id, hash=digest).exists():
+                problems.append(f"{what}承诺时固定的审计链头（编号 {event_id}，哈希 {str(digest)[:16]}…）已不在审计链中："
+                                "承诺之前的审计记录被改写或删除。")
+    return problems
 
 
 def verify_chain() -> auditchain.ChainReport:
     """Check the whole audit chain in id order against the daily heads and the tip."""
     events = AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
-    return auditchain.verify(events, AuditDay.objects.order_by("day"), AuditTip.objects.filter(pk=1).first())
+    return auditchain.verify(events, AuditDay.objects.order_by("day"), AuditTip.objects.filter(pk=1).first(),
+                             AuditHour.objects.order_by("hour"))

@@ -54,10 +54,16 @@ class ChainReport:
         return not self.problem
 
 
-def verify(events, days, tip) -> ChainReport:
-    """Walk ``events`` in id order; compare each link, each day's head and the tip."""
+def hour_of(moment: dt.datetime) -> dt.datetime:
+    """The start of the local hour an event falls in (the unit of the published hourly heads)."""
+    return timezone.localtime(moment).replace(minute=0, second=0, microsecond=0)
+
+
+def verify(events, days, tip, hours=None) -> ChainReport:
+    """Walk ``events`` in id order; compare each link, each day's and each hour's head, and the tip."""
     prev, checked = GENESIS, 0
     seen: dict[dt.date, tuple[int, str]] = {}
+    seen_hours: dict[dt.datetime, tuple[int, str]] = {}
     last_id = 0
     for e in events:
         where = f"第 {checked + 1} 条审计记录（编号 {e.pk}，{timezone.localtime(e.at):%Y-%m-%d %H:%M:%S}，{e.action}）"
@@ -68,6 +74,9 @@ def verify(events, days, tip) -> ChainReport:
         day = timezone.localdate(e.at)
         count, _ = seen.get(day, (0, ""))
         seen[day] = (count + 1, e.hash)
+        hour = hour_of(e.at)
+        count, _ = seen_hours.get(hour, (0, ""))
+        seen_hours[hour] = (count + 1, e.hash)
         prev, last_id, checked = e.hash, e.pk, checked + 1
     if tip is not None and (tip.last_hash or GENESIS) != prev:
         return ChainReport(checked, f"审计链末端记录的是编号 {tip.last_id} 的哈希，而现存最后一条是编号 {last_id}：最新的记录被删除。")
@@ -79,4 +88,13 @@ def verify(events, days, tip) -> ChainReport:
     if seen:
         day = min(seen)
         return ChainReport(checked, f"{day:%Y-%m-%d} 的审计记录没有对应的日链头：记录是绕过系统写入的。")
+    for h in hours if hours is not None else ():
+        count, head = seen_hours.pop(hour_of(h.hour), (0, ""))
+        if (count, head) != (h.count, h.head_hash):
+            when = timezone.localtime(h.hour)
+            return ChainReport(checked, f"{when:%Y-%m-%d %H}:00 时段的链头记录 {h.count} 条、链头 {h.head_hash[:16]}…，"
+                                        f"而现存记录为 {count} 条、链头 {head[:16] or '无'}…：该时段记录被删除或改动。")
+    if hours is not None and seen_hours:
+        when = min(seen_hours)
+        return ChainReport(checked, f"{when:%Y-%m-%d %H}:00 时段的审计记录没有对应的整点链头：记录是绕过系统写入的。")
     return ChainReport(checked)

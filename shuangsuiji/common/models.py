@@ -52,6 +52,24 @@ class AuditTip(models.Model):
         return f"#{self.last_id} {self.last_hash[:12]}"
 
 
+class AuditHour(models.Model):
+    """One hour of the audit chain (local time): count and the hash of its last event. Published on the
+    portal, so a rewrite of the day's chain contradicts a head that was public an hour later at most."""
+
+    hour = models.DateTimeField("时段开始", unique=True)
+    count = models.PositiveIntegerField("条数", default=0)
+    head_hash = models.CharField("时段链头", max_length=64)
+    first_id = models.BigIntegerField("首条编号")
+    last_id = models.BigIntegerField("末条编号")
+
+    class Meta:
+        ordering = ["-hour"]
+        verbose_name = verbose_name_plural = "审计链整点链头"
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H}:00 {self.head_hash[:12]}"
+
+
 class AuditDay(models.Model):
     """One day of the audit chain: how many events and the hash of its last one, published daily."""
 

@@ -320,7 +320,7 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
         )
         manifest = lkit.build_manifest(
             {"id": draw.number, "title": draw.title, "organ": draw.department.name}, pool, rules, exclusions,
-            items=items, filters=_filters_description(draw),
+            items=items, filters=_filters_description(draw), audit_head=audit.head(),
         )
         if items:
             basis, section = dmatch.build_basis(draw, draw.matching_params, expected)
@@ -650,3 +650,12 @@ def save_lottery_kind(actor, kind: LotteryKind, data: dict) -> LotteryKind:
     kind.save()
     audit.record(actor, "draw.lottery_kind", kind, before=before, after=audit.snapshot(kind, LOTTERY_FIELDS))
     return kind
+
+
+def pinned_audit_heads():
+    """(what, id, hash) of the audit head each committed draw's manifest pinned (see ``audit.verify_pins``)."""
+    rows = Draw.objects.exclude(manifest=None).values_list("number", "manifest")
+    for number, manifest in rows.iterator(chunk_size=500):
+        head = (manifest or {}).get("audit_head")
+        if head:
+            yield f"抽取 {number} ", head["id"], head["sha256"]

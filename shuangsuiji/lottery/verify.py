@@ -17,6 +17,7 @@ from shuangsuiji.lottery.kit import (
     KIT_FILES,
     MATCHING_ASSIGNMENT,
     MATCHING_SNAPSHOT,
+    check_audit_head,
     exclusions_from_manifest,
     manifest_digest,
     read_kit,
@@ -208,6 +209,14 @@ def verify_files(files: Mapping[str, bytes], check_signature: bool = True) -> Re
     except DrawError as exc:
         report.problems.append(str(exc))
     m_digest = manifest_digest(manifest)
+    head_problem = check_audit_head(manifest)
+    if head_problem:
+        report.problems.append(head_problem)
+    else:
+        head = manifest["audit_head"]
+        report.notes.append(
+            f"冻结时的审计链头：编号 {head['id']}，{head['sha256']}（可与平台公开的整点链头对照）"
+        )
 
     # 2. Commit and 3. reveal.
     seed: str | None = None

@@ -1318,8 +1318,13 @@ def build_manifest(
     exclusions: Mapping[str, str] | None = None,
     items: Sequence[Any] = (),
     filters: Sequence[Any] = (),
+    audit_head: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Freeze everything the draw depends on except randomness (publish its digest in the commitment)."""
+    """Freeze everything the draw depends on except randomness (publish its digest in the commitment).
+
+    ``audit_head`` is the platform's audit chain end at freeze time ({"id", "sha256"}): once committed,
+    a later rewrite of the history before the draw no longer contains this head.
+    """
     excl = dict(exclusions or {})
     for entity_id, reason in excl.items():
         if not isinstance(reason, str) or not reason.strip():
@@ -1334,6 +1339,7 @@ def build_manifest(
         "count_rules": rules_to_json(rules),
         "exclusions": [{"id": k, "reason": excl[k]} for k in sorted(excl)],
         "pool": {"sha256": pool.sha256, "entities": pool.size, "format": POOL_FORMAT},
+        **({"audit_head": dict(audit_head)} if audit_head is not None else {}),
     }
 
 
@@ -1471,6 +1477,24 @@ def read_kit(path: Path) -> dict[str, bytes]:
                     out[name.rsplit("/", 1)[-1]] = archive.read(name)
             return out
     raise KitError(f"找不到验证包：{path}（应为文件夹或 .zip 压缩包）")
+
+
+def check_audit_head(manifest: Mapping[str, Any]) -> str | None:
+    """The problem with the manifest's pinned audit head, in words, or None."""
+    head = manifest.get("audit_head")
+    if head is None:
+        return "manifest.json 缺少审计链头 audit_head（冻结时平台审计链的末端），无法与公开的审计链头对照"
+    if (
+        not isinstance(head, dict)
+        or isinstance(head.get("id"), bool)
+        or not isinstance(head.get("id"), int)
+        or head["id"] < 0
+        or not isinstance(head.get("sha256"), str)
+        or len(head["sha256"]) != 64
+        or any(c not in "0123456789abcdef" for c in head["sha256"])
+    ):
+        return f"manifest.json 中的审计链头 audit_head 格式错误：应为 {{\"id\": 编号, \"sha256\": 64 位十六进制}}，实际为 {head!r}"
+    return None
 '''))
 
 # ---- shuangsuiji/lottery/verify.py
@@ -1493,6 +1517,7 @@ from shuangsuiji.lottery.kit import (
     KIT_FILES,
     MATCHING_ASSIGNMENT,
     MATCHING_SNAPSHOT,
+    check_audit_head,
     exclusions_from_manifest,
     manifest_digest,
     read_kit,
@@ -1684,6 +1709,14 @@ def verify_files(files: Mapping[str, bytes], check_signature: bool = True) -> Re
     except DrawError as exc:
         report.problems.append(str(exc))
     m_digest = manifest_digest(manifest)
+    head_problem = check_audit_head(manifest)
+    if head_problem:
+        report.problems.append(head_problem)
+    else:
+        head = manifest["audit_head"]
+        report.notes.append(
+            f"冻结时的审计链头：编号 {head['id']}，{head['sha256']}（可与平台公开的整点链头对照）"
+        )
 
     # 2. Commit and 3. reveal.
     seed: str | None = None

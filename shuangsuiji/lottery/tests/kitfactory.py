@@ -33,6 +33,7 @@ DECLARED: list[dict[str, Any]] = [
      "seal": seal_witness(DICE["numbers"], WITNESS_NONCE)},
 ]
 REVEALED: list[Any] = [dict(QUICKNET_1000), {"numbers": [[3, 7, 12, 19, 25, 31], [9]]}, dict(DICE)]
+AUDIT_HEAD = {"id": 4021, "sha256": "ab" * 32}  # the platform's audit chain end when the pool was frozen
 REVEALED_AT = "2023-08-24T14:00:00Z"  # after the lottery's draw, the latest of the three sources
 
 
@@ -63,6 +64,7 @@ def make_kit_files(check_signature: bool = False, extra: dict[str, bytes] | None
         exclusions,
         items=["食品经营许可情况检查"],
         filters=["登记状态=存续", "经营范围含食品"],
+        audit_head=AUDIT_HEAD,
     )
     commitment = commit(manifest_digest(manifest), COMMITTED_AT, DECLARED)
     seed, values = reveal(commitment, REVEALED, check_signature=check_signature)

@@ -131,7 +131,8 @@ def test_the_standalone_verifier_checks_the_bls_signature_when_py_ecc_is_importa
 ) -> None:
     run = _run_bundle(write_kit(files, tmp_path / "kit"), bare=False)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert run.stdout == "PASS\n"
+    assert run.stdout.startswith("PASS\n") and "签名" not in run.stdout  # nothing skipped
+    assert "冻结时的审计链头：编号 4021" in run.stdout
 
 
 @pytest.mark.parametrize(
@@ -198,3 +199,18 @@ def test_a_kit_whose_commitment_was_relabelled_a_rehearsal_fails(files: dict[str
 
     report = verify_files(_edit_json(files, "sources.json", edit), check_signature=False)
     assert any(p.startswith("sources.json 中的 commitment_sha256 与承诺内容不一致") for p in report.problems)
+
+
+def test_a_kit_whose_pinned_audit_head_is_missing_fails(files: dict[str, bytes]) -> None:
+    report = verify_files(_edit_json(files, "manifest.json", lambda doc: doc.pop("audit_head")), check_signature=False)
+    assert any(p.startswith("manifest.json 缺少审计链头 audit_head") for p in report.problems), report.problems
+    # Removing it also changes the manifest digest the commitment carries.
+    assert any(p.startswith("承诺中的清单摘要与 manifest.json 不一致") for p in report.problems)
+
+
+def test_a_kit_whose_pinned_audit_head_is_malformed_fails(files: dict[str, bytes]) -> None:
+    def edit(doc: dict) -> None:  # type: ignore[type-arg]
+        doc["audit_head"] = {"id": "4021", "sha256": "xyz"}
+
+    report = verify_files(_edit_json(files, "manifest.json", edit), check_signature=False)
+    assert any("审计链头 audit_head 格式错误" in p for p in report.problems), report.problems
