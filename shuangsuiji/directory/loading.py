@@ -20,6 +20,8 @@ per short transaction with progress in between, and merged with one
 from __future__ import annotations
 
 import gc
+import gzip
+import hashlib
 import multiprocessing
 import threading
 import traceback
@@ -27,6 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -93,18 +96,59 @@ class Guarded(Exception):
 
 MAX_GUARDED_REPORTED = 200
 CHANGES = EntityChange._meta.db_table
+# The columns that decide who can be drawn; their changes are also kept per business (EntityChange).
+STEERING = ("status", "credit_class")
+
+
+class ChangeLog:
+    """Every existing entity an import changes, one line each: the USCC, then each imported column before and
+    after (PostgreSQL's COPY text format), gzip'd and written while the import runs. The SHA-256 of the lines
+    and their count go into the import's audit event, so the hash chain covers every changed row; the file is
+    kept only if the import commits."""
+
+    def __init__(self, path: Path, batch: str):
+        self.path, self.batch = Path(path), batch
+        self.part = self.path.with_name(self.path.name + ".part")
+        self.sha, self.rows, self.file = hashlib.sha256(), 0, None
+
+    def start(self, fields: list[str]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = gzip.open(self.part, "wb", compresslevel=1)
+        header = "\t".join(["uscc", *(f"{f}{side}" for f in fields for side in (":before", ":after"))]) + "\n"
+        self.file.write(header.encode("ascii"))  # names the columns; not part of the digest or the count
+
+    def write(self, data: bytes) -> None:
+        self.sha.update(data)
+        self.file.write(data)
+        self.rows += data.count(b"\n")
+
+    def keep(self) -> None:
+        self.file.close()
+        self.part.rename(self.path)
+
+    def discard(self) -> None:
+        if self.file is not None and not self.file.closed:
+            self.file.close()
+        self.part.unlink(missing_ok=True)
+
+
+def _tsv(value) -> str:
+    """One value in COPY's text format, as PostgreSQL writes it (SQLite's change log matches)."""
+    if value is None:
+        return "\\N"
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def load(rows: Rows, checker, *, progress: Progress | None = None,
-         finish: Callable[[MergeCounts], None] = lambda counts: None, batch: str = "",
+         finish: Callable[[MergeCounts], None] = lambda counts: None, log: ChangeLog | None = None,
          guarded: tuple[str, ...] = ()) -> MergeCounts:
     """Write every checked row, or raise Rejected when the checker found problems.
 
-    Each existing entity that changes gets an ``EntityChange`` row under ``batch``; when the file would
-    change one of the ``guarded`` fields of an existing entity, Guarded is raised and nothing stays.
+    Each existing entity that changes is written to ``log``; when the file would change one of the
+    ``guarded`` fields of an existing entity, Guarded is raised and nothing stays.
     """
     loader = _PostgresPipeline if connection.vendor == "postgresql" else _SqliteStaging
-    return loader(checker, progress, batch, guarded).run(rows, finish)
+    return loader(checker, progress, log, guarded).run(rows, finish)
 
 
 def _changed_columns(present: tuple[str, ...]) -> list[str]:
@@ -113,16 +157,20 @@ def _changed_columns(present: tuple[str, ...]) -> list[str]:
 
 
 class _Loader:
-    def __init__(self, checker, progress: Progress | None, batch: str = "", guarded: tuple[str, ...] = ()):
+    def __init__(self, checker, progress: Progress | None, log: ChangeLog | None = None,
+                 guarded: tuple[str, ...] = ()):
         self.checker = checker
         self.progress = progress
         self.changed = _changed_columns(checker.present)
-        self.batch = batch
+        self.log = log
         self.guarded = guarded
+        if log is not None:
+            log.start([f for f in checker.present if f != "uscc"])
 
-    def before_merge(self, cur) -> None:
-        """With the staging table holding this chunk's existing entities: refuse guarded changes, then
-        record every row that will change (before and after), in the import's transaction."""
+    def before_merge(self, cur, capture: bool = True) -> None:
+        """With the staging table holding this chunk's existing entities: refuse guarded changes, then write
+        every row that will change (USCC, before and after of each imported column) to the change log, and
+        the pool-steering columns' changes to ``EntityChange`` for the business's page."""
         pg = connection.vendor == "postgresql"
         differs_op = "IS DISTINCT FROM" if pg else "IS NOT"
         pairs = [(f, _COLUMN[f]) for f in self.checker.present if f != "uscc"]
@@ -137,14 +185,27 @@ class _Loader:
                      for row in cur.fetchall()]
             if found:
                 raise Guarded(found)
-        if pairs and self.batch:
-            build = "jsonb_build_object" if pg else "json_object"
-            before = ", ".join(f"'{f}', e.{c}" for f, c in pairs)
-            after = ", ".join(f"'{f}', s.{f}" for f, _c in pairs)
-            differs = " OR ".join(f"e.{c} {differs_op} s.{f}" for f, c in pairs)
-            cur.execute(f"INSERT INTO {CHANGES} (batch, uscc, before, after) "
-                        f"SELECT %s, s.uscc, {build}({before}), {build}({after}) {join} WHERE {differs}",
-                        [self.batch])
+        if not pairs or self.log is None:
+            return
+        differs = " OR ".join(f"e.{c} {differs_op} s.{f}" for f, c in pairs)
+        select = f"SELECT s.uscc, {', '.join(f'e.{c}, s.{f}' for f, c in pairs)} {join} WHERE {differs}"
+        if not capture:
+            pass  # the UPDATE writes the log itself
+        elif pg:
+            with cur.copy(f"COPY ({select}) TO STDOUT") as copy:
+                for data in copy:
+                    self.log.write(bytes(data))
+        else:
+            cur.execute(select)
+            while rows := cur.fetchmany(5000):
+                self.log.write("".join("\t".join(map(_tsv, row)) + "\n" for row in rows).encode("utf-8"))
+        steering = [(f, c) for f, c in pairs if f in STEERING]
+        if steering:
+            present = dict(steering)
+            values = ", ".join(f"e.{present[f]}, s.{f}" if f in present else "'', ''" for f in STEERING)
+            moved = " OR ".join(f"e.{c} {differs_op} s.{f}" for f, c in steering)
+            cur.execute(f"INSERT INTO {CHANGES} (batch, uscc, status_before, status_after, credit_before, credit_after) "
+                        f"SELECT %s, s.uscc, {values} {join} WHERE {moved}", [self.log.batch])
 
     def report(self, force: bool = False) -> None:
         if self.progress:
@@ -253,7 +314,10 @@ class _PostgresPipeline(_Loader):
                 cur.execute(f"TRUNCATE {STAGE}")
                 with cur.copy(f"COPY {STAGE} FROM STDIN WITH (NULL '{PG_NULL}')") as copy:
                     copy.write(old)
-                self.before_merge(cur)
+                # With the codes held, the UPDATE itself returns the changed rows for the change log (one
+                # join instead of two); merging through the upsert, the log is written beforehand.
+                logged_update = self.log is not None and not all_old
+                self.before_merge(cur, capture=not logged_update)
                 if all_old:
                     # Too many existing entities to hold their codes: insert or update in one statement;
                     # xmax = 0 marks a freshly inserted row, so the same statement also counts.
@@ -262,6 +326,13 @@ class _PostgresPipeline(_Loader):
                                 "FROM merged")
                     counts.inserted, counts.updated = cur.fetchone()
                     counts.unchanged = n_old - counts.inserted - counts.updated
+                elif logged_update:
+                    before = self.log.rows
+                    with cur.copy(f"COPY ({self._logged_update_sql()}) TO STDOUT") as copy:
+                        for data in copy:
+                            self.log.write(bytes(data))
+                    counts.updated = self.log.rows - before
+                    counts.unchanged = n_old - counts.updated
                 else:
                     cur.execute(self._update_sql())
                     counts.updated = cur.rowcount
@@ -274,6 +345,17 @@ class _PostgresPipeline(_Loader):
         return (f"INSERT INTO {TABLE} ({', '.join(_COLUMN[f] for f in FIELDS)}, updated_at) "
                 f"SELECT {', '.join(FIELDS)}, now() FROM {STAGE} "
                 f"ON CONFLICT (uscc) DO UPDATE SET {assign} WHERE {differs}")
+
+    def _logged_update_sql(self) -> str:
+        """The UPDATE, returning each changed row as the change log has it: USCC, then old and new per column."""
+        pairs = [(f, _COLUMN[f]) for f in self.checker.present if f != "uscc"]
+        assign = ", ".join(f"{c} = s.{f}" for f, c in pairs)
+        differs = " OR ".join(f"e.{c} IS DISTINCT FROM s.{f}" for f, c in pairs)
+        old = ", ".join(f"o.{c} AS old_{f}" for f, c in pairs)
+        returned = ", ".join(f"s.old_{f}, s.{f}" for f, _c in pairs)
+        return (f"UPDATE {TABLE} AS e SET {assign}, updated_at = now() "
+                f"FROM (SELECT s.*, {old} FROM {STAGE} s JOIN {TABLE} o ON o.uscc = s.uscc) AS s "
+                f"WHERE e.uscc = s.uscc AND ({differs}) RETURNING s.uscc, {returned}")
 
     def _update_sql(self) -> str:
         stage_value = {c: f"s.{f}" for f, c in _COLUMN.items()}

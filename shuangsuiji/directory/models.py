@@ -154,34 +154,31 @@ class SubLibrary(models.Model):
 
 
 class EntityChange(models.Model):
-    """One existing business changed by an import: its USCC and the imported columns before and after.
+    """A change an import made to the columns that decide who can be drawn (登记状态, 信用风险分类), shown on
+    the business's page. Every changed column of every row is in the import's change log
+    (``services.change_log_path``), whose SHA-256 the import's audit event carries."""
 
-    Rows are written in the import's transaction; the import's audit event carries their count and a
-    SHA-256 over them (``services.change_digest``), so the hash chain covers every row.
-    """
-
-    batch = models.CharField("导入批次", max_length=32, db_index=True)
+    batch = models.CharField("导入批次", max_length=32)
     uscc = models.CharField("统一社会信用代码", max_length=18, db_index=True)
-    before = models.JSONField("变更前")
-    after = models.JSONField("变更后")
+    status_before = models.CharField("原登记状态", max_length=10, blank=True)
+    status_after = models.CharField("新登记状态", max_length=10, blank=True)
+    credit_before = models.CharField("原信用风险分类", max_length=1, blank=True)
+    credit_after = models.CharField("新信用风险分类", max_length=1, blank=True)
 
     class Meta:
         ordering = ["id"]
-        verbose_name = verbose_name_plural = "检查对象变更记录"
+        verbose_name = verbose_name_plural = "登记状态和信用风险分类变更记录"
 
     def __str__(self) -> str:
         return f"{self.batch} {self.uscc}"
 
-    def changed_fields(self) -> list[tuple[str, object, object]]:
-        """(label, before, after) for each column whose value changed."""
-        fields = {f.name: f for f in Entity._meta.fields}
+    def changed_fields(self, with_credit: bool) -> list[tuple[str, object, object]]:
+        """(label, before, after) for each of the two columns that changed; the class only when allowed."""
         out = []
-        for key in self.after:
-            if self.before.get(key) == self.after.get(key):
-                continue
-            field = fields.get(key)
-            words = dict(field.choices or []) if field is not None else {}
-            label = "行业" if key == "industry" else (field.verbose_name if field is not None else key)
-            out.append((str(label), words.get(self.before.get(key), self.before.get(key)),
-                        words.get(self.after.get(key), self.after.get(key))))
+        if self.status_before != self.status_after:
+            words = dict(EntityStatus.choices)
+            out.append(("登记状态", words.get(self.status_before, self.status_before),
+                        words.get(self.status_after, self.status_after)))
+        if with_credit and self.credit_before != self.credit_after:
+            out.append(("信用风险分类", self.credit_before, self.credit_after))
         return out

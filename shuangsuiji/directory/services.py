@@ -6,14 +6,15 @@ the office acts for every department, a department administrator only for their 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
-import json
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from shuangsuiji.accounts.models import Department
@@ -22,7 +23,7 @@ from shuangsuiji.common import audit, jobs, uploads
 from . import importer, loading, uscc
 from .access import can_import, changes_register
 from .filters import RULE_FIELDS, EntityFilter
-from .models import Entity, EntityChange, EntityStatus, SubLibrary, SubLibraryKind
+from .models import Entity, EntityStatus, SubLibrary, SubLibraryKind
 
 IMPORT_JOB = "directory.import_entities"
 
@@ -95,17 +96,18 @@ def import_entities(path: Path | str, *, actor, filename: str = "",
     filename = filename or Path(path).name
     batch = uuid.uuid4().hex
     guarded = () if changes_register(actor) else GUARDED
+    log = loading.ChangeLog(change_log_path(batch), batch)
 
     def audit_event(counts: loading.MergeCounts) -> None:
         if counts.rows == 0:
             raise DirectoryError("文件中没有数据行。")
-        changed, digest = change_digest(batch)
+        log.keep()
         audit.record(actor, "directory.import_entities", None,
                      after={"file": filename, "inserted": counts.inserted, "updated": counts.updated,
-                            "unchanged": counts.unchanged, "batch": batch, "changed_rows": changed,
-                            "changes_sha256": digest},
+                            "unchanged": counts.unchanged, "batch": batch, "changed_rows": log.rows,
+                            "changes_sha256": log.sha.hexdigest()},
                      summary=f"导入检查对象“{filename}”：新增 {counts.inserted} 户，更新 {counts.updated} 户"
-                             f"（变更记录批次 {batch}）",
+                             f"（变更记录 {batch}）",
                      department=actor.department)
 
     try:
@@ -115,12 +117,14 @@ def import_entities(path: Path | str, *, actor, filename: str = "",
                                           null=loading.null_value())
             rows = checker.rows(enumerate(source.rows, start=header_row + 1), text=source.kind == "csv")
             try:
-                counts = loading.load(rows, checker, progress=progress, finish=audit_event, batch=batch,
+                counts = loading.load(rows, checker, progress=progress, finish=audit_event, log=log,
                                       guarded=guarded)
             except loading.Rejected:
                 pass
             except loading.Guarded as exc:
                 _refuse_guarded(path, checker, exc.found)
+            finally:
+                log.discard()  # removes the unfinished file unless the import kept it
         if checker.has_problems:
             _reject(path, checker)
     except importer.FileRefused as exc:
@@ -150,15 +154,19 @@ def _refuse_guarded(path: Path | str, checker: importer.RowChecker, found: list[
         checker.add_error(0, None, f"另有更多行变更了登记状态或信用风险分类，只列出前 {len(found)} 户")
 
 
-def change_digest(batch: str) -> tuple[int, str]:
-    """How many entities an import changed and the SHA-256 of their change rows (USCC, before, after) in
-    the order written — the import's audit event carries both, so the hash chain covers every row."""
+def change_log_path(batch: str) -> Path:
+    """Where an import's change log (every changed row, before and after) is kept."""
+    return Path(settings.MEDIA_ROOT) / "directory" / "changes" / f"{batch}.tsv.gz"
+
+
+def read_change_log(batch: str) -> tuple[int, str]:
+    """Line count and SHA-256 of a kept change log, as its import's audit event should record them."""
     digest, count = hashlib.sha256(), 0
-    rows = EntityChange.objects.filter(batch=batch).order_by("id").values_list("uscc", "before", "after")
-    for uscc_code, before, after in rows.iterator(chunk_size=5000):
-        line = json.dumps([uscc_code, before, after], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        digest.update(line.encode("utf-8") + b"\n")
-        count += 1
+    with gzip.open(change_log_path(batch), "rb") as fh:
+        fh.readline()  # the header names the columns and is not hashed
+        for line in fh:
+            digest.update(line)
+            count += 1
     return count, digest.hexdigest()
 
 

@@ -71,7 +71,7 @@ def entity_detail(request, uscc: str):
     show_credit = sees_credit_class(request.user)
     changes = []
     for change in EntityChange.objects.filter(uscc=entity.uscc).order_by("-id")[:50]:
-        fields = [f for f in change.changed_fields() if show_credit or f[0] != "信用风险分类"]
+        fields = change.changed_fields(with_credit=show_credit)
         if fields:
             changes.append({"batch": change.batch, "fields": fields})
     return render(request, "directory/entity_detail.html", {

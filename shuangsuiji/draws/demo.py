@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import Count
+from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, User
 from shuangsuiji.inspectors.models import Qualification
@@ -76,7 +77,9 @@ def ensure_demo_draws(say: Callable[[str], None]) -> None:
                                              "（演示数据把承诺时间回拨到该轮之前）。",
                                      scope={"filters": {"entity_type": ["enterprise"]}},
                                      rules={"default": {"ratio": "0.005", "minimum": 1}})
-            joint = services.commit(admin, joint, [drand(1000)], now=before_round(1000))
+            # Its checks run to the end of the year: the publication deadline counts from there.
+            joint = services.commit(admin, joint, [drand(1000)], now=before_round(1000),
+                                    task_ends_on=dt.date(timezone.localdate().year, 12, 31))
             say(f"演示抽取 {joint.number}：承诺已发布，等待揭晓。")
     except services.DrawServiceError as exc:
         say(f"演示抽取未能完成：{exc}")

@@ -100,6 +100,7 @@ def ensure_demo_plans(say: Callable[[str], None]) -> None:
             admin_scjg, scjg, kind="joint_risk", title=f"{year}年度学校食堂与学校卫生风险分类联查（演示）",
             items=items, rules={"default": {"ratio": "0.003", "minimum": 1}}, exclusion_days=180, yearly_cap=3,
             documents="营业执照\n食品经营许可证\n从业人员健康证明\n卫生管理制度", year=year,
+            starts_on=dt.date(year, 10, 1), ends_on=dt.date(year, 12, 31),
             plan_entry=AnnualPlan.objects.get(year=year, department__isnull=True).entries.first(),
         )
         services.submit(admin_scjg, task)

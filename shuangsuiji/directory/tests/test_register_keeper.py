@@ -4,9 +4,9 @@ event named only the file. Now such rows are refused by row and field, and every
 with its USCC and before/after values under the import's audit event."""
 
 import csv
+import gzip
 import hashlib
 import io
-import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,7 +23,14 @@ def write(path, rows, header=("统一社会信用代码", "名称", "登记状�
     return path
 
 
-def test_another_department_cannot_cancel_a_business_by_import(personas, tmp_path):
+def _change_lines() -> list[list[str]]:
+    """The rows of the only import's change log."""
+    batch = AuditEvent.objects.get(action="directory.import_entities").after["batch"]
+    with gzip.open(services.change_log_path(batch), "rt", encoding="utf-8") as fh:
+        return [line.rstrip("\n").split("\t") for line in fh][1:]
+
+
+def test_another_department_cannot_cancel_a_business_by_import(personas, tmp_path, settings):
     kept = make_entity(name="定陶区示例超市", status=EntityStatus.ACTIVE, credit_class="B")
     other = make_entity(name="定陶区示例饭店", status=EntityStatus.ACTIVE, credit_class="C")
     path = write(tmp_path / "a.csv", [[new_uscc(), "新开的店", "存续", ""],
@@ -41,6 +48,7 @@ def test_another_department_cannot_cancel_a_business_by_import(personas, tmp_pat
     assert (kept.status, other.credit_class) == (EntityStatus.ACTIVE, "C")
     assert Entity.objects.count() == 2 and not EntityChange.objects.exists()  # the new row did not stay either
     assert not AuditEvent.objects.filter(action="directory.import_entities").exists()
+    assert not list((settings.MEDIA_ROOT / "directory" / "changes").glob("*"))  # no change log left behind
 
 
 def test_another_department_may_still_import_rows_that_leave_status_and_class_alone(personas, tmp_path):
@@ -48,8 +56,8 @@ def test_another_department_may_still_import_rows_that_leave_status_and_class_al
     outcome = services.import_entities(write(tmp_path / "a.csv", [[kept.uscc, "新名称", "存续", "B"]]),
                                        actor=personas.partner_admin)
     assert outcome.updated == 1
-    change = EntityChange.objects.get()
-    assert (change.uscc, change.before["name"], change.after["name"]) == (kept.uscc, "旧名称", "新名称")
+    assert _change_lines() == [[kept.uscc, "旧名称", "新名称", "active", "active", "B", "B"]]
+    assert not EntityChange.objects.exists()  # nothing that decides the pools changed
 
 
 def test_the_registration_authority_changes_status_and_every_changed_row_is_audited(personas, tmp_path):
@@ -62,14 +70,15 @@ def test_the_registration_authority_changes_status_and_every_changed_row_is_audi
     assert (outcome.inserted, outcome.updated, outcome.unchanged) == (1, 2, 1)
     changes = {c.uscc: c for c in EntityChange.objects.all()}
     assert set(changes) == {a.uscc, b.uscc}
-    assert (changes[a.uscc].before["status"], changes[a.uscc].after["status"]) == ("active", "cancelled")
-    assert (changes[b.uscc].before["credit_class"], changes[b.uscc].after["credit_class"]) == ("B", "D")
+    assert (changes[a.uscc].status_before, changes[a.uscc].status_after) == ("active", "cancelled")
+    assert (changes[b.uscc].credit_before, changes[b.uscc].credit_after) == ("B", "D")
     event = AuditEvent.objects.get(action="directory.import_entities")
     assert event.after["changed_rows"] == 2 and event.after["batch"] == changes[a.uscc].batch
-    lines = b"".join(json.dumps([c.uscc, c.before, c.after], ensure_ascii=False, sort_keys=True,
-                                separators=(",", ":")).encode() + b"\n"
-                     for c in EntityChange.objects.order_by("id"))
-    assert event.after["changes_sha256"] == hashlib.sha256(lines).hexdigest()
+    assert sorted(line[0] for line in _change_lines()) == sorted([a.uscc, b.uscc])
+    with gzip.open(services.change_log_path(event.after["batch"]), "rb") as fh:
+        assert fh.readline().startswith(b"uscc\tname:before\tname:after\tstatus:before")
+        assert event.after["changes_sha256"] == hashlib.sha256(fh.read()).hexdigest()
+    assert services.read_change_log(event.after["batch"]) == (2, event.after["changes_sha256"])
 
 
 def test_the_office_may_change_status_too(personas, tmp_path):

@@ -159,3 +159,31 @@ def test_a_task_with_a_live_draw_cannot_get_another_one(personas, client_for):
     again = _commit(c, task, [DRAND])
     assert again.status_code == 400 and "不能发布抽取承诺" in again.json()["detail"]
     assert Draw.objects.count() == 1
+
+
+def test_a_rehearsal_on_witness_numbers_is_marked_publicly_and_in_the_kit(personas, client):
+    from shuangsuiji.draws.testing import make_directory, make_published_item, make_team
+
+    make_team(personas.lead_dept)
+    make_directory(60, inactive=0)
+    draw = draw_services.prepare(personas.lead_admin, personas.lead_dept, title="抽取演练",
+                                 items=[make_published_item(personas.lead_dept)],
+                                 rules={"default": {"ratio": "0.1", "minimum": 1}})
+    draw = draw_services.commit(personas.lead_admin, draw, [DICE], rehearsal=True)
+    draw = draw_services.reveal(personas.lead_admin, draw, [])
+    draw_services.publish(personas.lead_admin, draw)
+    assert "演练" in client.get("/public/draws/").content.decode()
+    assert "结果不具约束力" in client.get(f"/public/draws/{draw.number}/").content.decode()
+    files = {n.split("/", 1)[1]: d for n, d in _unzip(draw_services.kit_zip(draw)).items()}
+    report = verify_files(files, check_signature=False)
+    assert report.ok and any("演练" in n for n in report.notes)
+
+
+def test_malformed_witness_numbers_get_a_message_not_an_error_page(personas, client_for):
+    task = approved_joint_task(personas, n=60)
+    c = client_for(personas.lead_admin)
+    for numbers in ("4 1 6", [[4, "x", 6]], [4, 1, 6], [[-1, 2, 3]], []):
+        answer = _commit(c, task, [DRAND, dict(DICE, numbers=numbers)])
+        assert answer.status_code == 400, (numbers, answer.content)
+        assert "见证人" in answer.json()["detail"] or "号码" in answer.json()["detail"]
+    assert not Draw.objects.exists()
