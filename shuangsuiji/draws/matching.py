@@ -63,15 +63,6 @@ def build_basis(draw, params: dict[str, Any], expected_targets: int) -> tuple[lm
         Inspector.objects.filter(department__code__in=codes).select_related("department", "township")
         .prefetch_related(Prefetch("qualifications", queryset=Qualification.objects.order_by("domain")))
     )
-    officers_by_dept: dict[str, int] = defaultdict(int)
-    for i in people:
-        if i.kind == InspectorKind.OFFICER and i.status == DutyStatus.ON_DUTY:
-            officers_by_dept[i.department.code] += 1
-    max_targets = params["max_targets"]
-    if not max_targets:
-        # Enough room for the expected load with slack, so caps bind only against piling work on a few.
-        need = max((expected_targets * params["team_size"] / max(officers_by_dept[c], 1) for c in codes), default=1)
-        max_targets = max(10, math.ceil(need * 1.5))
     inspectors = tuple(
         lm.Inspector(
             id=inspector_key(i), name="", dept=i.department.code,
@@ -81,6 +72,16 @@ def build_basis(draw, params: dict[str, Any], expected_targets: int) -> tuple[lm
         )
         for i in people
     )
+    max_targets = params["max_targets"]
+    if not max_targets:
+        # Enough room for the expected load with slack, so caps bind only against piling work on a few; the
+        # load of a part falls on the officers the matcher may send to it (qualified and on duty), not on
+        # the whole department.
+        window = lm.Task(id="", team_size=int(params["team_size"]), start=start.isoformat(), end=end.isoformat())
+        need = max((expected_targets * params["team_size"]
+                    / max(len(lm.qualified(inspectors, window, p["dept"], p["domains"])), 1) for p in parts),
+                   default=1)
+        max_targets = max(10, math.ceil(need * 1.5))
     keys = {i.pk: inspector_key(i) for i in people}
     conflicts = tuple(sorted(
         (keys[c.inspector_id], c.entity.uscc)
@@ -153,16 +154,24 @@ def precheck(basis: lm.Snapshot, parts: list[dict[str, Any]], pool_usccs: list[s
     sample = sorted(set(involved) | set(one_per_town.values()) | set(pool_usccs[:1]))
     problems = lm.precheck(snapshot_for(roomy, parts, sample, towns)) if sample else []
     names = {d.id: d.name for d in basis.departments}
+    task = basis.task
     for p in parts:
-        officers = sum(1 for i in basis.inspectors if i.dept == p["dept"] and i.kind == lm.OFFICER and not i.unavailable)
-        room = officers * basis.task.max_targets
-        need = expected * basis.task.team_size
+        eligible = len(lm.qualified(basis.inspectors, task, p["dept"], p["domains"]))
+        room, need = eligible * task.max_targets, expected * task.team_size
         if need > room:
             problems.append(lm.Problem(
                 "error", "capacity",
-                f"{names.get(p['dept'], p['dept'])}：预计抽取 {expected} 户、每户 {basis.task.team_size} 名执法人员，共需 {need} 人次，"
-                f"而 {officers} 名执法人员每人至多 {basis.task.max_targets} 户，只能承担 {room} 人次",
+                f"{names.get(p['dept'], p['dept'])}：预计抽取 {expected} 户、每户 {task.team_size} 名执法人员，共需 {need} 人次；"
+                f"具备「{'、'.join(p['domains']) or '本次事项'}」检查资格且在岗的执法人员 {eligible} 名，每人至多 {task.max_targets} 户，"
+                f"只能承担 {room} 人次，还差 {need - room} 人次",
                 dept=p["dept"], required=need, eligible=room))
+    if not any(p.severity == "error" for p in problems) and expected:
+        # The matcher itself, with the real caps, on as many targets as will be drawn: the same rules that
+        # decide the teams at the reveal decide whether the commitment may go out.
+        chosen = set(sample)
+        trial = (sample + [u for u in pool_usccs[: expected + len(sample)] if u not in chosen])[:expected]
+        seen = {p.message for p in problems}
+        problems += [p for p in lm.precheck(snapshot_for(basis, parts, sorted(trial), towns)) if p.message not in seen]
     return problems
 
 

@@ -1072,18 +1072,25 @@ def match(seed: str, snapshot: Snapshot) -> Assignment:
     return plan_for(snapshot).draw(seed)
 
 
+def qualified(inspectors: Iterable[Inspector], task: Task, dept: str, domains: Iterable[str],
+              pool: str = POOL_OFFICER) -> list[Inspector]:
+    """The inspectors of a department and pool who could serve a part at any target: qualified for every
+    domain and on duty over the task's period (conflicts and township recusal depend on the target)."""
+    need = set(domains)
+    return [
+        i for i in inspectors
+        if i.dept == dept and (i.kind == OFFICER) == (pool == POOL_OFFICER) and _on_duty(i, task)
+        and need <= set(i.domains)
+    ]
+
+
 def _part_eligible(s: Snapshot, target: Target, part: Part, pool: str) -> list[Inspector]:
     """Return the inspectors of a pool eligible for one part (qualified, on duty, no recusal)."""
     t = s.task
     barred = {j for j, tid in (*s.conflicts, *s.recent) if tid == target.id}
-    need = set(part.domains)
     return [
-        i for i in s.inspectors
-        if i.dept == part.dept
-        and (i.kind == OFFICER) == (pool == POOL_OFFICER)
-        and _on_duty(i, t)
-        and need <= set(i.domains)
-        and i.id not in barred
+        i for i in qualified(s.inspectors, t, part.dept, part.domains, pool)
+        if i.id not in barred
         and not (t.township_recusal and target.township and i.township == target.township)
     ]
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from shuangsuiji.draws import services
-from shuangsuiji.draws.models import Recusal, RecusalStatus, TeamMember
+from shuangsuiji.draws.models import Draw, DrawStatus, Recusal, RecusalStatus, TeamMember
 from shuangsuiji.draws.testing import (
     COMMIT_AT,
     REVEALED,
@@ -145,3 +145,34 @@ def test_a_committed_draw_cannot_be_voided_once_its_numbers_may_exist(personas, 
     draw = services.commit(personas.lead_admin, joint[0], SOURCES, now=COMMIT_AT)
     with pytest.raises(services.DrawServiceError, match="先揭晓"):
         services.void(personas.lead_admin, draw, "结果不理想，重新抽取")
+
+
+# Issue 23, finding 3: the precheck counted every officer of the department, so a draw that could not be
+# staffed was committed and failed at the reveal.
+
+
+def test_officers_not_qualified_for_the_items_do_not_count_towards_staffing(personas, joint):
+    draw, _ = joint
+    make_team(personas.partner_dept, 30, "消防安全")  # on duty, but not qualified for 公共场所卫生
+    draw.matching_params = {**draw.matching_params, "max_targets": 1}
+    draw.save()
+    with pytest.raises(services.DrawServiceError) as exc:
+        services.commit(personas.lead_admin, draw, SOURCES, now=COMMIT_AT)
+    message = str(exc.value)
+    assert "区卫生健康局：预计抽取 10 户、每户 2 名执法人员，共需 20 人次" in message
+    assert "具备「公共场所卫生」检查资格且在岗的执法人员 10 名，每人至多 1 户，只能承担 10 人次，还差 10 人次" in message
+    assert Draw.objects.get(pk=draw.pk).status == DrawStatus.PREPARED
+
+
+def test_a_draw_the_precheck_lets_through_is_staffed_at_the_reveal(personas, joint):
+    draw, _ = joint
+    for officer in personas.partner_dept.inspectors.all()[5:]:
+        officer.status = DutyStatus.TRANSFERRED
+        officer.save()
+    make_team(personas.partner_dept, 60, "消防安全")  # many officers, few of them qualified: the demo's case
+    draw.rules = {"default": {"ratio": "0.15"}}
+    draw.save()
+    draw = revealed(personas, draw)
+    assert draw.matching_error == ""
+    drawn = draw.drawn.count()
+    assert TeamMember.objects.filter(draw=draw, department=personas.partner_dept).count() == 2 * drawn
