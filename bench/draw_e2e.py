@@ -3,7 +3,8 @@
 Run: .venv/bin/python bench/draw_e2e.py [--rows N] [--pg-url URL]
 Uses the bench database of bench/import_entities.py (created, migrated and filled through the real
 importer when it holds fewer than N entities), then times services.prepare → commit → reveal for a
-draw stratified by credit class (4 strata, 0.3% each) with witness numbers as the source.
+draw stratified by credit class (4 strata, 0.3% each) on the real quicknet round 1000 (committed just before
+it, as the demo does).
 Not part of the test suite.
 """
 
@@ -33,6 +34,7 @@ def main() -> None:
     from shuangsuiji.accounts.models import Department
     from shuangsuiji.directory.models import Entity
     from shuangsuiji.draws import services
+    from shuangsuiji.draws.demo import before_round, demo_round, drand
 
     print(f"entities: {Entity.objects.count():,} ({Entity.objects.drawable().count():,} 存续)")
     dept = Department.objects.get(code="scjgj")
@@ -42,10 +44,10 @@ def main() -> None:
                             rules={"default": {"ratio": "0.003", "minimum": 1}})
     timings["prepare"] = time.perf_counter() - started
     t = time.perf_counter()
-    draw = services.commit(actor, draw, [{"type": "witness", "name": "bench", "shape": [3]}])
+    draw = services.commit(actor, draw, [drand(1000)], now=before_round(1000))
     timings["commit (query + freeze + hash + write pool)"] = time.perf_counter() - t
     t = time.perf_counter()
-    draw = services.reveal(actor, draw, [{"numbers": [[1, 2, 3]]}])
+    draw = services.reveal(actor, draw, [demo_round(1000)])
     timings["reveal (read + verify digest + select + persist)"] = time.perf_counter() - t
     total = time.perf_counter() - started
     for name, seconds in timings.items():

@@ -41,6 +41,7 @@ def prepare(visits: int):
     from django.contrib.sessions.backends.db import SessionStore
 
     from shuangsuiji.accounts.models import Role, User
+    from shuangsuiji.draws.demo import before_round, demo_round, drand
     from shuangsuiji.draws.models import TeamMember
     from shuangsuiji.plans import services
     from shuangsuiji.plans.models import Task
@@ -62,8 +63,8 @@ def prepare(visits: int):
                                 starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31))
     services.submit(actor, task)
     services.approve(actor, task)
-    task = services.commit(actor, task, [{"type": "witness", "name": "bench", "shape": [3]}])
-    task = services.reveal(actor, Task.objects.get(pk=task.pk), [{"numbers": [[number % 10, 2, 3]]}])
+    task = services.commit(actor, task, [drand(1000)], now=before_round(1000))
+    task = services.reveal(actor, Task.objects.get(pk=task.pk), [demo_round(1000)])
     sessions: dict[int, str] = {}
     jobs = []
     members = TeamMember.objects.filter(draw=task.draw, active=True).select_related("inspector__user").order_by("id")

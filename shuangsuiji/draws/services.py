@@ -494,9 +494,10 @@ def request_recusal(actor, member: TeamMember, *, applicant: str, reason: str) -
         raise DrawServiceError("该抽取已作废，不再受理回避申请。")
     if Recusal.objects.filter(member=member, status=RecusalStatus.PENDING).exists():
         raise DrawServiceError("该人员已有待决定的回避申请。")
-    if applicant == "inspector" and not (actor.can_act_for(member.department) or
-                                         getattr(getattr(actor, "inspector", None), "pk", None) == member.inspector_id):
-        raise DrawServiceError("只有本人或其所在部门可以登记执法人员自行回避。")
+    is_self = getattr(getattr(actor, "inspector", None), "pk", None) == member.inspector_id
+    department_admin = actor.effective_role in ("office", "dept_admin") and actor.can_act_for(member.department)
+    if applicant == "inspector" and not (is_self or department_admin):
+        raise DrawServiceError("执法人员自行回避只能由本人或其所在部门管理员登记，不能替同事申请。")
     if applicant == "business" and (actor.effective_role not in ("office", "dept_admin")
                                     or not actor.can_act_for(member.department)):
         raise DrawServiceError("检查对象的回避申请由该执法人员所在部门登记。")
@@ -534,6 +535,9 @@ def decide_recusal(actor, recusal: Recusal, *, approve: bool, reason: str) -> Re
         TeamMember.objects.create(draw=draw, entity=member.entity, department=member.department,
                                   inspector=replacement, counts_as_officer=member.counts_as_officer)
         recusal.replacement = replacement
+        signals.team_changed.send(Draw, draw=draw, entity=member.entity, department=member.department,
+                                  recused=member.inspector, replacement=replacement, reason=reason.strip(),
+                                  actor=actor)
     recusal.status = RecusalStatus.APPROVED if approve else RecusalStatus.REJECTED
     recusal.decided_by, recusal.decided_at, recusal.decision_reason = actor, timezone.now(), reason.strip()
     recusal.save()

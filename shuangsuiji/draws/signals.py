@@ -6,3 +6,6 @@ from django.dispatch import Signal
 draw_revealed = Signal()
 # Sent inside the void's transaction with draw= and actor=.
 draw_voided = Signal()
+# Sent inside an approved recusal's transaction with draw=, entity=, department=, recused= and replacement=
+# (inspectors), reason= and actor=: whoever shows or checks a visit's team follows the change.
+team_changed = Signal()

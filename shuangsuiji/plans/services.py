@@ -22,7 +22,7 @@ from shuangsuiji.directory.models import Entity
 from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.models import DrawStatus, TeamMember
 from shuangsuiji.draws.scope import ScopeError, scope_queryset
-from shuangsuiji.draws.signals import draw_revealed, draw_voided
+from shuangsuiji.draws.signals import draw_revealed, draw_voided, team_changed
 from shuangsuiji.items.models import InspectionItem, ItemClass
 
 from .models import (
@@ -538,6 +538,17 @@ def issue_targeted(actor, task: Task) -> Task:
     task = _step(actor, task, "issue")
     count = issue_visits(task, task.scope.get("targets", []))
     return _move(actor, task, "issue", visits=count)
+
+
+@receiver(team_changed)
+def on_team_changed(sender, draw, entity, department, **kwargs) -> None:
+    """After a recusal the visit sheet lists the current team: pages, PDF and Excel read the sheet."""
+    team = [{"name": m.inspector.name, "cert_no": m.inspector.cert_no}
+            for m in TeamMember.objects.filter(draw=draw, entity=entity, department=department, active=True)
+            .select_related("inspector").order_by("id")]
+    for visit in Visit.objects.select_for_update().filter(draw=draw, entity=entity, void=False):
+        visit.sheet = [{**part, "team": team} if part["code"] == department.code else part for part in visit.sheet]
+        visit.save(update_fields=["sheet"])
 
 
 def issue_visits(task: Task, entity_ids: list[int], draw=None) -> int:

@@ -7,9 +7,11 @@ class ResultsConfig(AppConfig):
     verbose_name = "检查实施与结果"
 
     def ready(self) -> None:
+        from shuangsuiji.draws.signals import team_changed
         from shuangsuiji.plans.services import COMPLETION_CHECKS
 
-        from .services import unfinished_parts
+        from .services import note_team_change, unfinished_parts
 
         if unfinished_parts not in COMPLETION_CHECKS:
             COMPLETION_CHECKS.append(unfinished_parts)
+        team_changed.connect(note_team_change, dispatch_uid="results.note_team_change")

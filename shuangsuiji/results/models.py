@@ -124,7 +124,7 @@ class ProcessStep(models.Model):
 
     STEPS = [("opened", "打开检查单"), ("edited", "保存草稿"), ("evidence", "上传证据"), ("submitted", "提交审核"),
              ("returned", "退回修改"), ("approved", "审核通过"), ("published", "公开"),
-             ("followup", "确定后续处置"), ("acknowledged", "签收"), ("receipt", "登记回执"),
+             ("team", "检查人员变更"), ("followup", "确定后续处置"), ("acknowledged", "签收"), ("receipt", "登记回执"),
              ("rechecked", "复查"), ("closed", "办结")]
 
     visit = models.ForeignKey("plans.Visit", on_delete=models.PROTECT, related_name="process")

@@ -437,3 +437,12 @@ def retire_minor_violation(user, entry: MinorViolation) -> None:
     entry.active = False
     entry.save(update_fields=["active"])
     audit.record(user, "minor.retire", entry)
+
+
+def note_team_change(sender, draw, entity, department, recused, replacement, reason, actor, **kwargs) -> None:
+    """The whole-process record of each visit of that business notes who left the team and who joined."""
+    for visit in Visit.objects.filter(draw=draw, entity=entity, void=False):
+        part = VisitPart.objects.filter(visit=visit, department=department).first()
+        step(visit, part, actor, "team",
+             f"{department.name}检查人员回避：{recused.name}（执法证号 {recused.cert_no}）退出，"
+             f"按抽取规则替换为 {replacement.name}（执法证号 {replacement.cert_no}）。理由：{reason}")
