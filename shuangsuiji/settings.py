@@ -116,6 +116,10 @@ USE_TZ = True
 # Minutes after a lottery not in the schedule table is drawn before its numbers may be used in a reveal.
 # Working days after a task's end date within which its draw must be published (the results rule).
 DRAW_PUBLICATION_WORKING_DAYS = int(os.environ.get("SSJ_DRAW_PUBLICATION_WORKING_DAYS", "20"))
+# Recusal replacements per draw and department a department decides itself; more need the office.
+RECUSAL_CAP_PER_DEPARTMENT = int(os.environ.get("SSJ_RECUSAL_CAP_PER_DEPARTMENT", "2"))
+# A replacement is drawn with the first drand round at least this many seconds after the decision.
+RECUSAL_ROUND_MARGIN_SECONDS = int(os.environ.get("SSJ_RECUSAL_ROUND_MARGIN_SECONDS", "60"))
 LOTTERY_REVEAL_MARGIN_MINUTES = int(os.environ.get("SSJ_LOTTERY_REVEAL_MARGIN_MINUTES", "30"))
 
 STATIC_URL = "static/"

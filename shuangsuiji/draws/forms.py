@@ -14,7 +14,7 @@ from shuangsuiji.directory.models import EntityType, Industry, SubLibrary, Towns
 from shuangsuiji.items.models import InspectionItem
 from shuangsuiji.lottery import beacon
 
-from .models import LotteryKind
+from .models import LotteryKind, RecusalCategory
 
 DRAND_FIELDS = ("round", "randomness", "signature", "previous_signature")
 STRATA_CHOICES = [("credit_class", "信用风险分类"), ("entity_type", "主体类型"), ("township", "乡镇（街道）"),
@@ -266,12 +266,39 @@ class VoidForm(forms.Form):
 
 class RecusalForm(forms.Form):
     applicant = forms.ChoiceField(label="申请方", choices=[("inspector", "执法人员自行申请"), ("business", "检查对象申请")])
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
+    category = forms.ChoiceField(label="回避类别（公开）", choices=RecusalCategory.choices, required=False,
+                                 initial=RecusalCategory.APPLICATION)
+
+    def clean_category(self):
+        return self.cleaned_data["category"] or RecusalCategory.OTHER
+    reason = forms.CharField(label="理由（内部）", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DecisionForm(forms.Form):
-    approve = forms.ChoiceField(label="决定", choices=[("1", "同意回避（按同一种子抽取替换人员）"), ("0", "不予回避")])
+    approve = forms.ChoiceField(label="决定", choices=[
+        ("1", "同意回避（替换人员由决定后才产生的 drand 随机数抽取）"), ("0", "不予回避")])
     reason = forms.CharField(label="决定理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReplacementForm(forms.Form):
+    """The declared drand round's JSON, once it is public: it draws the replacement."""
+
+    round_json = forms.CharField(label="drand 轮次 JSON（粘贴或上传）", required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3, "class": "font-monospace"}))
+    round_file = forms.FileField(label="或上传轮次 JSON 文件", required=False)
+
+    def clean(self):
+        d = super().clean()
+        upload = d.get("round_file")
+        text = upload.read(65536).decode("utf-8", "replace") if upload else (d.get("round_json") or "")
+        try:
+            value = _small_json(text)
+        except (ValueError, RecursionError):
+            raise forms.ValidationError("drand 轮次内容不是合法的 JSON。") from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError("drand 轮次内容应为 JSON 对象（含 round、randomness、signature）。")
+        d["revealed"] = {k: value[k] for k in DRAND_FIELDS if k in value}
+        return d
 
 
 class LotteryKindForm(forms.ModelForm):

@@ -188,8 +188,18 @@ class TeamMember(models.Model):
 
 class RecusalStatus(models.TextChoices):
     PENDING = "pending", "待决定"
+    AWAITING = "awaiting", "已同意回避，待随机源产生后替换"
     APPROVED = "approved", "已同意回避"
     REJECTED = "rejected", "不予回避"
+
+
+class RecusalCategory(models.TextChoices):
+    """The public reason category of a recusal (the free text stays internal)."""
+
+    APPLICATION = "application", "申请回避"
+    EX_OFFICIO = "ex_officio", "依职权回避"
+    INTEREST = "interest", "利害关系"
+    OTHER = "other", "其他"
 
 
 class Recusal(models.Model):
@@ -199,6 +209,8 @@ class Recusal(models.Model):
     applicant = models.CharField("申请方", max_length=10,
                                  choices=[("inspector", "执法人员自行申请"), ("business", "检查对象申请")])
     reason = models.TextField("理由")
+    category = models.CharField("回避类别", max_length=12, choices=RecusalCategory.choices,
+                                default=RecusalCategory.OTHER)
     status = models.CharField("状态", max_length=10, choices=RecusalStatus.choices, default=RecusalStatus.PENDING)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
@@ -208,6 +220,10 @@ class Recusal(models.Model):
     decision_reason = models.TextField("决定理由", blank=True)
     replacement = models.ForeignKey("inspectors.Inspector", verbose_name="替换人员", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
+    # The replacement is drawn with randomness that did not exist at the decision: the drand round declared
+    # then ({"type": "drand", "chain", "round"}), and the round's JSON once it is public.
+    source = models.JSONField("替换随机源（决定时声明）", null=True, blank=True)
+    revealed = models.JSONField("替换随机源的值", null=True, blank=True)
 
     class Meta:
         ordering = ["-recorded_at", "-id"]

@@ -12,13 +12,25 @@ import random
 from shuangsuiji.directory.models import CreditClass, Entity, EntityStatus, EntityType
 from shuangsuiji.directory.uscc import make as make_uscc
 from shuangsuiji.items.models import InspectionItem, ItemClass, ItemList, ListStatus
-from shuangsuiji.lottery.tests.vectors import QUICKNET_1000
+from shuangsuiji.lottery.tests.vectors import QUICKNET_1000, QUICKNET_5928395
 
 COMMIT_AT = dt.datetime(2023, 8, 23, 15, 30, tzinfo=dt.UTC)  # half an hour before quicknet round 1000
 DRAND = {"type": "drand", "chain": "quicknet", "round": 1000}
 DICE = {"type": "witness", "name": "公证员现场掷骰", "shape": [3], "ranges": [[1, 6]], "numbers": [[4, 1, 6]]}
 SOURCES = [DRAND, DICE]
 REVEALED = [dict(QUICKNET_1000)]  # the dice are sealed at commit and filled in by the reveal
+# A recusal decided the next day declares a later real round, which draws the replacement.
+DECIDE_AT = dt.datetime(2023, 8, 24, 9, 0, tzinfo=dt.UTC)
+LATER_ROUND, LATER_REVEALED = 5928395, dict(QUICKNET_5928395)
+
+
+def approve_recusal(actor, recusal, reason: str = "经核实存在利害关系"):
+    """Decide a recusal (declaring the later round) and draw its replacement from that round."""
+    from . import services
+
+    recusal = services.decide_recusal(actor, recusal, approve=True, reason=reason, round_no=LATER_ROUND,
+                                      now=DECIDE_AT)
+    return services.complete_recusal(actor, recusal, LATER_REVEALED)
 
 
 def make_directory(n: int = 400, seed: int = 7, inactive: int = 20) -> list[Entity]:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<str:number>/kit.zip", views.department_kit, name="department_kit"),
     path("<str:number>/members/<int:member>/recusal/", views.recusal_request, name="recusal_request"),
     path("<str:number>/recusals/<int:pk>/decide/", views.recusal_decide, name="recusal_decide"),
+    path("<str:number>/recusals/<int:pk>/complete/", views.recusal_complete, name="recusal_complete"),
 ]
 
 PERMISSIONS = {
@@ -37,4 +38,5 @@ PERMISSIONS = {
     "department_kit": READERS,
     "recusal_request": WORKERS,
     "recusal_decide": ADMINS,
+    "recusal_complete": ADMINS,
 }

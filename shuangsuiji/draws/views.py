@@ -10,7 +10,16 @@ from django.views.decorators.http import require_POST
 from shuangsuiji.accounts.models import Department
 
 from . import services
-from .forms import CommitForm, DecisionForm, DrawForm, LotteryKindForm, RecusalForm, RevealForm, VoidForm
+from .forms import (
+    CommitForm,
+    DecisionForm,
+    DrawForm,
+    LotteryKindForm,
+    RecusalForm,
+    ReplacementForm,
+    RevealForm,
+    VoidForm,
+)
 from .models import Draw, DrawnEntity, DrawStatus, LotteryKind, Recusal, TeamMember
 
 
@@ -83,6 +92,7 @@ def draw_detail(request, number: str):
     context["recusals"] = Recusal.objects.filter(member__in=context["members"]).select_related(
         "member__inspector", "member__entity", "member__department", "replacement")
     context["recusal_form"], context["decision_form"] = RecusalForm(), DecisionForm()
+    context["replacement_form"] = ReplacementForm()
     return render(request, "draws/draw_detail.html", context)
 
 
@@ -196,7 +206,8 @@ def recusal_request(request, number: str, member: int):
     form = RecusalForm(request.POST)
     if form.is_valid():
         done, _ = _step(request, number, lambda d: services.request_recusal(
-            request.user, target, applicant=form.cleaned_data["applicant"], reason=form.cleaned_data["reason"]))
+            request.user, target, applicant=form.cleaned_data["applicant"], reason=form.cleaned_data["reason"],
+            category=form.cleaned_data["category"]))
         if done:
             messages.success(request, "回避申请已登记，待部门负责人决定；检查不因申请而停止。")
     else:
@@ -211,12 +222,27 @@ def recusal_decide(request, number: str, pk: int):
     if form.is_valid():
         done, _ = _step(request, number, lambda d: services.decide_recusal(
             request.user, recusal, approve=form.cleaned_data["approve"] == "1", reason=form.cleaned_data["reason"]))
-        if done and done.replacement:
-            messages.success(request, f"已同意回避，按同一种子抽取的替换人员为 {done.replacement.name}（{done.replacement.cert_no}）。")
+        if done and done.source:
+            messages.success(request, f"已同意回避，该人员已退出检查组；替换人员将由 drand 第 "
+                                      f"{done.source['declaration']['round']} 轮随机数抽取，该轮产生后请在此登记。")
         elif done:
             messages.success(request, "已决定不予回避。")
     else:
         messages.error(request, "请选择决定并写明理由。")
+    return redirect("draws:draw_detail", number=number)
+
+
+@require_POST
+def recusal_complete(request, number: str, pk: int):
+    recusal = get_object_or_404(Recusal, pk=pk, member__draw__number=number)
+    form = ReplacementForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _report_errors(request, form)
+        return redirect("draws:draw_detail", number=number)
+    done, _ = _step(request, number, lambda d: services.complete_recusal(request.user, recusal,
+                                                                         form.cleaned_data["revealed"]))
+    if done:
+        messages.success(request, f"随机源验证通过，替换人员为 {done.replacement.name}（{done.replacement.cert_no}）。")
     return redirect("draws:draw_detail", number=number)
 
 

@@ -135,13 +135,20 @@ class Team:
 
 @dataclass(frozen=True)
 class Swap:
-    """One recusal replacement, applied after the draw in order."""
+    """One recusal replacement, applied after the draw in order.
+
+    ``fresh`` is the canonical value of randomness that did not exist when the recusal was decided (a drand
+    round declared at the decision, ``source``); the replacement's ticket depends on it, so nobody can walk
+    down a list fixed by the draw's seed by approving one recusal after another.
+    """
 
     target: str
     dept: str
     removed: str
     added: str
     reason: str
+    fresh: str = ""
+    source: Any = None  # {"declared_at", "declaration", "revealed"}: checked by the verifier
 
 
 @dataclass(frozen=True)
@@ -320,7 +327,8 @@ def assignment_to_obj(a: Assignment) -> dict[str, Any]:
             for t in a.teams
         ],
         "swaps": [
-            {"target": w.target, "dept": w.dept, "removed": w.removed, "added": w.added, "reason": w.reason}
+            {"target": w.target, "dept": w.dept, "removed": w.removed, "added": w.added, "reason": w.reason,
+             **({"fresh": w.fresh, "source": w.source} if w.fresh else {})}
             for w in a.swaps
         ],
     }
@@ -336,7 +344,8 @@ def assignment_from_obj(obj: dict[str, Any]) -> Assignment:
         teams=tuple(
             Team(t["target"], t["dept"], tuple(t["officers"]), tuple(t.get("third_party", ()))) for t in obj["teams"]
         ),
-        swaps=tuple(Swap(w["target"], w["dept"], w["removed"], w["added"], w["reason"]) for w in obj["swaps"]),
+        swaps=tuple(Swap(w["target"], w["dept"], w["removed"], w["added"], w["reason"], w.get("fresh", ""),
+                         w.get("source")) for w in obj["swaps"]),
         algorithm=obj.get("algorithm", ALGORITHM),
     )
 
@@ -1096,12 +1105,14 @@ def _part_eligible(s: Snapshot, target: Target, part: Part, pool: str) -> list[I
 
 
 def replace(
-    seed: str, snapshot: Snapshot, assignment: Assignment, target: str, dept: str, inspector: str, reason: str
+    seed: str, snapshot: Snapshot, assignment: Assignment, target: str, dept: str, inspector: str, reason: str,
+    fresh: str = "", source: Any = None,
 ) -> tuple[Assignment, str]:
     """Recuse `inspector` from a team and return (new assignment, replacement) deterministically.
 
     The replacement is the eligible member of the same pool, not in the team and never
-    removed from it, below the cap, with the smallest ticket SHA-256(seed|swap|target|dept|id).
+    removed from it, below the cap, with the smallest ticket SHA-256(seed|swap|target|dept|id),
+    or SHA-256(seed|swap|fresh|target|dept|id) with fresh randomness from after the decision.
     """
     if assignment.seed != seed:
         raise MatchingError(f"替换所用种子 {seed} 与匹配结果的种子 {assignment.seed} 不同")
@@ -1135,7 +1146,8 @@ def replace(
                      f"检查对象 {target} 的 {name} 部分：{inspector} 回避后没有符合条件且未满额的{_pool_label(pool)}可以替换",
                      target=target, dept=dept, pool=pool, eligible=0, required=1)]
         )
-    new = min(candidates, key=lambda i: (_ticket(seed, f"swap|{target}|{dept}|{i.id}"), i.id)).id
+    label = f"swap|{fresh}|" if fresh else "swap|"
+    new = min(candidates, key=lambda i: (_ticket(seed, f"{label}{target}|{dept}|{i.id}"), i.id)).id
 
     def swapped(members: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(sorted(new if j == inspector else j for j in members))
@@ -1147,7 +1159,8 @@ def replace(
     )
     out = Assignment(
         seed=assignment.seed, snapshot_digest=assignment.snapshot_digest, teams=teams,
-        swaps=(*assignment.swaps, Swap(target, dept, inspector, new, reason)), algorithm=assignment.algorithm,
+        swaps=(*assignment.swaps, Swap(target, dept, inspector, new, reason, fresh, source)),
+        algorithm=assignment.algorithm,
     )
     return out, new
 
@@ -1156,7 +1169,7 @@ def replay(seed: str, snapshot: Snapshot, swaps: Iterable[Swap] = ()) -> Assignm
     """Recompute the assignment, then re-apply recorded swaps in order, checking each replacement."""
     a = match(seed, snapshot)
     for w in swaps:
-        a, new = replace(seed, snapshot, a, w.target, w.dept, w.removed, w.reason)
+        a, new = replace(seed, snapshot, a, w.target, w.dept, w.removed, w.reason, w.fresh, w.source)
         if new != w.added:
             raise MatchingError(
                 f"替换记录不符：检查对象 {w.target} 的 {w.dept} 部分，{w.removed} 应由 {new} 替换，记录为 {w.added}"

@@ -24,7 +24,14 @@ from shuangsuiji.lottery.kit import (
     rules_from_json,
 )
 from shuangsuiji.lottery.sampling import PROTOCOL, DrawResult, Pool, draw
-from shuangsuiji.lottery.sources import Commitment, check_reveal_time, parse_time, reveal
+from shuangsuiji.lottery.sources import (
+    Commitment,
+    canonical_value,
+    check_declaration,
+    check_reveal_time,
+    parse_time,
+    reveal,
+)
 
 
 @dataclass
@@ -100,6 +107,7 @@ def _compare(expected: DrawResult, claimed: Any, pool: Pool, report: Report) -> 
 def _check_matching(
     files: Mapping[str, bytes], seed: str | None, report: Report,
     manifest: Mapping[str, Any] | None = None, result: Mapping[str, Any] | None = None,
+    check_signature: bool = True,
 ) -> None:
     """Replay the inspector matching when the kit carries it (shuangsuiji.lottery.matching)."""
     present = [n for n in (MATCHING_SNAPSHOT, MATCHING_ASSIGNMENT) if n in files]
@@ -125,6 +133,7 @@ def _check_matching(
     _check_townships(files, snapshot, manifest, report)
     if seed is not None and claimed.seed != seed:
         report.problems.append("匹配结果使用的种子与本次抽取的种子不一致")
+    _check_swap_sources(claimed.swaps, report, check_signature)
     try:
         replayed = matching.replay(claimed.seed, snapshot, claimed.swaps)
     except DrawError as exc:
@@ -133,6 +142,28 @@ def _check_matching(
     if matching.assignment_to_json(replayed) != matching.assignment_to_json(claimed):
         differing = [t.target + "/" + t.dept for t, u in zip(replayed.teams, claimed.teams, strict=False) if t != u]
         report.problems.append(f"检查人员匹配结果与复算不一致：{_names(differing) if differing else '队伍数量不同'}")
+
+
+def _check_swap_sources(swaps: Sequence[Any], report: Report, check_signature: bool) -> None:
+    """Each recusal replacement's fresh randomness: declared at the decision, public only after it, and
+    exactly the verified value of the declared drand round."""
+    for n, w in enumerate(swaps, start=1):
+        where = f"第 {n} 次回避替换（{w.target} 的 {w.dept} 部分）"
+        if not w.fresh:
+            report.problems.append(f"{where}没有使用决定之后才产生的随机源，替换人员可被预知")
+            continue
+        source = w.source if isinstance(w.source, dict) else {}
+        try:
+            declared_at = parse_time(str(source.get("declared_at")))
+            decl = check_declaration(source.get("declaration"), declared_at, 1)
+            if decl["type"] != "drand":
+                raise DrawError("只接受 drand 轮次")
+            value = canonical_value(decl, source.get("revealed"), 1, check_signature=check_signature)
+        except DrawError as exc:
+            report.problems.append(f"{where}的随机源不成立：{exc}")
+            continue
+        if value != w.fresh:
+            report.problems.append(f"{where}记录的随机数与 drand 第 {decl['round']} 轮不一致")
 
 
 def _check_matching_basis(
@@ -263,7 +294,7 @@ def verify_files(files: Mapping[str, bytes], check_signature: bool = True) -> Re
         except DrawError as exc:
             report.problems.append(f"无法重算抽取：{exc}")
 
-    _check_matching(files, seed, report, manifest, result)
+    _check_matching(files, seed, report, manifest, result, check_signature)
     return report
 
 

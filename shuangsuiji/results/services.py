@@ -443,6 +443,10 @@ def note_team_change(sender, draw, entity, department, recused, replacement, rea
     """The whole-process record of each visit of that business notes who left the team and who joined."""
     for visit in Visit.objects.filter(draw=draw, entity=entity, void=False):
         part = VisitPart.objects.filter(visit=visit, department=department).first()
-        step(visit, part, actor, "team",
-             f"{department.name}检查人员回避：{recused.name}（执法证号 {recused.cert_no}）退出，"
-             f"按抽取规则替换为 {replacement.name}（执法证号 {replacement.cert_no}）。理由：{reason}")
+        if replacement is None:
+            detail = (f"{department.name}检查人员回避：{recused.name}（执法证号 {recused.cert_no}）退出检查组，"
+                      f"替换人员待决定时声明的随机源产生后抽取。理由：{reason}")
+        else:
+            detail = (f"{department.name}回避替换：{recused.name}（执法证号 {recused.cert_no}）由 {replacement.name}"
+                      f"（执法证号 {replacement.cert_no}）替换，按抽取种子和决定后产生的随机数抽取。类别：{reason}")
+        step(visit, part, actor, "team", detail)

@@ -9,8 +9,12 @@ from shuangsuiji.draws import services
 from shuangsuiji.draws.models import Draw, DrawStatus, Recusal, RecusalStatus, TeamMember
 from shuangsuiji.draws.testing import (
     COMMIT_AT,
+    DECIDE_AT,
+    LATER_REVEALED,
+    LATER_ROUND,
     REVEALED,
     SOURCES,
+    approve_recusal,
     make_directory,
     make_published_item,
     make_team,
@@ -109,12 +113,17 @@ def test_an_approved_recusal_draws_a_recorded_replayable_replacement(personas, j
                                        reason="检查对象称该执法人员为其前员工的近亲属")
     with pytest.raises(services.DrawServiceError, match="部门负责人"):
         services.decide_recusal(personas.lead_admin, recusal, approve=True, reason="同意")
-    recusal = services.decide_recusal(personas.partner_admin, recusal, approve=True, reason="经核实存在利害关系")
+    recusal = services.decide_recusal(personas.partner_admin, recusal, approve=True, reason="经核实存在利害关系",
+                                      round_no=LATER_ROUND, now=DECIDE_AT)
+    assert recusal.status == RecusalStatus.AWAITING and recusal.replacement is None
+    assert TeamMember.objects.filter(draw=draw, entity=member.entity, department=member.department,
+                                     active=True).count() == 1  # the recused officer has left already
+    recusal = services.complete_recusal(personas.partner_admin, recusal, LATER_REVEALED)
     assert recusal.status == RecusalStatus.APPROVED and recusal.replacement_id != member.inspector_id
     team = TeamMember.objects.filter(draw=draw, entity=member.entity, department=member.department, active=True)
     assert team.count() == 2 and member.inspector_id not in {m.inspector_id for m in team}
     draw.refresh_from_db()
-    assert len(draw.matching["swaps"]) == 1
+    assert len(draw.matching["swaps"]) == 1 and draw.matching["swaps"][0]["fresh"] == LATER_REVEALED["randomness"]
     report = verify_files(services.kit_files(draw, include_matching=True), check_signature=False)
     assert report.ok, report.problems
     assert Recusal.objects.count() == 1
@@ -129,7 +138,12 @@ def test_the_partner_department_sees_the_joint_draw_and_decides_its_own_recusals
     response = client.post(f"/draws/{draw.number}/recusals/{recusal.pk}/decide/", {"approve": "1", "reason": "属实"})
     assert response.status_code == 302
     recusal.refresh_from_db()
-    assert recusal.status == RecusalStatus.APPROVED
+    assert recusal.status == RecusalStatus.AWAITING  # the replacement waits for a round that does not exist yet
+    page = client.get(f"/draws/{draw.number}/").content.decode()
+    assert f"第 {recusal.source['declaration']['round']} 轮随机数抽取" in page
+    early = client.post(f"/draws/{draw.number}/recusals/{recusal.pk}/complete/",
+                        {"round_json": json.dumps(LATER_REVEALED)}, follow=True).content.decode()
+    assert "之后才能确定替换人员" in early or "轮次" in early
 
 
 def test_a_certificate_changed_after_the_commitment_does_not_break_the_reveal(personas, joint):
@@ -176,3 +190,58 @@ def test_a_draw_the_precheck_lets_through_is_staffed_at_the_reveal(personas, joi
     assert draw.matching_error == ""
     drawn = draw.drawn.count()
     assert TeamMember.objects.filter(draw=draw, department=personas.partner_dept).count() == 2 * drawn
+
+
+# Issue 23, finding 2: each approved recusal took the next officer in an order fixed by the seed, so a
+# department approving recusals one after another walked down the list to the officer it wanted.
+
+
+def test_a_replacement_is_drawn_from_a_round_that_did_not_exist_at_the_decision(personas, joint):
+    draw = revealed(personas, joint[0])
+    member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
+    recusal = services.request_recusal(personas.partner_admin, member, applicant="business", reason="亲属",
+                                       category="interest")
+    with pytest.raises(services.DrawServiceError, match="最早为第"):
+        services.decide_recusal(personas.partner_admin, recusal, approve=True, reason="属实", round_no=1000,
+                                now=DECIDE_AT)  # a round already public at the decision
+    recusal = services.decide_recusal(personas.partner_admin, recusal, approve=True, reason="属实",
+                                      round_no=LATER_ROUND, now=DECIDE_AT)
+    assert recusal.source["declared_at"] == "2023-08-24T09:00:00Z"
+    with pytest.raises(services.DrawServiceError, match="之后才能确定替换人员"):
+        services.complete_recusal(personas.partner_admin, recusal, LATER_REVEALED,
+                                  now=DECIDE_AT + dt.timedelta(hours=1))
+    forged = dict(LATER_REVEALED, signature="00" + LATER_REVEALED["signature"][2:])
+    with pytest.raises(services.DrawServiceError):
+        services.complete_recusal(personas.partner_admin, recusal, forged)
+    done = services.complete_recusal(personas.partner_admin, recusal, LATER_REVEALED)
+    assert done.replacement is not None and done.revealed["round"] == LATER_ROUND
+
+
+def test_recusals_beyond_the_cap_need_the_office(personas, joint, settings):
+    settings.RECUSAL_CAP_PER_DEPARTMENT = 1
+    draw = revealed(personas, joint[0])
+    first, second = TeamMember.objects.filter(draw=draw, department=personas.partner_dept)[:2]
+    approve_recusal(personas.partner_admin, services.request_recusal(personas.partner_admin, first,
+                                                                     applicant="business", reason="亲属"))
+    again = services.request_recusal(personas.partner_admin, second, applicant="business", reason="同学")
+    with pytest.raises(services.DrawServiceError, match="已有 1 次回避替换（上限 1 次），再有回避须由联席会议办公室决定"):
+        services.decide_recusal(personas.partner_admin, again, approve=True, reason="属实", round_no=LATER_ROUND,
+                                now=DECIDE_AT)
+    assert approve_recusal(personas.office, again).status == RecusalStatus.APPROVED
+
+
+def test_a_kit_whose_replacement_used_no_fresh_randomness_or_another_value_fails(personas, joint):
+    draw = revealed(personas, joint[0])
+    member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
+    approve_recusal(personas.partner_admin, services.request_recusal(personas.partner_admin, member,
+                                                                     applicant="business", reason="亲属"))
+    draw.refresh_from_db()
+    files = services.kit_files(draw, include_matching=True)
+    assert verify_files(files, check_signature=False).ok
+    assignment = json.loads(files["matching-assignment.json"])
+    for edit, message in ((lambda w: (w.pop("fresh"), w.pop("source")), "没有使用决定之后才产生的随机源"),
+                          (lambda w: w.update(fresh="0" * 64), "记录的随机数与 drand 第 5928395 轮不一致")):
+        changed = json.loads(json.dumps(assignment))
+        edit(changed["swaps"][0])
+        report = verify_files({**files, "matching-assignment.json": json.dumps(changed).encode()}, check_signature=False)
+        assert any(message in p for p in report.problems), report.problems

@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.models import TeamMember
+from shuangsuiji.draws.testing import approve_recusal
 from shuangsuiji.results import services
 from shuangsuiji.results.models import ProcessStep
 from shuangsuiji.results.testing import field_visit
@@ -17,8 +18,8 @@ def _recuse(personas, visit):
     member = TeamMember.objects.get(draw=visit.draw, entity=visit.entity, department=personas.lead_dept,
                                     inspector__user=personas.inspector, active=True)
     recusal = draw_services.request_recusal(personas.lead_admin, member, applicant="business",
-                                            reason="检查对象称该执法人员系其亲属")
-    recusal = draw_services.decide_recusal(personas.lead_admin, recusal, approve=True, reason="核实属近亲属，同意回避")
+                                            reason="检查对象称该执法人员系其亲属", category="interest")
+    recusal = approve_recusal(personas.lead_admin, recusal, reason="核实属近亲属，同意回避")
     return member.inspector, recusal.replacement
 
 
@@ -47,8 +48,9 @@ def test_the_recused_officer_can_no_longer_enter_results_and_the_record_says_why
     recused, replacement = _recuse(personas, visit)
     with pytest.raises(services.ResultError, match="谁检查、谁录入"):
         services.save_part(personas.inspector, part, revision=0, results={})
-    note = ProcessStep.objects.get(visit=visit, step="team")
-    assert recused.cert_no in note.detail and replacement.cert_no in note.detail and "近亲属" in note.detail
+    left, joined = ProcessStep.objects.filter(visit=visit, step="team").order_by("id")
+    assert recused.cert_no in left.detail and "近亲属" in left.detail and "待决定时声明的随机源产生后抽取" in left.detail
+    assert replacement.cert_no in joined.detail and "利害关系" in joined.detail
 
 
 def test_an_inspector_cannot_file_a_self_recusal_for_a_colleague(personas):
