@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import math
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -26,9 +28,11 @@ DEFAULT_PARAMS = {"team_size": 2, "q": 0.5, "max_targets": None, "township_recus
                   "third_party_per_team": 0, "days": 90}
 
 
-def inspector_key(inspector: Inspector) -> str:
-    """Public id of a person in a team: the certificate number, or a neutral id for a third party."""
-    return inspector.cert_no or f"TP{inspector.pk:06d}"
+def inspector_key(inspector: Inspector, draw_number: str) -> str:
+    """Public id of a person in one draw's matching: a pseudonym, stable within the draw and unlinkable across
+    draws, revealing no name, certificate or ID number (the teams are published after the inspection)."""
+    mac = hmac.new(settings.SECRET_KEY.encode(), f"ssj-match-id|{draw_number}|{inspector.pk}".encode(), hashlib.sha256)
+    return ("E" if inspector.kind != InspectorKind.OFFICER else "P") + mac.hexdigest()[:12].upper()
 
 
 def parts_for(draw) -> list[dict[str, Any]]:
@@ -65,7 +69,7 @@ def build_basis(draw, params: dict[str, Any], expected_targets: int) -> tuple[lm
     )
     inspectors = tuple(
         lm.Inspector(
-            id=inspector_key(i), name="", dept=i.department.code,
+            id=inspector_key(i, draw.number), name="", dept=i.department.code,
             kind=lm.OFFICER if i.kind == InspectorKind.OFFICER else "expert",
             domains=tuple(q.domain for q in i.qualifications.all()), township=i.township_id or "",
             unavailable=_unavailable(i, start, end),
@@ -82,7 +86,7 @@ def build_basis(draw, params: dict[str, Any], expected_targets: int) -> tuple[lm
                     / max(len(lm.qualified(inspectors, window, p["dept"], p["domains"])), 1) for p in parts),
                    default=1)
         max_targets = max(10, math.ceil(need * 1.5))
-    keys = {i.pk: inspector_key(i) for i in people}
+    keys = {i.pk: inspector_key(i, draw.number) for i in people}
     conflicts = tuple(sorted(
         (keys[c.inspector_id], c.entity.uscc)
         for c in Conflict.objects.active_on(start).filter(inspector_id__in=keys).select_related("entity")
@@ -119,10 +123,10 @@ def townships_digest(towns: dict[str, str]) -> str:
     return hashlib.sha256(townships_json(towns)).hexdigest()
 
 
-def people_keys(basis: lm.Snapshot, parts: list[dict[str, Any]]) -> dict[str, int]:
-    """Team id → inspector pk at commit, so a later certificate change cannot break or redirect a team."""
+def people_keys(draw, parts: list[dict[str, Any]]) -> dict[str, int]:
+    """Team id → inspector pk at commit (internal: the pseudonyms' key)."""
     codes = [p["dept"] for p in parts]
-    return {inspector_key(i): i.pk for i in Inspector.objects.filter(department__code__in=codes)}
+    return {inspector_key(i, draw.number): i.pk for i in Inspector.objects.filter(department__code__in=codes)}
 
 
 def snapshot_for(basis: lm.Snapshot, parts: list[dict[str, Any]], drawn_usccs: list[str],

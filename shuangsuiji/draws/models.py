@@ -89,6 +89,9 @@ class Draw(models.Model):
     revealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
+    # Teams and recusals (pseudonymous) join the public kit once the inspection is over: when the task's
+    # results are published, or with the draw itself when no task follows it.
+    teams_published_at = models.DateTimeField("检查组公开时间", null=True, blank=True)
     # Fixed at commit: the task's end date (or the last declared source, if later) plus the working days
     # allowed; a draw still unpublished after it is flagged publicly (nobody may sit on an outcome).
     publish_by = models.DateField("公布期限", null=True, blank=True)

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import hmac
 import io
+import json
 import operator
 import secrets
 import zipfile
@@ -24,7 +25,7 @@ from shuangsuiji.common import audit
 from shuangsuiji.common.workdays import add_working_days
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.items.models import InspectionItem
-from shuangsuiji.lottery import beacon, bundle, rfc3797
+from shuangsuiji.lottery import beacon, rfc3797
 from shuangsuiji.lottery import kit as lkit
 from shuangsuiji.lottery import matching as lm
 from shuangsuiji.lottery import sources as lsources
@@ -342,7 +343,7 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
             section["townships_sha256"] = dmatch.townships_digest(towns)
             manifest["matching"] = section
             draw.matching_basis = lm.snapshot_to_obj(basis)
-            draw.matching_people = dmatch.people_keys(basis, section["parts"])
+            draw.matching_people = dmatch.people_keys(draw, section["parts"])
             draw.matching_townships = towns
             draw.matching_problems = [p.message for p in problems]
         digest = lkit.manifest_digest(manifest)
@@ -617,8 +618,23 @@ def publish(actor, draw: Draw) -> Draw:
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     _check(actor, draw, "publish")
     draw.status, draw.published_at = DrawStatus.PUBLISHED, timezone.now()
+    if not Draw.objects.filter(pk=draw.pk, task__isnull=False).exists():
+        draw.teams_published_at = draw.published_at  # no inspection follows on the platform
     draw.save()
     audit.record(actor, "draw.publish", draw)
+    return draw
+
+
+@transaction.atomic
+def publish_teams(actor, draw: Draw) -> Draw:
+    """The inspection is over: the public kit now carries the (pseudonymous) teams and recusals."""
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    if draw.status != DrawStatus.PUBLISHED:
+        raise DrawServiceError(f"抽取 {draw.number} 尚未公布，不能公开检查组。")
+    if draw.teams_published_at is None:
+        draw.teams_published_at = timezone.now()
+        draw.save(update_fields=["teams_published_at"])
+        audit.record(actor, "draw.publish_teams", draw)
     return draw
 
 
@@ -674,7 +690,8 @@ def redraw(actor, void_draw: Draw, reason: str = "") -> Draw:
 def kit_files(draw: Draw, include_matching: bool = False) -> dict[str, bytes]:
     """The verification kit as files; before the reveal, only what the commitment covers.
 
-    Teams are added only for the departments' own kit: the public sees them after the inspection.
+    The teams (pseudonymous ids) and recusals join the public kit once they are public
+    (``teams_published_at``); until then the public kit says so in ``matching-pending.json``.
     """
     if draw.manifest is None:
         raise DrawServiceError("该抽取尚未承诺，没有校验包。")
@@ -685,13 +702,16 @@ def kit_files(draw: Draw, include_matching: bool = False) -> dict[str, bytes]:
         return {k: v for k, v in dump.items() if k in ("manifest.json", "pool.tsv", "sources.json", "README-zh.txt")}
     sources_doc = lkit.sources_document(Commitment.from_json(draw.commitment), draw.revealed, draw.source_values,
                                         draw.seed, lsources.format_time(draw.revealed_at))
-    if include_matching and draw.matching:
+    extra: dict[str, bytes] = {}
+    if draw.matching and (include_matching or draw.teams_published_at):
         extra = {lkit.MATCHING_SNAPSHOT: lm.snapshot_to_json(matching_snapshot(draw)).encode(),
                  "matching-townships.json": dmatch.townships_json(draw.matching_townships),
                  lkit.MATCHING_ASSIGNMENT: lm.assignment_to_json(lm.assignment_from_obj(draw.matching)).encode()}
-        return lkit.kit_files(draw.manifest, pool, sources_doc, draw.result, extra=extra,
-                              verifier=bundle.render(with_matching=True).encode())
-    return lkit.kit_files(draw.manifest, pool, sources_doc, draw.result, verifier=verifier_bytes())
+    elif (draw.manifest or {}).get("matching"):
+        reason = draw.matching_error or "检查结束、检查结果公示后，检查组（以化名标识）和回避记录加入公开校验包"
+        extra = {lkit.MATCHING_PENDING: json.dumps({"teams_published": False, "reason": reason},
+                                                    ensure_ascii=False).encode()}
+    return lkit.kit_files(draw.manifest, pool, sources_doc, draw.result, extra=extra, verifier=verifier_bytes())
 
 
 def kit_zip(draw: Draw, include_matching: bool = False) -> bytes:

@@ -305,7 +305,8 @@ def public_detail(request, number: str):
         drawn = DrawnEntity.objects.filter(draw=draw).select_related("entity").only(
             "stratum", "ticket", "rank", "entity__uscc", "entity__name")
     draw.overdue_days = draw.days_overdue(timezone.localdate())
-    return render(request, "draws/public_detail.html", {"draw": draw, "drawn": drawn,
+    swaps = (draw.matching or {}).get("swaps", []) if draw.teams_published_at else []
+    return render(request, "draws/public_detail.html", {"draw": draw, "drawn": drawn, "swaps": swaps,
                                                         "redraw": Draw.objects.public().filter(replaces=draw).first()})
 
 

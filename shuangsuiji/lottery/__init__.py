@@ -19,6 +19,6 @@ How the Django side calls it:
     # 5. publish the kit
     files = kit.kit_files(manifest, pool, kit.sources_document(commitment, [round_json], values, seed),
                           kit.result_document(result, kit.manifest_digest(manifest), commitment.digest),
-                          extra={...matching files...}, verifier=bundle.render(with_matching=True).encode())
+                          extra={...matching files...}, verifier=bundle.render().encode())
     kit.write_kit(files, Path("kit.zip"))
 """

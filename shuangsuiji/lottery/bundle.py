@@ -12,11 +12,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # Dependency order: each module only imports modules listed before it.
-MODULES = ("errors", "canonical", "tickets", "rfc3797", "quota", "beacon", "sources", "sampling", "kit", "verify")
-# Inspector matching is developed separately; it is bundled into the verifier each kit carries
-# (render(with_matching=True) at kit-build time) but not into the committed dist/ copy, so edits
-# to matching.py never make the committed bundle stale.
-OPTIONAL = ("matching",)
+# The matcher comes last: verify imports it lazily, so a kit's teams are replayed by the same single file.
+MODULES = ("errors", "canonical", "tickets", "rfc3797", "quota", "beacon", "sources", "sampling", "kit", "verify",
+           "matching")
 
 HEADER = '''#!/usr/bin/env python3
 """verify_draw.py: 验证「双随机、一公开」抽取结果（ssj-draw/1）。
@@ -64,11 +62,10 @@ def _literal(source: str) -> str:
     return repr(source)
 
 
-def render(with_matching: bool = False) -> str:
-    """Return the verifier script (dist/verify_draw.py when with_matching is False)."""
+def render() -> str:
+    """Return the verifier script (dist/verify_draw.py)."""
     parts = [HEADER]
-    names = list(MODULES) + [n for n in OPTIONAL if with_matching and (HERE / f"{n}.py").exists()]
-    for name in names:
+    for name in MODULES:
         source = (HERE / f"{name}.py").read_text(encoding="utf-8")
         parts.append(f"\n# ---- shuangsuiji/lottery/{name}.py\n")
         parts.append(f"_MODULES.append(('shuangsuiji.lottery.{name}', {_literal(source)}))\n")
@@ -77,8 +74,8 @@ def render(with_matching: bool = False) -> str:
 
 
 def main() -> None:
-    """Print the bundle to stdout (UTF-8); --with-matching adds the inspector matching replay."""
-    sys.stdout.buffer.write(render(with_matching="--with-matching" in sys.argv[1:]).encode("utf-8"))
+    """Print the bundle to stdout (UTF-8)."""
+    sys.stdout.buffer.write(render().encode("utf-8"))
 
 
 if __name__ == "__main__":

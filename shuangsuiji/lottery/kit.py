@@ -19,6 +19,7 @@ POOL_FORMAT = "USCC<TAB>stratum<LF>, one line per entity, sorted by USCC (code p
 KIT_FILES = ("manifest.json", "pool.tsv", "sources.json", "result.json", "README-zh.txt")
 MATCHING_SNAPSHOT = "matching-snapshot.json"
 MATCHING_ASSIGNMENT = "matching-assignment.json"
+MATCHING_PENDING = "matching-pending.json"  # the teams are not public yet (said by the platform, in plain words)
 
 
 def rules_to_json(rules: CountRule | Mapping[str, CountRule | int]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from shuangsuiji.lottery.errors import DrawError
 from shuangsuiji.lottery.kit import (
     KIT_FILES,
     MATCHING_ASSIGNMENT,
+    MATCHING_PENDING,
     MATCHING_SNAPSHOT,
     check_audit_head,
     exclusions_from_manifest,
@@ -111,7 +112,12 @@ def _check_matching(
 ) -> None:
     """Replay the inspector matching when the kit carries it (shuangsuiji.lottery.matching)."""
     present = [n for n in (MATCHING_SNAPSHOT, MATCHING_ASSIGNMENT) if n in files]
+    committed = isinstance(manifest, Mapping) and bool(manifest.get("matching"))
     if not present:
+        if committed and MATCHING_PENDING in files:
+            report.notes.append("检查组尚未公开（检查结束、结果公示后公开），本次没有复核检查人员匹配")
+        elif committed:
+            report.problems.append("manifest.json 承诺了检查人员匹配依据，但验证包中没有匹配文件（matching-*.json）")
         return
     if len(present) == 1:
         report.problems.append(f"验证包只有 {present[0]}，缺少配对的匹配文件")
@@ -142,6 +148,15 @@ def _check_matching(
     if matching.assignment_to_json(replayed) != matching.assignment_to_json(claimed):
         differing = [t.target + "/" + t.dept for t, u in zip(replayed.teams, claimed.teams, strict=False) if t != u]
         report.problems.append(f"检查人员匹配结果与复算不一致：{_names(differing) if differing else '队伍数量不同'}")
+        return
+    names = {d.id: d.name for d in snapshot.departments}
+    parts = {(p.dept, p.domains) for t in snapshot.targets for p in t.parts}
+    counts = "；".join(
+        f"{names.get(dept, dept)} {len(matching.qualified(snapshot.inspectors, snapshot.task, dept, domains))} 名"
+        for dept, domains in sorted(parts)
+    )
+    report.notes.append(f"检查人员匹配已复核（{len(claimed.teams)} 个检查组，{len(claimed.swaps)} 次回避替换）；"
+                        f"各部门具备资格且在岗的执法人员：{counts}")
 
 
 def _check_swap_sources(swaps: Sequence[Any], report: Report, check_signature: bool) -> None:

@@ -586,6 +586,15 @@ def advance(actor, task: Task, step: str) -> Task:
         for check in COMPLETION_CHECKS:
             if problem := check(task):
                 raise PlanError(problem)
+    if step == "publish" and task.draw_id:
+        # The inspections are over and their results public: so are the draw (if the department had held
+        # it until now), its teams (pseudonymous) and its recusals.
+        try:
+            if task.draw.status == DrawStatus.REVEALED:
+                draw_services.publish(actor, task.draw)
+            draw_services.publish_teams(actor, task.draw)
+        except draw_services.DrawServiceError as exc:
+            raise PlanError(str(exc)) from None
     return _move(actor, task, step)
 
 

@@ -69,7 +69,7 @@ def make_kit_files(check_signature: bool = False, extra: dict[str, bytes] | None
     commitment = commit(manifest_digest(manifest), COMMITTED_AT, DECLARED)
     seed, values = reveal(commitment, REVEALED, check_signature=check_signature)
     result = draw(seed, pool, RULES, exclusions)
-    verifier = bundle.render(with_matching=True).encode("utf-8")
+    verifier = bundle.render().encode("utf-8")
     return kit_files(
         manifest,
         pool,
