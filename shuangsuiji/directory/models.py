@@ -144,6 +144,11 @@ class SubLibrary(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def uses_credit_class(self) -> bool:
+        """A rule on the internal credit class: its name may say which class its members are in."""
+        return self.kind == SubLibraryKind.RULE and bool((self.rule or {}).get("credit_class"))
+
     def entities(self) -> EntityQuerySet:
         """The entities in this sub-library: a rule filters the drawable entities, a list is its members."""
         if self.kind == SubLibraryKind.RULE:

@@ -67,7 +67,8 @@ def entity_list(request):
 def entity_detail(request, uscc: str):
     entity = get_object_or_404(Entity.objects.select_related("industry", "industry__parent", "township"), uscc=uscc)
     libraries = [lib for lib in SubLibrary.objects.select_related("department")
-                 if lib.entities().filter(pk=entity.pk).exists()]
+                 if lib.entities().filter(pk=entity.pk).exists()
+                 and (sees_credit_class(request.user) or not lib.uses_credit_class)]
     show_credit = sees_credit_class(request.user)
     changes = []
     for change in EntityChange.objects.filter(uscc=entity.uscc).order_by("-id")[:50]:

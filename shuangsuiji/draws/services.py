@@ -246,7 +246,10 @@ def _filters_description(draw: Draw) -> list[str]:
         from shuangsuiji.directory.models import SubLibrary
 
         lib = SubLibrary.objects.filter(pk=draw.scope["sublibrary"]).first()
-        out.append(f"名录分库={lib.name if lib else draw.scope['sublibrary']}")
+        if lib is not None and lib.uses_credit_class:
+            out.append(f"名录分库：{lib.department.name}的一个按信用风险分类划定的分库（名称不公开）")
+        else:
+            out.append(f"名录分库={lib.name if lib else draw.scope['sublibrary']}")
     if draw.strata_by:
         out.append("分层依据=" + "×".join(STRATA[s][1] for s in draw.strata_by))
     return out

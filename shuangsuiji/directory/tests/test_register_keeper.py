@@ -113,3 +113,19 @@ def test_the_business_page_shows_its_import_changes_and_hides_the_class_from_ins
     assert "登记状态 “存续” → “注销”" in page and "信用风险分类" in page
     inspector = client_for(personas.inspector).get(f"/directory/entities/{a.uscc}/").content.decode()
     assert "登记状态 “存续” → “注销”" in inspector and "信用风险分类 “" not in inspector
+
+
+# Issue 23, finding 5 (in part): a sub-library defined by credit class and named after it showed on a
+# business's page to inspectors.
+
+
+def test_a_sub_library_on_credit_class_is_named_only_to_roles_that_see_classes(personas, client_for):
+    from shuangsuiji.directory.testing import make_sublibrary
+
+    risky = make_entity(credit_class="D")
+    make_sublibrary(personas.lead_dept, name="重点监管库（高风险）", rule={"credit_class": ["D"]})
+    make_sublibrary(personas.lead_dept, name="城区食品经营库", rule={"entity_type": [risky.entity_type]})
+    inspector = client_for(personas.inspector).get(f"/directory/entities/{risky.uscc}/").content.decode()
+    assert "重点监管库" not in inspector and "城区食品经营库" in inspector
+    admin = client_for(personas.lead_admin).get(f"/directory/entities/{risky.uscc}/").content.decode()
+    assert "重点监管库（高风险）" in admin
