@@ -21,7 +21,7 @@ class DrawStatus(models.TextChoices):
 FROZEN_AFTER_COMMIT = (
     "number", "title", "department_id", "purpose", "scope", "strata_by", "rules", "exclusions", "manifest",
     "manifest_sha256", "pool_sha256", "pool_size", "commitment", "commitment_sha256", "committed_at",
-    "matching_params", "matching_basis", "matching_people", "matching_townships", "rehearsal", "witness_sealed", "publish_by",
+    "matching_params", "matching_basis", "matching_people", "matching_townships", "rehearsal", "witness_sealed", "publish_by", "pool_salt",
 )
 FROZEN_AFTER_REVEAL = FROZEN_AFTER_COMMIT + (
     "revealed", "source_values", "seed", "result", "revealed_at", "matching_snapshot_sha256", "matching_error",
@@ -69,6 +69,9 @@ class Draw(models.Model):
     pool_size = models.PositiveIntegerField("抽取池户数", default=0)
     # Internal: which public stratum code stands for which internal class (never shown publicly).
     strata_map = models.JSONField("分层对照（内部）", default=dict, blank=True)
+    # A draw stratified or filtered by credit class is blinded (docs/draw-protocol.md §5.1): the manifest
+    # commits to the pool salted with this, and pool.tsv with its strata goes only into the auditor kit.
+    pool_salt = models.CharField("抽取池盐值（内部）", max_length=64, blank=True)
     commitment = models.JSONField("承诺", null=True, blank=True)
     commitment_sha256 = models.CharField("承诺摘要", max_length=64, blank=True)
     committed_at = models.DateTimeField("承诺时间", null=True, blank=True)
@@ -147,6 +150,11 @@ class Draw(models.Model):
         if self.status not in (DrawStatus.COMMITTED, DrawStatus.REVEALED) or self.publish_by is None:
             return 0
         return max(0, (today - self.publish_by).days)
+
+    @property
+    def blinded(self) -> bool:
+        """Its public kit and pages carry no strata (the credit class is internal)."""
+        return bool(((self.manifest or {}).get("pool") or {}).get("blinded"))
 
     @property
     def is_final(self) -> bool:

@@ -299,6 +299,16 @@ def publication_deadline(commitment: Commitment, task_ends_on: dt.date | None) -
     return add_working_days(max(days), settings.DRAW_PUBLICATION_WORKING_DAYS)
 
 
+def _filtered_by_credit_class(draw: Draw) -> bool:
+    """The pool itself is a set of credit classes: even its list of businesses must stay unpublished."""
+    from shuangsuiji.directory.models import SubLibrary
+
+    if ((draw.scope or {}).get("filters") or {}).get("credit_class"):
+        return True
+    library = SubLibrary.objects.filter(pk=(draw.scope or {}).get("sublibrary") or 0).first()
+    return bool(library and library.uses_credit_class)
+
+
 @transaction.atomic
 def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | None = None,
            rehearsal: bool = False, task_ends_on: dt.date | None = None) -> Draw:
@@ -331,10 +341,14 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
             rules.get(name, rules["*"]).compute(population - excluded_by.get(name, 0), f"第“{name}”层")
             for name, population in zip(pool.strata, pool.counts, strict=True)
         )
+        filtered_by_class = _filtered_by_credit_class(draw)
+        salt = secrets.token_hex(16) if filtered_by_class or "credit_class" in draw.strata_by else None
         manifest = lkit.build_manifest(
             {"id": draw.number, "title": draw.title, "organ": draw.department.name}, pool, rules, exclusions,
             items=items, filters=_filters_description(draw), audit_head=audit.head(),
+            blind_salt=salt, public_ids=not filtered_by_class,
         )
+        draw.pool_salt = salt or ""
         if items:
             basis, section = dmatch.build_basis(draw, draw.matching_params, expected)
             problems = dmatch.precheck(basis, section["parts"], table.ids, expected)
@@ -693,8 +707,9 @@ def redraw(actor, void_draw: Draw, reason: str = "") -> Draw:
 def kit_files(draw: Draw, include_matching: bool = False) -> dict[str, bytes]:
     """The verification kit as files; before the reveal, only what the commitment covers.
 
-    The teams (pseudonymous ids) and recusals join the public kit once they are public
-    (``teams_published_at``); until then the public kit says so in ``matching-pending.json``.
+    ``include_matching`` is the departments' (auditor) kit: it always carries the teams and, for a blinded
+    draw, pool.tsv with its strata, the salt and the full result. The public kit carries the teams
+    (pseudonymous) and recusals once ``teams_published_at``; a blinded draw's public kit has no strata.
     """
     if draw.manifest is None:
         raise DrawServiceError("该抽取尚未承诺，没有校验包。")
@@ -702,7 +717,8 @@ def kit_files(draw: Draw, include_matching: bool = False) -> dict[str, bytes]:
     if not draw.seed:
         dump = lkit.kit_files(draw.manifest, pool, {"commitment": draw.commitment,
                                                     "commitment_sha256": draw.commitment_sha256}, {})
-        return {k: v for k, v in dump.items() if k in ("manifest.json", "pool.tsv", "sources.json", "README-zh.txt")}
+        files = {k: v for k, v in dump.items() if k in ("manifest.json", "pool.tsv", "sources.json", "README-zh.txt")}
+        return _blind(draw, pool, files, include_matching)
     sources_doc = lkit.sources_document(Commitment.from_json(draw.commitment), draw.revealed, draw.source_values,
                                         draw.seed, lsources.format_time(draw.revealed_at))
     extra: dict[str, bytes] = {}
@@ -714,7 +730,29 @@ def kit_files(draw: Draw, include_matching: bool = False) -> dict[str, bytes]:
         reason = draw.matching_error or "检查结束、检查结果公示后，检查组（以化名标识）和回避记录加入公开校验包"
         extra = {lkit.MATCHING_PENDING: json.dumps({"teams_published": False, "reason": reason},
                                                     ensure_ascii=False).encode()}
-    return lkit.kit_files(draw.manifest, pool, sources_doc, draw.result, extra=extra, verifier=verifier_bytes())
+    files = lkit.kit_files(draw.manifest, pool, sources_doc, draw.result, extra=extra, verifier=verifier_bytes())
+    return _blind(draw, pool, files, include_matching)
+
+
+def _blind(draw: Draw, pool: Pool, files: dict[str, bytes], auditor: bool) -> dict[str, bytes]:
+    """A blinded draw's kit: the public one without pool.tsv and strata; the auditor one with the salt and
+    the full result besides (§5.1)."""
+    if not draw.blinded:
+        return files
+    def dump(obj: Any) -> bytes:
+        return (json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+
+    if draw.result:
+        files["result.json"] = dump(lkit.blinded_result(draw.result))
+    if auditor:
+        files[lkit.POOL_SALT] = draw.pool_salt.encode() + b"\n"
+        if draw.result:
+            files[lkit.RESULT_FULL] = dump(draw.result)
+        return files
+    files.pop("pool.tsv", None)
+    if draw.manifest["pool"].get("ids_sha256"):
+        files[lkit.POOL_IDS] = lkit.pool_ids(pool)
+    return files
 
 
 def kit_zip(draw: Draw, include_matching: bool = False) -> bytes:

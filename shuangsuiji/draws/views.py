@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Department
+from shuangsuiji.common import audit
 
 from . import services
 from .forms import (
@@ -256,6 +257,9 @@ def department_kit(request, number: str):
     except services.DrawServiceError as exc:
         messages.error(request, str(exc))
         return redirect("draws:draw_detail", number=number)
+    if draw.blinded:  # it carries the strata (the internal credit classes): every download is on record
+        audit.record(request.user, "draw.auditor_kit", draw, department=request.user.department,
+                     summary=f"下载含分层的审计校验包 {draw.number}")
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="draw-{draw.number}-kit-internal.zip"'
     return response
@@ -304,6 +308,8 @@ def public_detail(request, number: str):
     if draw.status in (DrawStatus.PUBLISHED, DrawStatus.VOID) and draw.seed:
         drawn = DrawnEntity.objects.filter(draw=draw).select_related("entity").only(
             "stratum", "ticket", "rank", "entity__uscc", "entity__name")
+        if draw.blinded:  # listed by code: the order by stratum would group them
+            drawn = drawn.order_by("entity__uscc")
     draw.overdue_days = draw.days_overdue(timezone.localdate())
     swaps = (draw.matching or {}).get("swaps", []) if draw.teams_published_at else []
     return render(request, "draws/public_detail.html", {"draw": draw, "drawn": drawn, "swaps": swaps,

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from shuangsuiji.lottery.canonical import json_digest
+from shuangsuiji.lottery.canonical import json_digest, sha256_hex
 from shuangsuiji.lottery.errors import KitError, PoolError
 from shuangsuiji.lottery.quota import CountRule
 from shuangsuiji.lottery.sampling import ALGORITHM, PROTOCOL, DrawResult, Pool
@@ -17,6 +17,11 @@ from shuangsuiji.lottery.sources import Commitment
 
 POOL_FORMAT = "USCC<TAB>stratum<LF>, one line per entity, sorted by USCC (code point order), UTF-8"
 KIT_FILES = ("manifest.json", "pool.tsv", "sources.json", "result.json", "README-zh.txt")
+# A blinded draw (§5.1): the public kit has pool-ids.tsv (when the pool itself says nothing of a class) and a
+# result without strata; the auditor kit adds pool.tsv, its salt and the full result.
+POOL_IDS = "pool-ids.tsv"
+POOL_SALT = "pool-salt.txt"
+RESULT_FULL = "result-full.json"
 MATCHING_SNAPSHOT = "matching-snapshot.json"
 MATCHING_ASSIGNMENT = "matching-assignment.json"
 MATCHING_PENDING = "matching-pending.json"  # the teams are not public yet (said by the platform, in plain words)
@@ -44,11 +49,16 @@ def build_manifest(
     items: Sequence[Any] = (),
     filters: Sequence[Any] = (),
     audit_head: Mapping[str, Any] | None = None,
+    blind_salt: str | None = None,
+    public_ids: bool = True,
 ) -> dict[str, Any]:
     """Freeze everything the draw depends on except randomness (publish its digest in the commitment).
 
     ``audit_head`` is the platform's audit chain end at freeze time ({"id", "sha256"}): once committed,
     a later rewrite of the history before the draw no longer contains this head.
+
+    With ``blind_salt`` the pool's strata stay out of the public kit (§5.1): the manifest commits to the
+    salted digest of pool.tsv and, when ``public_ids``, to the digest of the pool's ids alone.
     """
     excl = dict(exclusions or {})
     for entity_id, reason in excl.items():
@@ -63,9 +73,30 @@ def build_manifest(
         "strata": list(pool.strata),
         "count_rules": rules_to_json(rules),
         "exclusions": [{"id": k, "reason": excl[k]} for k in sorted(excl)],
-        "pool": {"sha256": pool.sha256, "entities": pool.size, "format": POOL_FORMAT},
+        "pool": {"sha256": pool.sha256, "entities": pool.size, "format": POOL_FORMAT} if blind_salt is None else {
+            "sha256": salted_pool_digest(blind_salt, pool.data), "entities": pool.size, "format": POOL_FORMAT,
+            "blinded": "sha256(salt ‖ LF ‖ pool.tsv); pool.tsv and the salt are in the auditor kit",
+            **({"ids_sha256": sha256_hex(pool_ids(pool))} if public_ids else {}),
+        },
         **({"audit_head": dict(audit_head)} if audit_head is not None else {}),
     }
+
+
+def salted_pool_digest(salt: str, data: bytes) -> str:
+    """The blinded pool digest: without the salt, nobody can test guesses of the strata against it."""
+    return sha256_hex(salt.encode("utf-8") + b"\n" + data)
+
+
+def pool_ids(pool: Pool) -> bytes:
+    """The pool's ids alone, one per line, in pool order (pool-ids.tsv)."""
+    return b"".join(line.split(b"\t", 1)[0] + b"\n" for line in pool.data.splitlines())
+
+
+def blinded_result(result: Mapping[str, Any]) -> dict[str, Any]:
+    """The public result of a blinded draw: every drawn business with its ticket, by id, no strata."""
+    drawn = sorted((d for s in result["strata"] for d in s["drawn"]), key=lambda d: d["id"])
+    return {k: result[k] for k in ("protocol", "algorithm", "seed", "manifest_sha256", "commitment_sha256")} | {
+        "blinded": True, "count": len(drawn), "drawn": drawn}
 
 
 def manifest_digest(manifest: Mapping[str, Any]) -> str:

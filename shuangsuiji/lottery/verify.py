@@ -14,15 +14,18 @@ from shuangsuiji.lottery import beacon
 from shuangsuiji.lottery.canonical import sha256_hex
 from shuangsuiji.lottery.errors import DrawError
 from shuangsuiji.lottery.kit import (
-    KIT_FILES,
     MATCHING_ASSIGNMENT,
     MATCHING_PENDING,
     MATCHING_SNAPSHOT,
+    POOL_IDS,
+    POOL_SALT,
+    RESULT_FULL,
     check_audit_head,
     exclusions_from_manifest,
     manifest_digest,
     read_kit,
     rules_from_json,
+    salted_pool_digest,
 )
 from shuangsuiji.lottery.sampling import PROTOCOL, DrawResult, Pool, draw
 from shuangsuiji.lottery.sources import (
@@ -33,6 +36,7 @@ from shuangsuiji.lottery.sources import (
     parse_time,
     reveal,
 )
+from shuangsuiji.lottery.tickets import ticket_full, trim
 
 
 @dataclass
@@ -195,7 +199,9 @@ def _check_matching_basis(
                               targets=(), conflicts=snapshot.conflicts, recent=snapshot.recent)
     if matching.snapshot_digest(basis) != section.get("basis_sha256"):
         report.problems.append("matching-snapshot.json 中的人员、规则或回避关系与承诺时冻结的匹配依据不一致")
-    drawn = sorted(d.get("id") for s in (result or {}).get("strata", []) for d in s.get("drawn", []))
+    entries = (result or {}).get("drawn") if (result or {}).get("blinded") else [
+        d for s in (result or {}).get("strata", []) for d in s.get("drawn", [])]
+    drawn = sorted(d.get("id") for d in entries or [] if isinstance(d, dict))
     if sorted(t.id for t in snapshot.targets) != drawn:
         report.problems.append("matching-snapshot.json 中的检查对象与抽取结果中选的企业不一致")
     parts = [(p.get("dept"), tuple(p.get("domains", []))) for p in section.get("parts", [])]
@@ -223,37 +229,35 @@ def _check_townships(files: Mapping[str, bytes], snapshot: Any, manifest: Mappin
 
 
 def verify_files(files: Mapping[str, bytes], check_signature: bool = True) -> Report:
-    """Verify a kit given as {file name: bytes}."""
+    """Verify a kit given as {file name: bytes}.
+
+    A draw stratified or filtered by the internal credit class is *blinded* (§5.1): its public kit has no
+    pool.tsv and no strata, and is checked as far as that allows; the auditor kit adds pool.tsv, its salt
+    and result-full.json, and is checked completely.
+    """
     report = Report()
-    missing = [n for n in KIT_FILES if n not in files and n != "README-zh.txt"]
+    if "manifest.json" not in files:
+        report.problems.append("验证包缺少文件：manifest.json")
+        return report
+    manifest = _json(files, "manifest.json", report)
+    blinded = isinstance(manifest, dict) and isinstance(manifest.get("pool"), dict) and bool(manifest["pool"].get("blinded"))
+    auditor = blinded and POOL_SALT in files
+    result_name = RESULT_FULL if auditor else "result.json"
+    wanted = ["sources.json", result_name] + (["pool.tsv"] if auditor or not blinded else [])
+    missing = [n for n in wanted if n not in files]
     if missing:
         report.problems.append("验证包缺少文件：" + "、".join(missing))
         return report
-    manifest = _json(files, "manifest.json", report)
     sources = _json(files, "sources.json", report)
-    result = _json(files, "result.json", report)
+    result = _json(files, result_name, report)
     if not isinstance(manifest, dict) or not isinstance(sources, dict) or not isinstance(result, dict):
         if not report.problems:
-            report.problems.append("manifest.json、sources.json、result.json 都应为 JSON 对象")
+            report.problems.append(f"manifest.json、sources.json、{result_name} 都应为 JSON 对象")
         return report
     if manifest.get("protocol") != PROTOCOL:
         report.problems.append(f"manifest.json 的协议版本为 {manifest.get('protocol')!r}，本程序只支持 {PROTOCOL}")
         return report
 
-    # 1. Freeze: the pool is the one the manifest names.
-    pool_data = files["pool.tsv"]
-    want_pool = manifest.get("pool", {}).get("sha256")
-    if sha256_hex(pool_data) != want_pool:
-        report.problems.append(
-            f"pool.tsv 的 SHA-256 与 manifest 中的摘要不一致（manifest：{want_pool}，实际：{sha256_hex(pool_data)}）"
-        )
-    pool: Pool | None = None
-    try:
-        pool = Pool.from_tsv(pool_data, manifest.get("strata") or None)
-        if manifest.get("pool", {}).get("entities") not in (None, pool.size):
-            report.problems.append(f"pool.tsv 有 {pool.size} 户，manifest 记载为 {manifest['pool']['entities']} 户")
-    except DrawError as exc:
-        report.problems.append(str(exc))
     m_digest = manifest_digest(manifest)
     head_problem = check_audit_head(manifest)
     if head_problem:
@@ -263,42 +267,36 @@ def verify_files(files: Mapping[str, bytes], check_signature: bool = True) -> Re
         report.notes.append(
             f"冻结时的审计链头：编号 {head['id']}，{head['sha256']}（可与平台公开的整点链头对照）"
         )
+    if check_signature and not beacon.bls_available():
+        check_signature = False
+        report.notes.append("未安装 py_ecc，已跳过 drand 签名（BLS）验证；randomness = SHA-256(signature) 已检查")
+    elif not check_signature:
+        report.notes.append("按要求跳过了 drand 签名（BLS）验证")
+    seed = _check_sources(manifest, m_digest, sources, result, report, check_signature, result_name)
+    if blinded and not auditor:
+        _check_blinded_public(files, manifest, result, seed, report)
+        _check_matching(files, seed, report, manifest, result, check_signature)
+        return report
 
-    # 2. Commit and 3. reveal.
-    seed: str | None = None
+    # 1. Freeze: the pool is the one the manifest names (salted when blinded: §5.1).
+    pool_data = files["pool.tsv"]
+    want_pool = manifest.get("pool", {}).get("sha256")
+    got_pool = salted_pool_digest(files[POOL_SALT].decode("utf-8", "replace").strip(), pool_data) if auditor \
+        else sha256_hex(pool_data)
+    if got_pool != want_pool:
+        what = "pool.tsv 加盐后的 SHA-256" if auditor else "pool.tsv 的 SHA-256"
+        report.problems.append(f"{what} 与 manifest 中的摘要不一致（manifest：{want_pool}，实际：{got_pool}）")
+    pool: Pool | None = None
     try:
-        commitment = Commitment.from_json(sources.get("commitment"))
-        if commitment.manifest_sha256 != m_digest:
-            report.problems.append(
-                f"承诺中的清单摘要与 manifest.json 不一致（承诺：{commitment.manifest_sha256}，实际：{m_digest}）"
-            )
-        if sources.get("commitment_sha256") not in (None, commitment.digest):
-            report.problems.append("sources.json 中的 commitment_sha256 与承诺内容不一致")
-        if check_signature and not beacon.bls_available():
-            check_signature = False
-            report.notes.append("未安装 py_ecc，已跳过 drand 签名（BLS）验证；randomness = SHA-256(signature) 已检查")
-        elif not check_signature:
-            report.notes.append("按要求跳过了 drand 签名（BLS）验证")
-        if commitment.rehearsal:
-            report.notes.append("这是一次演练抽取：只用了现场见证人号码，结果不具约束力，不能作为正式抽查的依据")
-        seed, values = reveal(commitment, sources.get("revealed") or [], check_signature=check_signature)
-        revealed_at = sources.get("revealed_at")
-        if not isinstance(revealed_at, str):
-            report.problems.append("sources.json 缺少揭晓时间 revealed_at，无法确认揭晓晚于各随机源的公布时间")
-        else:
-            check_reveal_time(commitment, parse_time(revealed_at))
-        if sources.get("values") not in (None, values):
-            report.problems.append("sources.json 中记录的随机源规范值与重新计算的不一致")
-        if result.get("commitment_sha256") not in (None, commitment.digest):
-            report.problems.append("result.json 中的承诺摘要与 sources.json 的承诺不一致")
+        pool = Pool.from_tsv(pool_data, manifest.get("strata") or None)
+        if manifest.get("pool", {}).get("entities") not in (None, pool.size):
+            report.problems.append(f"pool.tsv 有 {pool.size} 户，manifest 记载为 {manifest['pool']['entities']} 户")
     except DrawError as exc:
         report.problems.append(str(exc))
-    if seed is not None and result.get("seed") != seed:
-        report.problems.append(f"result.json 中的种子与由承诺和随机源重新计算的种子不一致（应为 {seed}）")
-    if result.get("manifest_sha256") not in (None, m_digest):
-        report.problems.append("result.json 中的清单摘要与 manifest.json 不一致")
-    if result.get("pool_sha256") != want_pool:
-        report.problems.append("result.json 中的抽取池摘要与 manifest 中的不一致")
+    if result.get("pool_sha256") != (sha256_hex(pool_data) if auditor else want_pool):
+        report.problems.append(f"{result_name} 中的抽取池摘要与 pool.tsv 不一致")
+    if auditor:
+        report.notes.append("审计校验包：含分层（内部信息），已完整重算抽取")
 
     # 4. Select again and compare.
     draw_seed = seed if seed is not None else result.get("seed")
@@ -311,6 +309,76 @@ def verify_files(files: Mapping[str, bytes], check_signature: bool = True) -> Re
 
     _check_matching(files, seed, report, manifest, result, check_signature)
     return report
+
+
+def _check_sources(manifest: Mapping[str, Any], m_digest: str, sources: Mapping[str, Any], result: Mapping[str, Any],
+                   report: Report, check_signature: bool, result_name: str) -> str | None:
+    """2. Commit and 3. reveal: the commitment covers the manifest, the sources verify, the seed follows."""
+    seed: str | None = None
+    try:
+        commitment = Commitment.from_json(sources.get("commitment"))
+        if commitment.manifest_sha256 != m_digest:
+            report.problems.append(
+                f"承诺中的清单摘要与 manifest.json 不一致（承诺：{commitment.manifest_sha256}，实际：{m_digest}）"
+            )
+        if sources.get("commitment_sha256") not in (None, commitment.digest):
+            report.problems.append("sources.json 中的 commitment_sha256 与承诺内容不一致")
+        if commitment.rehearsal:
+            report.notes.append("这是一次演练抽取：只用了现场见证人号码，结果不具约束力，不能作为正式抽查的依据")
+        seed, values = reveal(commitment, sources.get("revealed") or [], check_signature=check_signature)
+        revealed_at = sources.get("revealed_at")
+        if not isinstance(revealed_at, str):
+            report.problems.append("sources.json 缺少揭晓时间 revealed_at，无法确认揭晓晚于各随机源的公布时间")
+        else:
+            check_reveal_time(commitment, parse_time(revealed_at))
+        if sources.get("values") not in (None, values):
+            report.problems.append("sources.json 中记录的随机源规范值与重新计算的不一致")
+        if result.get("commitment_sha256") not in (None, commitment.digest):
+            report.problems.append(f"{result_name} 中的承诺摘要与 sources.json 的承诺不一致")
+    except DrawError as exc:
+        report.problems.append(str(exc))
+    if seed is not None and result.get("seed") != seed:
+        report.problems.append(f"{result_name} 中的种子与由承诺和随机源重新计算的种子不一致（应为 {seed}）")
+    if result.get("manifest_sha256") not in (None, m_digest):
+        report.problems.append(f"{result_name} 中的清单摘要与 manifest.json 不一致")
+    return seed
+
+
+def _check_blinded_public(files: Mapping[str, bytes], manifest: Mapping[str, Any], result: Mapping[str, Any],
+                          seed: str | None, report: Report) -> None:
+    """What the public can check of a blinded draw without the strata: every drawn business's ticket, and
+    (when the pool's ids are public) that it is in the pool and not excluded."""
+    drawn = result.get("drawn")
+    if not result.get("blinded") or not isinstance(drawn, list):
+        report.problems.append("result.json 应为公开版（blinded），含中选名单 drawn")
+        return
+    ids: set[str] | None = None
+    want_ids = manifest["pool"].get("ids_sha256")
+    if want_ids and POOL_IDS in files:
+        if sha256_hex(files[POOL_IDS]) != want_ids:
+            report.problems.append(f"{POOL_IDS} 的 SHA-256 与 manifest 中的摘要不一致")
+        ids = set(files[POOL_IDS].decode("utf-8", "replace").split())
+        if len(ids) != manifest["pool"].get("entities"):
+            report.problems.append(f"{POOL_IDS} 有 {len(ids)} 户，manifest 记载为 {manifest['pool'].get('entities')} 户")
+    elif want_ids:
+        report.problems.append(f"manifest 承诺了公开的抽取池名单，但验证包中没有 {POOL_IDS}")
+    excluded = set(exclusions_from_manifest(manifest))
+    if seed is not None:
+        for entry in drawn:
+            entity = str(entry.get("id")) if isinstance(entry, dict) else ""
+            if entry.get("ticket") != trim(ticket_full(seed, entity)):
+                report.problems.append(f"{entity} 的签号不同：应为 {trim(ticket_full(seed, entity))}，结果文件为 {entry.get('ticket')!r}")
+            if ids is not None and entity not in ids:
+                report.problems.append(f"中选的 {entity} 不在抽取池中")
+            if entity in excluded:
+                report.problems.append(f"中选的 {entity} 在排除名单中")
+    if result.get("count") != len(drawn):
+        report.problems.append(f"result.json 记载中选 {result.get('count')!r} 户，名单有 {len(drawn)} 户")
+    report.notes.append(
+        "本次抽取按信用风险分类分层或筛选，分类不公开：公开校验包不含分层，已核对承诺、随机源、种子"
+        + ("、抽取池名单" if ids is not None else "")
+        + "和每个中选对象的签号；“各层签号最小者中选”由持审计校验包的监督机关或公证机构完整重算"
+    )
 
 
 def verify_kit(path: str | Path, check_signature: bool = True) -> Report:
