@@ -20,7 +20,7 @@ from shuangsuiji.inspectors.models import Qualification
 from shuangsuiji.items.models import InspectionItem
 
 from . import services
-from .models import Draw
+from .models import Draw, TeamMember
 
 DICE = {"type": "witness", "name": "区公证处公证员现场掷骰", "shape": [3], "ranges": [[1, 6]], "numbers": [[3, 5, 2]]}
 
@@ -52,6 +52,20 @@ def _best_item(department: Department) -> InspectionItem | None:
     return None
 
 
+def _demo_recusal(draw: Draw, decided_at: dt.datetime) -> None:
+    """A business asks that one officer step aside; the department agrees, and the replacement is drawn with
+    the drand round declared at the decision (a later real round shipped in data/demo/)."""
+    member = TeamMember.objects.filter(draw=draw, active=True).select_related("department").order_by("id").first()
+    if member is None:
+        return
+    head = User.objects.filter(role="dept_admin", department=member.department).first()
+    recusal = services.request_recusal(head, member, applicant="business", category="interest",
+                                       reason="检查对象称该执法人员的近亲属在本企业任职（演示）")
+    recusal = services.decide_recusal(head, recusal, approve=True, reason="经核实属实，同意回避（演示）",
+                                      round_no=5928395, now=decided_at)
+    services.complete_recusal(head, recusal, demo_round(5928395))
+
+
 def ensure_demo_draws(say: Callable[[str], None]) -> None:
     if Draw.objects.exists():
         return
@@ -62,14 +76,17 @@ def ensure_demo_draws(say: Callable[[str], None]) -> None:
         say("演示抽取：市场监管部门没有可引用的已公布事项，跳过。")
         return
     try:
-        draw = services.prepare(admin, scjg, title="2026年度市场主体“双随机”抽查（演示）", items=[food],
-                                purpose="演示：按信用风险分类分层，各层抽取 1%；随机源为 drand 第 5928395 轮和公证员封存的骰子号码"
-                                        "（演示数据把承诺时间回拨到该轮之前）。", strata_by=["credit_class"],
-                                rules={"default": {"ratio": "0.01", "minimum": 1}})
-        draw = services.commit(admin, draw, [drand(5928395), DICE], now=before_round(5928395))
-        draw = services.reveal(admin, draw, [demo_round(5928395)])
+        items = [food] + ([health] if health is not None else [])
+        draw = services.prepare(admin, scjg, title="2026年度市场主体“双随机”抽查（演示）", items=items,
+                                purpose="演示：按信用风险分类分层，各层抽取 1%；随机源为 drand 第 1000 轮和公证员封存的骰子号码，"
+                                        "一次回避替换用第 5928395 轮（演示数据把承诺、揭晓和回避决定的时间回拨到这些轮次之前）。",
+                                strata_by=["credit_class"], rules={"default": {"ratio": "0.01", "minimum": 1}})
+        draw = services.commit(admin, draw, [drand(1000), DICE], now=before_round(1000))
+        after = before_round(1000) + dt.timedelta(hours=1)
+        draw = services.reveal(admin, draw, [demo_round(1000)], now=after)
+        _demo_recusal(draw, after + dt.timedelta(days=1))
         services.publish(admin, draw)
-        say(f"演示抽取 {draw.number}：已公布，抽中 {draw.drawn.count()} 户并完成检查人员匹配。")
+        say(f"演示抽取 {draw.number}：已公布，抽中 {draw.drawn.count()} 户，检查组（化名）和一次回避替换已公开。")
         if health is not None:
             joint = services.prepare(admin, scjg, title="2026年度公共场所和食品经营联合抽查（演示，待揭晓）",
                                      items=[food, health],
