@@ -573,7 +573,8 @@ def decide_recusal(actor, recusal: Recusal, *, approve: bool, reason: str, round
             lsources.check_declaration(declaration, now, 1)
         except DrawError as exc:
             raise DrawServiceError(str(exc)) from None
-        recusal.source = {"declared_at": lsources.format_time(now), "declaration": declaration}
+        recusal.source = {"declared_at": lsources.format_time(now), "declaration": declaration,
+                          "unavailable": _unavailable_now(draw, member.department)}
         TeamMember.objects.filter(pk=member.pk).update(active=False)
         signals.team_changed.send(Draw, draw=draw, entity=member.entity, department=member.department,
                                   recused=member.inspector, replacement=None, reason=reason.strip(), actor=actor)
@@ -583,6 +584,16 @@ def decide_recusal(actor, recusal: Recusal, *, approve: bool, reason: str, round
     audit.record(actor, "draw.recusal_decide", draw, department=member.department, summary=reason[:200],
                  after={"approved": approve, "source": recusal.source})
     return recusal
+
+
+def _unavailable_now(draw: Draw, department) -> list[str]:
+    """Pseudonyms of the department's people in the draw's basis who are not on duty at the decision: the
+    replacement comes from those eligible at that moment, and the list is public with the swap."""
+    from shuangsuiji.inspectors.models import DutyStatus, Inspector
+
+    away = set(Inspector.objects.filter(department=department).exclude(status=DutyStatus.ON_DUTY)
+               .values_list("pk", flat=True))
+    return sorted(key for key, pk in draw.matching_people.items() if pk in away)
 
 
 @transaction.atomic

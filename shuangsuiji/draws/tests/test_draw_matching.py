@@ -245,3 +245,20 @@ def test_a_kit_whose_replacement_used_no_fresh_randomness_or_another_value_fails
         edit(changed["swaps"][0])
         report = verify_files({**files, "matching-assignment.json": json.dumps(changed).encode()}, check_signature=False)
         assert any(message in p for p in report.problems), report.problems
+
+
+def test_a_replacement_comes_from_officers_still_on_duty_at_the_decision(personas, joint):
+    draw = revealed(personas, joint[0])
+    member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
+    team = set(TeamMember.objects.filter(draw=draw, entity=member.entity, department=member.department)
+               .values_list("inspector_id", flat=True))
+    staying = personas.partner_dept.inspectors.exclude(pk__in=team).order_by("pk").first()
+    for officer in personas.partner_dept.inspectors.exclude(pk__in=team | {staying.pk}):
+        officer.status = DutyStatus.TRANSFERRED  # left the department after the commitment
+        officer.save()
+    recusal = approve_recusal(personas.partner_admin, services.request_recusal(
+        personas.partner_admin, member, applicant="business", reason="亲属"))
+    assert recusal.replacement_id == staying.pk
+    assert len(recusal.source["unavailable"]) == personas.partner_dept.inspectors.count() - len(team) - 1
+    draw.refresh_from_db()
+    assert verify_files(services.kit_files(draw, include_matching=True), check_signature=False).ok

@@ -3080,9 +3080,11 @@ def replace(
     removed_before = {w.removed for w in assignment.swaps if w.target == target and w.dept == dept}
     loads = assignment.loads()
     in_team = set(team.officers) | set(team.third_party)
+    # Officers no longer available when the recusal was decided (transferred, on leave), declared with it.
+    gone = set((source or {}).get("unavailable", ())) if isinstance(source, dict) else set()
     candidates = [
         i for i in _part_eligible(s, tgt, part, pool)
-        if i.id not in in_team and i.id not in removed_before and i.id != inspector
+        if i.id not in in_team and i.id not in removed_before and i.id != inspector and i.id not in gone
         and loads.get(i.id, 0) < (s.task.max_targets if i.cap is None else i.cap)
     ]
     if not candidates:
