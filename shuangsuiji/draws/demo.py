@@ -19,7 +19,7 @@ from shuangsuiji.accounts.models import Department, User
 from shuangsuiji.inspectors.models import Qualification
 from shuangsuiji.items.models import InspectionItem
 
-from . import services
+from . import recusals, services
 from .models import Draw, TeamMember
 
 DICE = {"type": "witness", "name": "区公证处公证员现场掷骰", "shape": [3], "ranges": [[1, 6]], "numbers": [[3, 5, 2]]}
@@ -59,11 +59,11 @@ def _demo_recusal(draw: Draw, decided_at: dt.datetime) -> None:
     if member is None:
         return
     head = User.objects.filter(role="dept_admin", department=member.department).first()
-    recusal = services.request_recusal(head, member, applicant="business", category="interest",
+    recusal = recusals.request_recusal(head, member, applicant="business", category="interest",
                                        reason="检查对象称该执法人员的近亲属在本企业任职（演示）")
-    recusal = services.decide_recusal(head, recusal, approve=True, reason="经核实属实，同意回避（演示）",
+    recusal = recusals.decide_recusal(head, recusal, approve=True, reason="经核实属实，同意回避（演示）",
                                       round_no=5928395, now=decided_at)
-    services.complete_recusal(head, recusal, demo_round(5928395))
+    recusals.complete_recusal(head, recusal, demo_round(5928395))
 
 
 def ensure_demo_draws(say: Callable[[str], None]) -> None:

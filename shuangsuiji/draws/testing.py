@@ -26,11 +26,11 @@ LATER_ROUND, LATER_REVEALED = 5928395, dict(QUICKNET_5928395)
 
 def approve_recusal(actor, recusal, reason: str = "经核实存在利害关系"):
     """Decide a recusal (declaring the later round) and draw its replacement from that round."""
-    from . import services
+    from . import recusals
 
-    recusal = services.decide_recusal(actor, recusal, approve=True, reason=reason, round_no=LATER_ROUND,
+    recusal = recusals.decide_recusal(actor, recusal, approve=True, reason=reason, round_no=LATER_ROUND,
                                       now=DECIDE_AT)
-    return services.complete_recusal(actor, recusal, LATER_REVEALED)
+    return recusals.complete_recusal(actor, recusal, LATER_REVEALED)
 
 
 def make_directory(n: int = 400, seed: int = 7, inactive: int = 20) -> list[Entity]:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common import audit
 
-from . import services
+from . import recusals, services
 from .forms import (
     CommitForm,
     DecisionForm,
@@ -206,7 +206,7 @@ def recusal_request(request, number: str, member: int):
     target = get_object_or_404(TeamMember, pk=member, draw=draw)
     form = RecusalForm(request.POST)
     if form.is_valid():
-        done, _ = _step(request, number, lambda d: services.request_recusal(
+        done, _ = _step(request, number, lambda d: recusals.request_recusal(
             request.user, target, applicant=form.cleaned_data["applicant"], reason=form.cleaned_data["reason"],
             category=form.cleaned_data["category"]))
         if done:
@@ -221,7 +221,7 @@ def recusal_decide(request, number: str, pk: int):
     recusal = get_object_or_404(Recusal, pk=pk, member__draw__number=number)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        done, _ = _step(request, number, lambda d: services.decide_recusal(
+        done, _ = _step(request, number, lambda d: recusals.decide_recusal(
             request.user, recusal, approve=form.cleaned_data["approve"] == "1", reason=form.cleaned_data["reason"]))
         if done and done.source:
             messages.success(request, f"已同意回避，该人员已退出检查组；替换人员将由 drand 第 "
@@ -240,7 +240,7 @@ def recusal_complete(request, number: str, pk: int):
     if not form.is_valid():
         _report_errors(request, form)
         return redirect("draws:draw_detail", number=number)
-    done, _ = _step(request, number, lambda d: services.complete_recusal(request.user, recusal,
+    done, _ = _step(request, number, lambda d: recusals.complete_recusal(request.user, recusal,
                                                                          form.cleaned_data["revealed"]))
     if done:
         messages.success(request, f"随机源验证通过，替换人员为 {done.replacement.name}（{done.replacement.cert_no}）。")

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import zipfile
 
-from shuangsuiji.draws import services
+from shuangsuiji.draws import recusals, services
 from shuangsuiji.draws.models import Draw, TeamMember
 from shuangsuiji.draws.testing import (
     COMMIT_AT,
@@ -60,7 +60,7 @@ def _standalone(files: dict[str, bytes], tmp_path) -> subprocess.CompletedProces
 def test_after_publication_the_public_kit_carries_pseudonymous_teams_and_recusals(personas, tmp_path):
     draw = _joint_draw(personas)
     member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
-    approve_recusal(personas.partner_admin, services.request_recusal(
+    approve_recusal(personas.partner_admin, recusals.request_recusal(
         personas.partner_admin, member, applicant="business", reason="系其亲属", category="interest"))
     draw = services.publish(personas.lead_admin, Draw.objects.get(pk=draw.pk))  # no task follows: teams too
     files = _public(draw)
@@ -79,7 +79,7 @@ def test_after_publication_the_public_kit_carries_pseudonymous_teams_and_recusal
 def test_the_public_draw_page_lists_recusals_once_the_teams_are_public(personas, client):
     draw = _joint_draw(personas)
     member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
-    approve_recusal(personas.partner_admin, services.request_recusal(
+    approve_recusal(personas.partner_admin, recusals.request_recusal(
         personas.partner_admin, member, applicant="business", reason="系其亲属", category="interest"))
     page = client.get(f"/public/draws/{draw.number}/").content.decode()
     assert "回避记录" not in page

@@ -6,6 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from shuangsuiji.draws import recusals
 from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.models import TeamMember
 from shuangsuiji.draws.testing import approve_recusal
@@ -17,7 +18,7 @@ from shuangsuiji.results.testing import field_visit
 def _recuse(personas, visit):
     member = TeamMember.objects.get(draw=visit.draw, entity=visit.entity, department=personas.lead_dept,
                                     inspector__user=personas.inspector, active=True)
-    recusal = draw_services.request_recusal(personas.lead_admin, member, applicant="business",
+    recusal = recusals.request_recusal(personas.lead_admin, member, applicant="business",
                                             reason="检查对象称该执法人员系其亲属", category="interest")
     recusal = approve_recusal(personas.lead_admin, recusal, reason="核实属近亲属，同意回避")
     return member.inspector, recusal.replacement
@@ -58,6 +59,6 @@ def test_an_inspector_cannot_file_a_self_recusal_for_a_colleague(personas):
     colleague = TeamMember.objects.filter(draw=visit.draw, entity=visit.entity, department=personas.lead_dept,
                                           active=True).exclude(inspector__user=personas.inspector).first()
     with pytest.raises(draw_services.DrawServiceError, match="不能替同事申请"):
-        draw_services.request_recusal(personas.inspector, colleague, applicant="inspector", reason="我想换人")
+        recusals.request_recusal(personas.inspector, colleague, applicant="inspector", reason="我想换人")
     mine = TeamMember.objects.get(draw=visit.draw, entity=visit.entity, inspector__user=personas.inspector)
-    assert draw_services.request_recusal(personas.inspector, mine, applicant="inspector", reason="与负责人系同学")
+    assert recusals.request_recusal(personas.inspector, mine, applicant="inspector", reason="与负责人系同学")
