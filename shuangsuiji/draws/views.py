@@ -312,6 +312,9 @@ def public_detail(request, number: str):
             drawn = drawn.order_by("entity__uscc")
     draw.overdue_days = draw.days_overdue(timezone.localdate())
     swaps = (draw.matching or {}).get("swaps", []) if draw.teams_published_at else []
+    if swaps:
+        names = dict(Department.objects.filter(code__in={w["dept"] for w in swaps}).values_list("code", "name"))
+        swaps = [{**w, "dept_name": names.get(w["dept"], w["dept"])} for w in swaps]
     return render(request, "draws/public_detail.html", {"draw": draw, "drawn": drawn, "swaps": swaps,
                                                         "redraw": Draw.objects.public().filter(replaces=draw).first()})
 

@@ -85,7 +85,7 @@ def test_the_public_draw_page_lists_recusals_once_the_teams_are_public(personas,
     assert "回避记录" not in page
     services.publish(personas.lead_admin, Draw.objects.get(pk=draw.pk))
     page = client.get(f"/public/draws/{draw.number}/").content.decode()
-    assert "回避记录" in page and "利害关系" in page and "第 5928395 轮" in page
+    assert "回避记录" in page and "利害关系" in page and "第 5928395 轮" in page and personas.partner_dept.name in page
     assert member.inspector.cert_no not in page and "系其亲属" not in page
 
 
