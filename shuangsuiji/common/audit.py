@@ -61,14 +61,11 @@ def record(
         event.save(force_insert=True)
         tip.last_hash, tip.last_id = event.hash, event.pk
         tip.save(update_fields=["last_hash", "last_id"])
-        day = timezone.localdate(event.at)
-        if not AuditDay.objects.filter(day=day).update(count=models.F("count") + 1, head_hash=event.hash,
-                                                       last_id=event.pk):
-            AuditDay.objects.create(day=day, count=1, head_hash=event.hash, first_id=event.pk, last_id=event.pk)
-        hour = auditchain.hour_of(event.at)
-        if not AuditHour.objects.filter(hour=hour).update(count=models.F("count") + 1, head_hash=event.hash,
-                                                          last_id=event.pk):
-            AuditHour.objects.create(hour=hour, count=1, head_hash=event.hash, first_id=event.pk, last_id=event.pk)
+        for model, key in ((AuditDay, {"day": timezone.localdate(event.at)}),
+                           (AuditHour, {"hour": auditchain.hour_of(event.at)})):
+            if not model.objects.filter(**key).update(count=models.F("count") + 1, head_hash=event.hash,
+                                                      last_id=event.pk):
+                model.objects.create(**key, count=1, head_hash=event.hash, first_id=event.pk, last_id=event.pk)
     return event
 
 

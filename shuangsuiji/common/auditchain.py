@@ -59,10 +59,10 @@ def hour_of(moment: dt.datetime) -> dt.datetime:
     return timezone.localtime(moment).replace(minute=0, second=0, microsecond=0)
 
 
-def verify(events, days, tip, hours=None) -> ChainReport:
+def verify(events, days, tip, hours) -> ChainReport:
     """Walk ``events`` in id order; compare each link, each day's and each hour's head, and the tip."""
     prev, checked = GENESIS, 0
-    seen: dict[dt.date, tuple[int, str]] = {}
+    seen_days: dict[dt.date, tuple[int, str]] = {}
     seen_hours: dict[dt.datetime, tuple[int, str]] = {}
     last_id = 0
     for e in events:
@@ -71,30 +71,26 @@ def verify(events, days, tip, hours=None) -> ChainReport:
             return ChainReport(checked, f"{where}的上一条哈希与前一条记录不符：其前面有记录被删除、插入或改动。")
         if hash_of(e, prev) != e.hash:
             return ChainReport(checked, f"{where}的内容与其哈希不符：该记录在数据库中被直接修改。")
-        day = timezone.localdate(e.at)
-        count, _ = seen.get(day, (0, ""))
-        seen[day] = (count + 1, e.hash)
-        hour = hour_of(e.at)
-        count, _ = seen_hours.get(hour, (0, ""))
-        seen_hours[hour] = (count + 1, e.hash)
+        for seen, key in ((seen_days, timezone.localdate(e.at)), (seen_hours, hour_of(e.at))):
+            seen[key] = (seen.get(key, (0, ""))[0] + 1, e.hash)
         prev, last_id, checked = e.hash, e.pk, checked + 1
     if tip is not None and (tip.last_hash or GENESIS) != prev:
         return ChainReport(checked, f"审计链末端记录的是编号 {tip.last_id} 的哈希，而现存最后一条是编号 {last_id}：最新的记录被删除。")
-    for d in days:
-        count, head = seen.pop(d.day, (0, ""))
-        if (count, head) != (d.count, d.head_hash):
-            return ChainReport(checked, f"{d.day:%Y-%m-%d} 的日链头记录 {d.count} 条、链头 {d.head_hash[:16]}…，"
-                                        f"而现存记录为 {count} 条、链头 {head[:16] or '无'}…：当日记录被删除或改动。")
+    problem = (_heads_problem(days, seen_days, lambda d: d.day, lambda k: f"{k:%Y-%m-%d} ", "日链头", "当日")
+               or _heads_problem(hours, seen_hours, lambda h: hour_of(h.hour),
+                                 lambda k: f"{timezone.localtime(k):%Y-%m-%d %H}:00 时段", "整点链头", "该时段"))
+    return ChainReport(checked, problem)
+
+
+def _heads_problem(rows, seen: dict, key_of, name, head_word: str, period_word: str) -> str:
+    """Compare the stored heads of one granularity (days or hours) with what the events give; '' if equal.
+    ``seen`` is consumed: what remains has no stored head."""
+    for row in rows:
+        key = key_of(row)
+        count, head = seen.pop(key, (0, ""))
+        if (count, head) != (row.count, row.head_hash):
+            return (f"{name(key)}的{head_word}记录 {row.count} 条、链头 {row.head_hash[:16]}…，而现存记录为 {count} 条、"
+                    f"链头 {head[:16] or '无'}…：{period_word}记录被删除或改动。")
     if seen:
-        day = min(seen)
-        return ChainReport(checked, f"{day:%Y-%m-%d} 的审计记录没有对应的日链头：记录是绕过系统写入的。")
-    for h in hours if hours is not None else ():
-        count, head = seen_hours.pop(hour_of(h.hour), (0, ""))
-        if (count, head) != (h.count, h.head_hash):
-            when = timezone.localtime(h.hour)
-            return ChainReport(checked, f"{when:%Y-%m-%d %H}:00 时段的链头记录 {h.count} 条、链头 {h.head_hash[:16]}…，"
-                                        f"而现存记录为 {count} 条、链头 {head[:16] or '无'}…：该时段记录被删除或改动。")
-    if hours is not None and seen_hours:
-        when = min(seen_hours)
-        return ChainReport(checked, f"{when:%Y-%m-%d %H}:00 时段的审计记录没有对应的整点链头：记录是绕过系统写入的。")
-    return ChainReport(checked)
+        return f"{name(min(seen))}的审计记录没有对应的{head_word}：记录是绕过系统写入的。"
+    return ""

@@ -187,18 +187,10 @@ class _Loader:
                 raise Guarded(found)
         if not pairs or self.log is None:
             return
-        differs = " OR ".join(f"e.{c} {differs_op} s.{f}" for f, c in pairs)
-        select = f"SELECT s.uscc, {', '.join(f'e.{c}, s.{f}' for f, c in pairs)} {join} WHERE {differs}"
-        if not capture:
-            pass  # the UPDATE writes the log itself
-        elif pg:
-            with cur.copy(f"COPY ({select}) TO STDOUT") as copy:
-                for data in copy:
-                    self.log.write(bytes(data))
-        else:
-            cur.execute(select)
-            while rows := cur.fetchmany(5000):
-                self.log.write("".join("\t".join(map(_tsv, row)) + "\n" for row in rows).encode("utf-8"))
+        if capture:  # otherwise the UPDATE itself returns the changed rows (``_logged_update_sql``)
+            differs = " OR ".join(f"e.{c} {differs_op} s.{f}" for f, c in pairs)
+            self._log_rows(cur, f"SELECT s.uscc, {', '.join(f'e.{c}, s.{f}' for f, c in pairs)} {join} "
+                                f"WHERE {differs}")
         steering = [(f, c) for f, c in pairs if f in STEERING]
         if steering:
             present = dict(steering)
@@ -206,6 +198,17 @@ class _Loader:
             moved = " OR ".join(f"e.{c} {differs_op} s.{f}" for f, c in steering)
             cur.execute(f"INSERT INTO {CHANGES} (batch, uscc, status_before, status_after, credit_before, credit_after) "
                         f"SELECT %s, s.uscc, {values} {join} WHERE {moved}", [self.log.batch])
+
+    def _log_rows(self, cur, query: str) -> None:
+        """Append the rows ``query`` returns to the change log, in COPY's text format."""
+        if connection.vendor == "postgresql":
+            with cur.copy(f"COPY ({query}) TO STDOUT") as copy:
+                for data in copy:
+                    self.log.write(bytes(data))
+            return
+        cur.execute(query)
+        while rows := cur.fetchmany(5000):
+            self.log.write("".join("\t".join(map(_tsv, row)) + "\n" for row in rows).encode("utf-8"))
 
     def report(self, force: bool = False) -> None:
         if self.progress:
@@ -328,9 +331,7 @@ class _PostgresPipeline(_Loader):
                     counts.unchanged = n_old - counts.inserted - counts.updated
                 elif logged_update:
                     before = self.log.rows
-                    with cur.copy(f"COPY ({self._logged_update_sql()}) TO STDOUT") as copy:
-                        for data in copy:
-                            self.log.write(bytes(data))
+                    self._log_rows(cur, self._logged_update_sql())
                     counts.updated = self.log.rows - before
                     counts.unchanged = n_old - counts.updated
                 else:

@@ -16,7 +16,6 @@ from shuangsuiji.lottery import beacon
 
 from .models import LotteryKind, RecusalCategory
 
-DRAND_FIELDS = ("round", "randomness", "signature", "previous_signature")
 STRATA_CHOICES = [("credit_class", "信用风险分类"), ("entity_type", "主体类型"), ("township", "乡镇（街道）"),
                   ("industry_section", "行业门类")]
 
@@ -222,18 +221,10 @@ class RevealForm(forms.Form):
             if decl["type"] == "witness":
                 continue
             if decl["type"] == "drand":
-                upload = d.get(f"f{i}")
-                text = upload.read(65536).decode("utf-8", "replace") if upload else (d.get(f"s{i}") or "")
                 try:
-                    value = _small_json(text)
-                except (ValueError, RecursionError):
-                    self.add_error(f"s{i}", "drand 轮次内容不是合法的 JSON。")
-                    continue
-                if not isinstance(value, dict):
-                    self.add_error(f"s{i}", "drand 轮次内容应为 JSON 对象（含 round、randomness、signature）。")
-                    continue
-                # Only the beacon's own fields are kept and published in the kit.
-                revealed.append({k: value[k] for k in DRAND_FIELDS if k in value})
+                    revealed.append(read_round(d.get(f"f{i}"), d.get(f"s{i}")))
+                except forms.ValidationError as exc:
+                    self.add_error(f"s{i}", exc)
             else:
                 try:
                     revealed.append({"numbers": parse_numbers(d.get(f"s{i}") or "", decl["name"])})
@@ -241,6 +232,18 @@ class RevealForm(forms.Form):
                     self.add_error(f"s{i}", exc)
         d["revealed"] = revealed
         return d
+
+
+def read_round(upload, pasted: str | None) -> dict:
+    """A drand round uploaded or pasted, as the beacon's own fields (refused in words if not a round)."""
+    text = upload.read(65536).decode("utf-8", "replace") if upload else (pasted or "")
+    try:
+        value = _small_json(text)
+    except (ValueError, RecursionError):
+        raise forms.ValidationError("drand 轮次内容不是合法的 JSON。") from None
+    if not isinstance(value, dict):
+        raise forms.ValidationError("drand 轮次内容应为 JSON 对象（含 round、randomness、signature）。")
+    return beacon.round_fields(value)
 
 
 def _small_json(text: str):
@@ -289,15 +292,7 @@ class ReplacementForm(forms.Form):
 
     def clean(self):
         d = super().clean()
-        upload = d.get("round_file")
-        text = upload.read(65536).decode("utf-8", "replace") if upload else (d.get("round_json") or "")
-        try:
-            value = _small_json(text)
-        except (ValueError, RecursionError):
-            raise forms.ValidationError("drand 轮次内容不是合法的 JSON。") from None
-        if not isinstance(value, dict):
-            raise forms.ValidationError("drand 轮次内容应为 JSON 对象（含 round、randomness、signature）。")
-        d["revealed"] = {k: value[k] for k in DRAND_FIELDS if k in value}
+        d["revealed"] = read_round(d.get("round_file"), d.get("round_json"))
         return d
 
 

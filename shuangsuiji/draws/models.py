@@ -28,6 +28,10 @@ FROZEN_AFTER_REVEAL = FROZEN_AFTER_COMMIT + (
 )
 
 
+# States in which a committed draw still owes the public its outcome.
+UNPUBLISHED = (DrawStatus.COMMITTED, DrawStatus.REVEALED)
+
+
 class DrawQuerySet(models.QuerySet):
     def public(self):
         """Draws the public may see: everything from the commitment on (void ones too, with reasons)."""
@@ -38,7 +42,7 @@ class DrawQuerySet(models.QuerySet):
 
     def overdue(self, today):
         """Committed or revealed draws still unpublished after their deadline."""
-        return self.filter(status__in=[DrawStatus.COMMITTED, DrawStatus.REVEALED], publish_by__lt=today)
+        return self.filter(status__in=UNPUBLISHED, publish_by__lt=today)
 
 
 class ImmutableDrawError(Exception):
@@ -147,7 +151,7 @@ class Draw(models.Model):
 
     def days_overdue(self, today) -> int:
         """Calendar days past the publication deadline while unpublished (0 when not overdue)."""
-        if self.status not in (DrawStatus.COMMITTED, DrawStatus.REVEALED) or self.publish_by is None:
+        if self.status not in UNPUBLISHED or self.publish_by is None:
             return 0
         return max(0, (today - self.publish_by).days)
 

@@ -40,11 +40,9 @@ def request_recusal(actor, member: TeamMember, *, applicant: str, reason: str,
     if Recusal.objects.filter(member=member, status=RecusalStatus.PENDING).exists():
         raise DrawServiceError("该人员已有待决定的回避申请。")
     is_self = getattr(getattr(actor, "inspector", None), "pk", None) == member.inspector_id
-    department_admin = actor.effective_role in ("office", "dept_admin") and actor.can_act_for(member.department)
-    if applicant == "inspector" and not (is_self or department_admin):
+    if applicant == "inspector" and not (is_self or actor.administers(member.department)):
         raise DrawServiceError("执法人员自行回避只能由本人或其所在部门管理员登记，不能替同事申请。")
-    if applicant == "business" and (actor.effective_role not in ("office", "dept_admin")
-                                    or not actor.can_act_for(member.department)):
+    if applicant == "business" and not actor.administers(member.department):
         raise DrawServiceError("检查对象的回避申请由该执法人员所在部门登记。")
     recusal = Recusal.objects.create(member=member, applicant=applicant, reason=reason.strip(), recorded_by=actor,
                                      category=category)
@@ -62,7 +60,7 @@ def decide_recusal(actor, recusal: Recusal, *, approve: bool, reason: str, round
     recusal = Recusal.objects.select_for_update().select_related("member__draw", "member__entity",
                                                                   "member__department", "member__inspector").get(pk=recusal.pk)
     member = recusal.member
-    if not actor.can_act_for(member.department) or actor.effective_role not in ("office", "dept_admin"):
+    if not actor.administers(member.department):
         raise DrawServiceError("回避申请由该执法人员所在部门负责人决定。")
     if recusal.status != RecusalStatus.PENDING:
         raise DrawServiceError("该回避申请已有决定。")
@@ -118,7 +116,7 @@ def complete_recusal(actor, recusal: Recusal, revealed: Any, now: dt.datetime | 
     recusal = Recusal.objects.select_for_update().select_related("member__draw", "member__entity",
                                                                   "member__department").get(pk=recusal.pk)
     member = recusal.member
-    if not actor.can_act_for(member.department) or actor.effective_role not in ("office", "dept_admin"):
+    if not actor.administers(member.department):
         raise DrawServiceError("回避替换由该执法人员所在部门办理。")
     if recusal.status != RecusalStatus.AWAITING:
         raise DrawServiceError("该回避申请不在待替换状态。")
@@ -133,7 +131,7 @@ def complete_recusal(actor, recusal: Recusal, revealed: Any, now: dt.datetime | 
         fresh = lsources.canonical_value(declaration, revealed, 1, check_signature=check_signature)
     except DrawError as exc:
         raise DrawServiceError(str(exc)) from None
-    round_json = {k: revealed[k] for k in ("round", "randomness", "signature", "previous_signature") if k in revealed}
+    round_json = beacon.round_fields(revealed)
     source = {**recusal.source, "revealed": round_json}
     key = next((k for k, pk in draw.matching_people.items() if pk == member.inspector_id), None)
     try:

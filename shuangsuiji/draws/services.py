@@ -613,15 +613,12 @@ def _blind(draw: Draw, pool: Pool, files: dict[str, bytes], auditor: bool) -> di
     the full result besides (§5.1)."""
     if not draw.blinded:
         return files
-    def dump(obj: Any) -> bytes:
-        return (json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
-
     if draw.result:
-        files["result.json"] = dump(lkit.blinded_result(draw.result))
+        files["result.json"] = lkit.json_bytes(lkit.blinded_result(draw.result))
     if auditor:
         files[lkit.POOL_SALT] = draw.pool_salt.encode() + b"\n"
         if draw.result:
-            files[lkit.RESULT_FULL] = dump(draw.result)
+            files[lkit.RESULT_FULL] = lkit.json_bytes(draw.result)
         return files
     files.pop("pool.tsv", None)
     if draw.manifest["pool"].get("ids_sha256"):
@@ -659,8 +656,6 @@ def save_lottery_kind(actor, kind: LotteryKind, data: dict) -> LotteryKind:
 
 def pinned_audit_heads():
     """(what, id, hash) of the audit head each committed draw's manifest pinned (see ``audit.verify_pins``)."""
-    rows = Draw.objects.exclude(manifest=None).values_list("number", "manifest")
-    for number, manifest in rows.iterator(chunk_size=500):
-        head = (manifest or {}).get("audit_head")
-        if head:
-            yield f"抽取 {number} ", head["id"], head["sha256"]
+    rows = Draw.objects.filter(manifest__audit_head__isnull=False).values_list("number", "manifest__audit_head")
+    for number, head in rows.iterator(chunk_size=2000):
+        yield f"抽取 {number} ", head["id"], head["sha256"]

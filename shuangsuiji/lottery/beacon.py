@@ -67,6 +67,14 @@ CHAINS: dict[str, DrandChain] = {
 _HEX = re.compile(r"\A(?:[0-9a-f]{2})+\Z")
 
 
+ROUND_FIELDS = ("round", "randomness", "signature", "previous_signature")
+
+
+def round_fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """Only the beacon's own fields of a pasted round (what is kept and published in a kit)."""
+    return {k: obj[k] for k in ROUND_FIELDS if k in obj}
+
+
 def get_chain(chain: str | DrandChain) -> DrandChain:
     """Resolve a chain by name ("quicknet", "default") or hash."""
     if isinstance(chain, DrandChain):

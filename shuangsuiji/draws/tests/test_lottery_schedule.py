@@ -24,7 +24,7 @@ def test_bad_schedule_rows_get_messages_naming_the_field(personas, client_for):
     page = c.post(f"/draws/lotteries/{kind.pk}/", {**FORM, "ranges_text": "1-33", "weekdays": [],
                                                     "margin_minutes": "0"}).content.decode()
     assert "有 2 组号码，就要写 2 个范围" in page and "请至少选择一个开奖日" in page
-    assert "15" in page
+    assert "确保该值大于或等于15" in page  # the margin below 15 minutes is named
     kind.refresh_from_db()
     assert f"{kind.draw_time:%H:%M}" == "21:15"
 

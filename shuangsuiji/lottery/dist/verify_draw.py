@@ -352,6 +352,14 @@ CHAINS: dict[str, DrandChain] = {
 _HEX = re.compile(r"\A(?:[0-9a-f]{2})+\Z")
 
 
+ROUND_FIELDS = ("round", "randomness", "signature", "previous_signature")
+
+
+def round_fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """Only the beacon's own fields of a pasted round (what is kept and published in a kit)."""
+    return {k: obj[k] for k in ROUND_FIELDS if k in obj}
+
+
 def get_chain(chain: str | DrandChain) -> DrandChain:
     """Resolve a chain by name ("quicknet", "default") or hash."""
     if isinstance(chain, DrandChain):
@@ -1292,7 +1300,6 @@ from shuangsuiji.lottery.sampling import ALGORITHM, PROTOCOL, DrawResult, Pool
 from shuangsuiji.lottery.sources import Commitment
 
 POOL_FORMAT = "USCC<TAB>stratum<LF>, one line per entity, sorted by USCC (code point order), UTF-8"
-KIT_FILES = ("manifest.json", "pool.tsv", "sources.json", "result.json", "README-zh.txt")
 # A blinded draw (§5.1): the public kit has pool-ids.tsv (when the pool itself says nothing of a class) and a
 # result without strata; the auditor kit adds pool.tsv, its salt and the full result.
 POOL_IDS = "pool-ids.tsv"
@@ -1450,6 +1457,11 @@ def readme_zh(manifest: Mapping[str, Any]) -> str:
 """
 
 
+def json_bytes(obj: Any) -> bytes:
+    """A kit's JSON file: UTF-8, keys sorted, indented for people reading it."""
+    return (json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+
+
 def kit_files(
     manifest: Mapping[str, Any],
     pool: Pool,
@@ -1459,14 +1471,11 @@ def kit_files(
     verifier: bytes | None = None,
 ) -> dict[str, bytes]:
     """Return the kit as {file name: bytes}."""
-    def dump(obj: Any) -> bytes:
-        return (json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
-
     files = {
-        "manifest.json": dump(manifest),
+        "manifest.json": json_bytes(manifest),
         "pool.tsv": pool.data,
-        "sources.json": dump(sources),
-        "result.json": dump(result),
+        "sources.json": json_bytes(sources),
+        "result.json": json_bytes(result),
         "README-zh.txt": readme_zh(manifest).encode("utf-8"),
     }
     for name, data in (extra or {}).items():
