@@ -1,5 +1,6 @@
 """Navigation entries by role, so each person sees only what they may open."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from shuangsuiji.common.permissions import rule_for
@@ -24,11 +25,11 @@ NAV = [
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav": []}
+        return {"nav": [], "district": settings.SSJ_DISTRICT["name"]}
     current = request.resolver_match.view_name if request.resolver_match else ""
     entries = []
     for label, name in NAV:
         rule = rule_for(name)
         if rule and rule.allows(user):
             entries.append({"label": label, "url": reverse(name), "active": current == name})
-    return {"nav": entries}
+    return {"nav": entries, "district": settings.SSJ_DISTRICT["name"]}

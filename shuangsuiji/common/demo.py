@@ -109,6 +109,7 @@ def seed(stdout=None, *, entities: int | None = None) -> None:
     from shuangsuiji.plans.demo import ensure_demo_plans
 
     ensure_demo_plans(say)
-    from shuangsuiji.results.demo import ensure_minor_violations
+    from shuangsuiji.results.demo import ensure_demo_results, ensure_minor_violations
 
     ensure_minor_violations(say)
+    ensure_demo_results(say)

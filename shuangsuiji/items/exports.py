@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
-from .models import InspectionItem, ItemList, ListStatus
+from shuangsuiji.common.tabular import csv_lines
 
-# Cells starting with these are run as formulas by spreadsheet programs (CSV injection, OWASP).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from .models import InspectionItem, ItemList, ListStatus
 
 CSV_COLUMNS = ["清单", "清单类型", "编制部门", "实施层级", "版本", "公布日期", "事项编码", "序号", "抽查类别/领域",
                "抽查事项", "检查对象", "事项类别", "检查方式", "检查主体", "检查依据", "抽查比例上限（%）",
                "发起部门", "配合部门"]
-
-
-def neutralise(value) -> str:
-    """Text safe to open in a spreadsheet: a leading apostrophe keeps a would-be formula as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def published_lists(department_code: str | None = None) -> list[ItemList]:
@@ -76,15 +67,13 @@ def to_json(lists: list[ItemList]) -> dict:
 
 def to_csv(lists: list[ItemList]) -> str:
     """UTF-8 with BOM so that Excel opens it with the right encoding."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for lst in lists:
-        head = [lst.title, lst.get_kind_display(), lst.owner_name, lst.get_level_display(), lst.version,
-                lst.published_at.date().isoformat() if lst.published_at else ""]
-        for item in _items(lst):
-            rec = item_record(lst, item)
-            writer.writerow([neutralise(v) for v in head + [
-                rec["code"], rec["seq"], rec["category"], rec["name"], rec["object_type"], rec["item_class"],
-                rec["methods"], rec["body"], rec["basis"], rec["ratio_cap"], rec["lead"], rec["partners"]]])
-    return "\ufeff" + out.getvalue()
+    def rows():
+        for lst in lists:
+            head = [lst.title, lst.get_kind_display(), lst.owner_name, lst.get_level_display(), lst.version,
+                    lst.published_at.date().isoformat() if lst.published_at else ""]
+            for item in _items(lst):
+                rec = item_record(lst, item)
+                yield head + [rec["code"], rec["seq"], rec["category"], rec["name"], rec["object_type"],
+                              rec["item_class"], rec["methods"], rec["body"], rec["basis"], rec["ratio_cap"],
+                              rec["lead"], rec["partners"]]
+    return "".join(csv_lines(CSV_COLUMNS, rows()))

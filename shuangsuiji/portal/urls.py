@@ -2,11 +2,19 @@ from django.urls import path
 
 from shuangsuiji.common.permissions import PUBLIC
 
-from . import items, views
+from . import businesses, items, opendata, tasks, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("businesses/", businesses.lookup, name="businesses"),
+    path("businesses/<str:uscc>/", businesses.detail, name="business"),
+    path("tasks/", tasks.task_list, name="tasks"),
+    path("tasks/<str:number>/", tasks.task_detail, name="task"),
+    path("results/", tasks.result_list, name="results"),
+    path("data/", opendata.index, name="data"),
+    path("data/<slug:dataset>/<int:year>/<slug:code>.<str:fmt>", opendata.data_file, name="data_file"),
+    path("feed.atom", opendata.AnnouncementFeed(), name="feed"),
     path("items/", items.items_index, name="items_index"),
     path("items/<slug:code>/", items.items_department, name="items_department"),
     path("items/<slug:code>.csv", items.items_csv, name="items_csv"),
@@ -15,12 +23,4 @@ urlpatterns = [
     path("audit.json", views.audit_heads_json, name="audit_heads_json"),
 ]
 
-PERMISSIONS = {
-    "home": PUBLIC,
-    "items_index": PUBLIC,
-    "items_department": PUBLIC,
-    "items_csv": PUBLIC,
-    "items_json": PUBLIC,
-    "audit_heads": PUBLIC,
-    "audit_heads_json": PUBLIC,
-}
+PERMISSIONS = {p.name: PUBLIC for p in urlpatterns}

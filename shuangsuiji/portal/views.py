@@ -7,11 +7,13 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.models import AuditDay, AuditHour
+from shuangsuiji.results.models import Publication
 
 
 def home(request):
     """The public portal's front page: no login, nothing internal."""
-    return render(request, "portal/home.html", {"departments": Department.objects.members()})
+    return render(request, "portal/home.html", {"departments": Department.objects.members(),
+                                                "recent_results": Publication.objects.current().count()})
 
 
 def _hours(day: dt.date | None):

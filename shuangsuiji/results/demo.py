@@ -28,3 +28,94 @@ def ensure_minor_violations(say: Callable[[str], None]) -> None:
     for behaviour, keywords, basis in ENTRIES:
         services.add_minor_violation(office, behaviour=behaviour, keywords=keywords, basis=basis)
     say(f"免罚清单：登记 {len(ENTRIES)} 项轻微违法行为（初次违法、危害后果轻微并及时改正的不予处罚）")
+
+
+# Field results the demo's finished joint task records: most businesses fine, some with problems.
+DEMO_FINDINGS = [
+    (["no_problem"], ""), (["no_problem"], ""), (["corrected"], "从业人员健康证明未公示，已当场责令改正"),
+    (["no_problem"], ""), (["pending"], "后厨未设置防鼠设施"), (["no_activity"], ""), (["no_problem"], ""),
+]
+
+
+def ensure_demo_results(say: Callable[[str], None]) -> None:
+    """A finished joint task (综合联查): drawn without credit classes, every visit's results entered, reviewed
+    and published by both departments, the task's results 公示 and one result corrected after publication.
+    The field entries are written as the teams would have submitted them (demo data); review, follow-up,
+    publication and correction go through the services, with their audit events."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from shuangsuiji.common import audit
+    from shuangsuiji.draws.demo import before_round, demo_round, drand
+    from shuangsuiji.plans import services as plans
+    from shuangsuiji.plans.demo import _joint_items
+    from shuangsuiji.plans.models import Task, TaskKind
+
+    from .models import FollowUpKind, PartStatus, Publication, ResultCode
+
+    if Publication.objects.exists() or Task.objects.filter(kind=TaskKind.JOINT_GENERAL).exists():
+        return
+    items = _joint_items()
+    if len(items) < 2:
+        return
+    from . import vocabulary
+
+    vocabulary.load(ResultCode)
+    admin = User.objects.get(username="admin_scjgj")
+    admins = {u.department_id: u for u in User.objects.filter(role="dept_admin", username__startswith="admin_")}
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            task = plans.create_task(
+                admin, admin.department, kind=TaskKind.JOINT_GENERAL, title=f"{today.year}年度食品经营和公共场所卫生综合联查（演示，结果已公示）",
+                items=items, rules={"default": {"count": 12}}, year=today.year, documents="营业执照\n食品经营许可证",
+                starts_on=today - dt.timedelta(days=70), ends_on=today - dt.timedelta(days=20),
+                scope={"filters": {"entity_type": ["enterprise", "individual"]}})
+            plans.submit(admin, task)
+            plans.approve(admin, task)
+            plans.commit(admin, task, [drand(1000)], now=before_round(1000))
+            task = plans.reveal(admin, Task.objects.get(pk=task.pk), [demo_round(1000)])
+            vocab = {c.code: c for c in ResultCode.objects.all()}
+            visits = list(task.visits.filter(void=False).order_by("number"))
+            for n, visit in enumerate(visits):
+                arrived = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=60 - 2 * n), dt.time(9, 30)))
+                for k, part in enumerate(services.ensure_parts(visit)):
+                    codes, findings = DEMO_FINDINGS[(n + 3 * k) % len(DEMO_FINDINGS)]
+                    for row in part.results.all():
+                        row.codes, row.findings = codes, findings
+                        row.has_problem = any(vocab[c].problem for c in codes)
+                        row.save(update_fields=["codes", "findings", "has_problem"])
+                    part.arrived_at, part.left_at = arrived, arrived + dt.timedelta(minutes=50)
+                    part.status, part.submitted_at = PartStatus.SUBMITTED, arrived + dt.timedelta(hours=2)
+                    part.save()
+                    head = admins[part.department_id]
+                    for row in part.results.filter(has_problem=True):
+                        fu = services.create_followup(head, row, kind=FollowUpKind.RECTIFY,
+                                                      rectify_deadline=today + dt.timedelta(days=10),
+                                                      note="责令限期改正并复查（演示）")
+                        if "corrected" in row.codes:  # corrected on the spot, rechecked and closed
+                            services.act_on_followup(head, fu, "acknowledge")
+                            services.act_on_followup(head, fu, "recheck", recheck_on=today,
+                                                     recheck_result="复查已改正（演示）")
+                            services.act_on_followup(head, fu, "close", closing_note="已改正，办结（演示）")
+                    services.review(head, part, approve=True)
+                    services.publish(head, part)
+            audit.record(None, "demo.seed", task, summary=f"演示数据：{len(visits)} 户的现场检查结果按检查组提交写入")
+            for step in ("start", "complete", "publish"):
+                task = plans.advance(admin, Task.objects.get(pk=task.pk), step)
+            # One correction after publication: the first visit's market-supervision result was mis-recorded.
+            part = visits[0].parts.get(department=admin.department)
+            services.reopen_for_correction(admin, part, "检查组误选结果用语，经复核该户未发现问题（演示）")
+            for row in part.results.all():
+                row.codes, row.findings, row.has_problem = ["no_problem"], "", False
+                row.save(update_fields=["codes", "findings", "has_problem"])
+            part.status = PartStatus.SUBMITTED
+            part.save(update_fields=["status"])
+            services.review(admin, part, approve=True)
+            services.publish(admin, part)
+    except (plans.PlanError, services.ResultError) as exc:
+        say(f"演示检查结果未能完成：{exc}")
+        return
+    say(f"演示联合任务 {task.number}：{len(visits)} 户检查结果已由两个部门审核公开，任务结果已公示，其中 1 份公开后更正。")

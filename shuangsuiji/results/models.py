@@ -52,6 +52,8 @@ class VisitPart(models.Model):
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_comment = models.TextField("审核意见", blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
+    # Set when a published part is reopened to correct it; the next publication carries it and clears it.
+    correction_reason = models.CharField("更正理由", max_length=300, blank=True)
 
     class Meta:
         ordering = ["visit", "id"]
@@ -83,6 +85,58 @@ class ItemResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.part_id}/{self.item_id}"
+
+
+class PublicationQuerySet(models.QuerySet):
+    def current(self) -> PublicationQuerySet:
+        """The versions in force: not superseded by a correction."""
+        return self.filter(corrected_at__isnull=True)
+
+
+class Publication(models.Model):
+    """The public record of one department's part of one visit (公示记录), frozen when the part is published.
+
+    Only public fields are copied here (item names, result words, the public follow-up word), so the
+    portal never reads findings, evidence, comments or people. A correction after publication is a new
+    version; the old one stays public marked 已更正 with the reason."""
+
+    part = models.ForeignKey(VisitPart, on_delete=models.PROTECT, related_name="publications")
+    version = models.PositiveIntegerField("版本", default=1)
+    entity = models.ForeignKey("directory.Entity", on_delete=models.PROTECT, related_name="publications")
+    task = models.ForeignKey("plans.Task", on_delete=models.PROTECT, related_name="publications")
+    department = models.ForeignKey("accounts.Department", verbose_name="检查实施机关", on_delete=models.PROTECT,
+                                   related_name="+")
+    draw = models.ForeignKey("draws.Draw", verbose_name="随机抽取", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    check_kind = models.CharField("检查类型", max_length=16)
+    random = models.BooleanField("双随机抽查", default=True)
+    checked_on = models.DateField("检查日期")
+    # [{"code", "item", "result", "problem"}] — item code and name, the result words joined, whether a problem.
+    lines = models.JSONField("检查事项及结果", default=list)
+    summary = models.CharField("检查结果", max_length=500)
+    has_problem = models.BooleanField("发现问题", default=False)
+    published_at = models.DateTimeField("公开时间", db_index=True)
+    correction_reason = models.CharField("更正理由", max_length=300, blank=True)
+    corrected_at = models.DateTimeField("已更正于", null=True, blank=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["part", "version"], name="publication_version_once")]
+        indexes = [models.Index(fields=["entity", "published_at"], name="publication_entity"),
+                   models.Index(fields=["task", "published_at"], name="publication_task")]
+        verbose_name = verbose_name_plural = "检查结果公示记录"
+
+    def __str__(self) -> str:
+        return f"{self.part_id} v{self.version}"
+
+    @property
+    def kind_label(self) -> str:
+        """检查类型 in words; a targeted check never reads as random."""
+        from shuangsuiji.plans.models import TaskKind
+
+        return dict(TaskKind.choices).get(self.check_kind, self.check_kind)
 
 
 class EvidenceKind(models.TextChoices):

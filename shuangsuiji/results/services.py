@@ -20,6 +20,7 @@ from shuangsuiji.items.models import InspectionItem
 from shuangsuiji.plans.models import Task, TaskStatus, Visit
 from shuangsuiji.plans.services import responsible
 
+from . import public
 from .models import (
     FollowUp,
     FollowUpKind,
@@ -265,8 +266,37 @@ def publish(user, part: VisitPart) -> VisitPart:
         raise ResultError("只有审核通过的检查结果可以公开。")
     part.status, part.published_at = PartStatus.PUBLISHED, timezone.now()
     part.save(update_fields=["status", "published_at", "updated_at"])
-    step(part.visit, part, user, "published")
-    audit.record(user, "result.publish", part, department=part.department)
+    publication = public.freeze(part)
+    part.correction_reason = ""
+    part.save(update_fields=["correction_reason"])
+    detail = f"第 {publication.version} 版（更正）" if publication.version > 1 else ""
+    step(part.visit, part, user, "published", detail)
+    audit.record(user, "result.publish", part, department=part.department,
+                 after={"version": publication.version, "summary": publication.summary})
+    return part
+
+
+@transaction.atomic
+def reopen_for_correction(user, part: VisitPart, reason: str) -> VisitPart:
+    """更正: a published part goes back to its team; the published version stays public until the corrected
+    one is approved and published, and then shows as 已更正 with this reason."""
+    part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
+    if not may_review(user, part):
+        raise ResultError(f"只有{part.department.name}的管理员可以更正本部门已公开的检查结果。")
+    if part.status != PartStatus.PUBLISHED:
+        raise ResultError("只有已公开的检查结果需要走更正程序；未公开的记录请直接退回修改。")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ResultError("更正已公开的检查结果，请写明更正理由（将随更正后的结果一并公开）。")
+    if len(reason) > 300:
+        raise ResultError(f"更正理由不超过 300 字（现为 {len(reason)} 字）。")
+    part.status, part.correction_reason = PartStatus.RETURNED, reason
+    part.review_comment = f"更正：{reason}"
+    part.reviewed_by, part.reviewed_at = user, timezone.now()
+    part.revision += 1
+    part.save()
+    step(part.visit, part, user, "returned", f"更正：{reason}")
+    audit.record(user, "result.correct", part, department=part.department, after={"reason": reason})
     return part
 
 

@@ -169,6 +169,9 @@ def part_review(request, pk: int):
         if action == "publish":
             services.publish(request.user, part)
             messages.success(request, "检查结果已公开。")
+        elif action == "correct":
+            services.reopen_for_correction(request.user, part, request.POST.get("comment", ""))
+            messages.success(request, "已退回检查组更正；更正后的结果审核公开前，原结果继续公开。")
         else:
             services.review(request.user, part, approve=action == "approve", comment=request.POST.get("comment", ""))
             messages.success(request, "已审核通过。" if action == "approve" else "已退回修改。")

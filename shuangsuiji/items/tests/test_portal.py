@@ -3,7 +3,8 @@
 import csv
 import io
 
-from shuangsuiji.items import exports, services
+from shuangsuiji.common import tabular
+from shuangsuiji.items import services
 from shuangsuiji.items.models import ListKind, ListStatus
 from shuangsuiji.items.testing import JOINT_CSV, make_item, make_list
 
@@ -47,9 +48,9 @@ def test_the_csv_has_a_bom_for_excel_and_neutralises_formulas(personas, client):
 
 
 def test_neutralise_leaves_ordinary_text_alone():
-    assert exports.neutralise("食品安全") == "食品安全"
-    assert exports.neutralise("=1+1") == "'=1+1"
-    assert exports.neutralise(None) == ""
+    assert tabular.neutralise("食品安全") == "食品安全"
+    assert tabular.neutralise("=1+1") == "'=1+1"
+    assert tabular.neutralise(None) == ""
 
 
 def test_the_joint_list_has_its_own_page_with_lead_and_partner_departments(personas, client):
