@@ -52,9 +52,9 @@ SOURCES = {
     "inspectors": "shuangsuiji.inspectors.urls",
     "portal": "shuangsuiji.portal.urls",
     "draws": "shuangsuiji.draws.urls",
-    "public_draws": "shuangsuiji.draws.public_urls",
+    "public_draws": "shuangsuiji.portal.draw_urls",
     "plans": "shuangsuiji.plans.urls",
-    "public_plans": "shuangsuiji.plans.public_urls",
+    "public_plans": "shuangsuiji.portal.plan_urls",
     "results": "shuangsuiji.results.urls",
     "api": "shuangsuiji.api",
 }

@@ -659,3 +659,10 @@ def pinned_audit_heads():
     rows = Draw.objects.filter(manifest__audit_head__isnull=False).values_list("number", "manifest__audit_head")
     for number, head in rows.iterator(chunk_size=2000):
         yield f"抽取 {number} ", head["id"], head["sha256"]
+
+
+def mark_overdue(draws) -> None:
+    """Set ``overdue_days`` on each draw of a page (0 when on time) for the 逾期未公布 badge."""
+    today = timezone.localdate()
+    for d in draws:
+        d.overdue_days = d.days_overdue(today)

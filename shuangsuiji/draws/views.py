@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -34,19 +33,13 @@ def visible_draws(user):
     return qs.filter(Q(department_id=user.department_id) | Q(pk__in=part))
 
 
-def _mark_overdue(draws) -> None:
-    today = timezone.localdate()
-    for d in draws:
-        d.overdue_days = d.days_overdue(today)
-
-
 def draw_list(request):
     draws = visible_draws(request.user)
     overdue = draws.overdue(timezone.localdate())
     if request.GET.get("overdue"):
         draws = overdue
     page = Paginator(draws, 30).get_page(request.GET.get("page"))
-    _mark_overdue(page.object_list)
+    services.mark_overdue(page.object_list)
     return render(request, "draws/draw_list.html", {"page": page, "overdue_count": overdue.count(),
                                                     "only_overdue": bool(request.GET.get("overdue"))})
 
@@ -283,60 +276,3 @@ def lottery_kind_edit(request, pk: int | None = None):
             messages.success(request, f"已保存「{kind.name}」的开奖时间表；已发布的承诺不受影响。")
             return redirect("draws:lottery_kinds")
     return render(request, "draws/lottery_kind_form.html", {"form": form, "kind": kind})
-
-
-# --- public portal (no login) ---------------------------------------------------------------
-
-
-def public_index(request):
-    """Every committed draw with its state, so a draw revealed and never published cannot go unnoticed."""
-    draws = Draw.objects.public().select_related("department").only(
-        "number", "title", "department__name", "status", "committed_at", "publish_by", "rehearsal", "revealed_at")
-    overdue = draws.overdue(timezone.localdate())
-    if request.GET.get("overdue"):
-        draws = overdue
-    page = Paginator(draws, 30).get_page(request.GET.get("page"))
-    _mark_overdue(page.object_list)
-    return render(request, "draws/public_index.html", {"page": page, "overdue_count": overdue.count(),
-                                                       "only_overdue": bool(request.GET.get("overdue")),
-                                                       "working_days": settings.DRAW_PUBLICATION_WORKING_DAYS})
-
-
-def public_detail(request, number: str):
-    draw = get_object_or_404(Draw.objects.public().select_related("department", "replaces"), number=number)
-    drawn = []
-    if draw.status in (DrawStatus.PUBLISHED, DrawStatus.VOID) and draw.seed:
-        drawn = DrawnEntity.objects.filter(draw=draw).select_related("entity").only(
-            "stratum", "ticket", "rank", "entity__uscc", "entity__name")
-        if draw.blinded:  # listed by code: the order by stratum would group them
-            drawn = drawn.order_by("entity__uscc")
-    draw.overdue_days = draw.days_overdue(timezone.localdate())
-    swaps = (draw.matching or {}).get("swaps", []) if draw.teams_published_at else []
-    if swaps:
-        names = dict(Department.objects.filter(code__in={w["dept"] for w in swaps}).values_list("code", "name"))
-        swaps = [{**w, "dept_name": names.get(w["dept"], w["dept"])} for w in swaps]
-    return render(request, "draws/public_detail.html", {"draw": draw, "drawn": drawn, "swaps": swaps,
-                                                        "redraw": Draw.objects.public().filter(replaces=draw).first()})
-
-
-def public_kit(request, number: str):
-    draw = get_object_or_404(Draw.objects.public(), number=number)
-    if draw.seed and draw.status == DrawStatus.REVEALED:
-        raise Http404  # revealed but not yet published by the department
-    try:
-        data = services.kit_zip(draw)
-    except services.DrawServiceError:
-        raise Http404 from None
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="draw-{draw.number}-kit.zip"'
-    return response
-
-
-def public_verifier(request):
-    response = HttpResponse(services.verifier_bytes(), content_type="text/x-python; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="verify_draw.py"'
-    return response
-
-
-def public_howto(request):
-    return render(request, "draws/public_howto.html")

@@ -79,3 +79,27 @@ def visits_xlsx(visits) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def plans_xlsx(year: int) -> bytes:
+    """The year's published plans, one row per batch, for entry into the 公示系统; no cell is a formula."""
+    from django.utils import timezone
+
+    from shuangsuiji.common.tabular import neutralise
+
+    from .services import current_plans
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(f"{year}年度抽查计划")
+    ws.append(["计划", "版本", "批次/任务名称", "类型", "抽查事项", "抽查范围", "抽查比例或户数", "实施时间",
+               "发起部门", "配合部门", "公布时间"])
+    for plan in current_plans(year):
+        for e in plan.entries.all():
+            ws.append([neutralise(v) for v in (
+                plan.title, plan.version, e.title, e.get_kind_display(),
+                "；".join(f"{i.code} {i.name}" for i in e.items.all()), e.scope_text, e.ratio_text, e.timing,
+                e.lead_department.name, "、".join(d.name for d in e.partner_departments.all()),
+                timezone.localtime(plan.published_at).strftime("%Y-%m-%d"))])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -137,34 +137,6 @@ def entry_remove(request, pk: int):
     return redirect("plans:plan_detail", pk=entry.plan_id)
 
 
-def plan_export(request, year: int):
-    """The published plans in rows, for entry into the 公示系统."""
-    from openpyxl import Workbook
-
-    try:
-        services.check_year(year)
-    except services.PlanError as exc:
-        raise Http404(str(exc)) from exc
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(f"{year}年度抽查计划")
-    ws.append(["计划", "版本", "批次/任务名称", "类型", "抽查事项", "抽查范围", "抽查比例或户数", "实施时间",
-               "发起部门", "配合部门", "公布时间"])
-    for plan in services.current_plans(year):
-        for e in plan.entries.all():
-            ws.append([plan.title, plan.version, e.title, e.get_kind_display(),
-                       "；".join(f"{i.code} {i.name}" for i in e.items.all()), e.scope_text, e.ratio_text, e.timing,
-                       e.lead_department.name, "、".join(d.name for d in e.partner_departments.all()),
-                       timezone.localtime(plan.published_at).strftime("%Y-%m-%d")])
-    import io
-
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="plans-{year}.xlsx"'
-    return response
-
-
 # ---------------------------------------------------------------- tasks
 
 def _task_for(request, number: str) -> Task:
@@ -309,12 +281,3 @@ def visit_detail(request, number: str):
     visit = get_object_or_404(Visit.objects.select_related("task", "entity"), number=number)
     _task_for(request, visit.task.number)
     return render(request, "plans/visit_detail.html", {"visit": visit, "task": visit.task})
-
-
-# ---------------------------------------------------------------- public
-
-def public_plans(request):
-    year = _year(request)
-    plans = services.current_plans(year)
-    return render(request, "plans/public_plans.html", {"plans": plans, "year": year,
-                                                       "years": range(timezone.localdate().year + 1, 2019, -1)})

@@ -15,7 +15,7 @@ from shuangsuiji.results import vocabulary
 from shuangsuiji.results.models import ResultCode
 
 
-def field_visit(personas, *, two_lead_items: bool = False):
+def field_visit(personas, *, two_lead_items: bool = False, **task_fields):
     """(visit, partner_inspector): the lead's inspector dave and a new 卫健 inspector are on the visit's teams."""
     vocabulary.load(ResultCode)  # a transactional test's flush removes the migration's rows
     extra = []
@@ -24,7 +24,7 @@ def field_visit(personas, *, two_lead_items: bool = False):
         second.basis = "《中华人民共和国食品安全法》第四十四条"
         second.save()
         extra.append(second)
-    task = approved_joint_task(personas, extra_items=extra)
+    task = approved_joint_task(personas, extra_items=extra, **task_fields)
     plan_services.commit(personas.lead_admin, task, SOURCES, now=COMMIT_AT)
     task = plan_services.reveal(personas.lead_admin, Task.objects.get(pk=task.pk), REVEALED)
     visit = task.visits.order_by("number").first()

@@ -57,5 +57,5 @@ def test_a_year_outside_2020_2100_is_refused_in_words(personas, client_for):
         assert c.get(f"/api/v1/plans/?year={year}").status_code == 400
         assert c.get(f"/api/v1/plans/tasks?year={year}").status_code == 400
     assert c.get("/plans/?year=0").status_code == 200  # the page falls back to this year
-    assert c.get("/plans/export/1999.xlsx").status_code == 404
+    assert c.get("/public/plans/export/1999.xlsx").status_code == 404
     assert post(c, "/", {"year": 2027}).status_code == 201

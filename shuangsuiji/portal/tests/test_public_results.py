@@ -2,7 +2,6 @@
 task pages, open data and the Atom feed."""
 
 import csv
-import datetime as dt
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -11,38 +10,16 @@ import pytest
 
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.directory.search import SearchError, check, normalise
+from shuangsuiji.draws import services as draw_services
+from shuangsuiji.portal.testing import TIMES, published_visit
 from shuangsuiji.results import services
 from shuangsuiji.results.models import Publication
 from shuangsuiji.results.public import snapshot
-from shuangsuiji.results.testing import field_visit
-
-TIMES = {"arrived_at": "2026-05-08T09:30:00+08:00", "left_at": "2026-05-08T10:20:00+08:00"}
-
-
-def publish_visit(personas, visit, codes=("no_problem",), findings=""):
-    """Both departments' parts of the visit entered, approved and published; returns the parts."""
-    parts = services.ensure_parts(visit)
-    for part in parts:
-        inspector = personas.inspector if part.department_id == personas.lead_dept.pk else personas.partner_inspector
-        results = {r.item_id: {"codes": list(codes), "findings": findings} for r in part.results.all()}
-        services.save_part(inspector, part, revision=part.revision, results=results, submit=True, **TIMES)
-        admin = personas.lead_admin if part.department_id == personas.lead_dept.pk else personas.partner_admin
-        for row in part.results.filter(has_problem=True):
-            services.create_followup(admin, row, kind="rectify", rectify_deadline=dt.date.today() + dt.timedelta(days=10))
-        services.review(admin, part, approve=True)
-        services.publish(admin, part)
-    return parts
 
 
 @pytest.fixture
 def published(personas):
-    from shuangsuiji.accounts.models import Role
-    from shuangsuiji.common.testing import make_user
-
-    visit, partner_inspector = field_visit(personas)
-    personas.partner_inspector = partner_inspector
-    personas.partner_admin = make_user("gus", Role.DEPT_ADMIN, personas.partner_dept)
-    return visit, publish_visit(personas, visit, codes=("pending",), findings="后厨未设置防鼠设施，联系人手机 13912345678")
+    return published_visit(personas)
 
 
 def test_publishing_freezes_only_public_fields_and_a_correction_is_a_new_version(personas, published):
@@ -166,3 +143,17 @@ def test_the_atom_feed_announces_results(personas, published, client):
     titles = [e.findtext("{http://www.w3.org/2005/Atom}title") for e in root.iter("{http://www.w3.org/2005/Atom}entry")]
     assert any(t.startswith(f"检查结果公开：{visit.task.number}") for t in titles)
     assert any(t.startswith("抽取结果公布：") or t.startswith("抽取承诺：") for t in titles)
+
+
+def test_the_ticket_check_gives_cut_offs_only_where_strata_are_public(personas):
+    from shuangsuiji.portal.tickets import check_data
+
+    visit, _ = published_visit(personas)  # a 风险分类联查: stratified by credit class, so blinded
+    draw = visit.draw
+    assert check_data(draw) is None  # revealed, not yet published
+    draw_services.publish(personas.lead_admin, draw)
+    draw.refresh_from_db()
+    data = check_data(draw, only=visit.entity.uscc)
+    assert draw.blinded and data["strata"] == [] and data["seed"] == draw.seed
+    assert list(data["tickets"]) == [visit.entity.uscc]
+    assert "cutoff" not in json.dumps(data) and "stratum" not in json.dumps(data)
