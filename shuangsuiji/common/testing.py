@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from shuangsuiji.accounts.models import Department, Role, User
 from shuangsuiji.accounts.reference import ensure_departments
@@ -46,3 +49,30 @@ def make_personas() -> Personas:
         lead_dept=lead,
         partner_dept=partner,
     )
+
+
+# ---------------------------------------------------------------- every named URL
+
+SAMPLE = {"int": "987654", "slug": "no-such-code", "str": "no-such", "path": "no-such", "uuid": str(uuid.uuid4())}
+
+
+def routes(resolver=None, namespace="", prefix=""):
+    """(view name, concrete path) for every named URL outside Django's own admin site."""
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from routes(p, ns, prefix + _fill(p.pattern))
+        elif isinstance(p, URLPattern) and p.name:
+            yield f"{namespace}{p.name}", "/" + prefix + _fill(p.pattern)
+
+
+def _fill(pattern) -> str:
+    route = str(pattern)
+    for name, converter in getattr(pattern, "converters", {}).items():
+        kind = {"IntConverter": "int", "SlugConverter": "slug", "UUIDConverter": "uuid",
+                "PathConverter": "path"}.get(type(converter).__name__, "str")
+        route = route.replace(f"<{kind}:{name}>", SAMPLE[kind]).replace(f"<{name}>", SAMPLE["str"])
+    return route.lstrip("^").rstrip("$")

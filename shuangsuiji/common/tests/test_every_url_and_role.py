@@ -6,40 +6,15 @@ own answer (404, 405, a form), a role it refuses gets the map's refusal before a
 """
 
 import json
-import uuid
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from shuangsuiji.api import api
 from shuangsuiji.common.permissions import rule_for
+from shuangsuiji.common.testing import routes
 
-SAMPLE = {"int": "987654", "slug": "no-such-code", "str": "no-such", "path": "no-such", "uuid": str(uuid.uuid4())}
 ROLES = ["anonymous", "office", "lead_admin", "inspector", "leader"]
 REFUSED = "您的角色无权访问此页面。"
-
-
-def routes(resolver=None, namespace="", prefix=""):
-    """(view name, concrete path) for every named URL outside Django's own admin site."""
-    resolver = resolver or get_resolver()
-    for p in resolver.url_patterns:
-        if isinstance(p, URLResolver):
-            if p.namespace == "admin":
-                continue
-            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            yield from routes(p, ns, prefix + _fill(p.pattern))
-        elif isinstance(p, URLPattern) and p.name:
-            yield f"{namespace}{p.name}", "/" + prefix + _fill(p.pattern)
-
-
-def _fill(pattern) -> str:
-    route = str(pattern)
-    for name, converter in getattr(pattern, "converters", {}).items():
-        kind = {"IntConverter": "int", "SlugConverter": "slug", "UUIDConverter": "uuid",
-                "PathConverter": "path"}.get(type(converter).__name__, "str")
-        route = route.replace(f"<{kind}:{name}>", SAMPLE[kind]).replace(f"<{name}>", SAMPLE["str"])
-    return route.lstrip("^").rstrip("$")
-
 
 ALL_ROUTES = sorted(set(routes()))
 # Each API operation is called with its own methods; pages get GET and POST.
