@@ -96,6 +96,8 @@ def serve(port: int, workers: int, pg_url: str) -> subprocess.Popen:
            "SSJ_LOG_LEVEL": "ERROR"}
     proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "shuangsuiji.wsgi", "-b",
                              f"127.0.0.1:{port}", "-w", str(workers), "-k", "gthread", "--threads", "4",
+                             # longer than a simulated person's pause, so no request races the idle close
+                             "--keep-alive", "10",
                              "--log-level", "warning"], cwd=ROOT, env=env, start_new_session=True)
     for _ in range(100):
         try:

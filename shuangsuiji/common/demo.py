@@ -94,6 +94,9 @@ def seed(stdout=None, *, entities: int | None = None) -> None:
         if not made.skipped:
             audit.record(None, "demo.seed", None, summary=f"演示数据：生成市场主体 {made.created} 户")
     if not made.skipped:
+        from shuangsuiji.directory import search
+
+        search.refresh()
         say(f"市场主体：生成 {made.created} 户（{time.monotonic() - started:.1f} 秒）")
     created = inspector_demo.ensure_inspectors()
     if created:

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from shuangsuiji.common import jobs
 
-from . import services
+from . import search, services
 
 
 @jobs.handler(services.IMPORT_JOB)
@@ -26,6 +26,8 @@ def import_entities(job, progress) -> str:
     finally:
         # The upload is only a vehicle: the audit event keeps the file name and the counts.
         path.unlink(missing_ok=True)
+    # The public look-up's index, after the import's commit: the directory is usable meanwhile.
+    search.refresh()
     jobs.set_report(job, {**outcome.report(), "link": reverse("directory:entity_list"),
                           "link_label": "查看检查对象名录库"})
     return outcome.message

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from shuangsuiji.directory import search
 from shuangsuiji.directory.models import CreditClass, Entity, EntityStatus, EntityType
 from shuangsuiji.directory.uscc import make as make_uscc
 from shuangsuiji.items.models import InspectionItem, ItemClass, ItemList, ListStatus
@@ -47,7 +48,9 @@ def make_directory(n: int = 400, seed: int = 7, inactive: int = 20) -> list[Enti
         rows.append(Entity(uscc=code, name=f"定陶区测试商户{i:05d}", entity_type=EntityType.INDIVIDUAL,
                            credit_class=classes[i % 4],
                            status=EntityStatus.ACTIVE if i < n else EntityStatus.CANCELLED))
-    return Entity.objects.bulk_create(rows)
+    made = Entity.objects.bulk_create(rows)
+    search.refresh()  # the public look-up's index (PostgreSQL), as an import's job does
+    return made
 
 
 def make_published_item(department, name: str = "食品经营者经营条件检查") -> InspectionItem:

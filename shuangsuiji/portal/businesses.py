@@ -50,12 +50,14 @@ def detail(request, uscc: str):
     if entity is None:
         raise Http404("没有这个统一社会信用代码的市场主体。")
     publications = results.with_followups(
-        entity.publications.select_related("department", "task", "draw").order_by("-checked_on", "-id"))
-    drawn = (DrawnEntity.objects.filter(entity=entity, draw__status__in=(DrawStatus.PUBLISHED, DrawStatus.VOID))
-             .exclude(draw__seed="").select_related("draw", "draw__department").order_by("-draw__revealed_at"))
-    drawn = list(drawn)
-    for d in drawn:
-        d.check = tickets.check_data(d.draw, only=entity.uscc)
+        entity.publications.for_display().order_by("-checked_on", "-id"))
+    drawn = list(DrawnEntity.objects.filter(entity=entity, draw__status__in=(DrawStatus.PUBLISHED, DrawStatus.VOID))
+                 .exclude(draw__seed="").select_related("draw", "draw__department", "entity")
+                 .only("stratum", "ticket", "rank", "entity__uscc", "draw__number", "draw__title", "draw__status",
+                       "draw__seed", "draw__revealed_at", "draw__department__name", "draw__pool_salt")
+                 .order_by("-draw__revealed_at"))
+    for d in drawn:  # a blinded draw is the one with a pool salt (draws.services.commit); no manifest read
+        d.check = tickets.check_one(d, blinded=bool(d.draw.pool_salt))
     return render(request, "portal/business/detail.html", {
         "entity": entity, "facts": facts(entity),
         "current": [p for p in publications if p.corrected_at is None],

@@ -92,7 +92,7 @@ def _draw_rows(year: int, department: Department | None) -> Iterator[dict]:
 
 
 def _result_rows(year: int, department: Department | None) -> Iterator[dict]:
-    rows = (Publication.objects.filter(task__year=year).select_related("entity", "department", "task", "draw")
+    rows = (Publication.objects.filter(task__year=year).for_display()
             .order_by("id"))
     if department:
         rows = rows.filter(department=department)

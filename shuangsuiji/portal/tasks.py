@@ -55,10 +55,10 @@ def task_detail(request, number: str):
     current = Publication.objects.current().filter(task=task)
     counts = current.aggregate(checked=Count("entity", distinct=True),
                                problems=Count("entity", filter=Q(has_problem=True), distinct=True))
-    rows = current.select_related("entity", "department", "task", "draw").order_by("entity__name", "department__order")
+    rows = current.for_display().order_by("entity__name", "department__order")
     page = Paginator(rows, RESULTS_PER_PAGE).get_page(page_number(request))
     corrected = (Publication.objects.filter(task=task, corrected_at__isnull=False)
-                 .select_related("entity", "department", "task", "draw"))
+                 .for_display())
     draw = task.draw if task.draw and task.draw.committed_at else None
     return render(request, "portal/tasks/detail.html", {
         "task": task, "draw": draw, "counts": counts, "page": page,
@@ -72,7 +72,7 @@ def task_detail(request, number: str):
 def result_list(request):
     """Every result made public, newest first, filterable by year and department."""
     year, department = year_and_department(request)
-    rows = Publication.objects.current().select_related("entity", "department", "task", "draw")
+    rows = Publication.objects.current().for_display()
     if year:
         rows = rows.filter(task__year=year)
     if department:

@@ -92,6 +92,14 @@ class PublicationQuerySet(models.QuerySet):
         """The versions in force: not superseded by a correction."""
         return self.filter(corrected_at__isnull=True)
 
+    def for_display(self) -> PublicationQuerySet:
+        """With the few columns of the business, department, task and draw a result line shows (a draw's
+        own row carries its whole result and manifest, which a result line must not drag along)."""
+        return self.select_related("entity", "department", "task", "draw").only(
+            "part_id", "version", "check_kind", "random", "checked_on", "lines", "summary", "has_problem",
+            "published_at", "correction_reason", "corrected_at", "entity__uscc", "entity__name", "department__name",
+            "task__number", "task__year", "draw__number", "draw__status")
+
 
 class Publication(models.Model):
     """The public record of one department's part of one visit (公示记录), frozen when the part is published.

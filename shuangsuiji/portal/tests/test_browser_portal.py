@@ -4,6 +4,7 @@ the browser, and download the results as CSV."""
 
 import pytest
 
+from shuangsuiji.directory import search
 from shuangsuiji.draws import services as draw_services
 from shuangsuiji.lottery.tickets import ticket
 from shuangsuiji.portal.testing import published_visit
@@ -17,6 +18,7 @@ def test_a_citizen_finds_a_business_its_results_its_draw_and_checks_its_ticket(p
     entity = visit.entity
     entity.name = "定陶区鸿运烧烤店"
     entity.save()
+    search.refresh([entity.pk])
     expected = ticket(visit.draw.seed, entity.uscc)
 
     page.goto_path("/public/")

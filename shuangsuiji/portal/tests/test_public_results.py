@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from shuangsuiji.directory import search
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.directory.search import SearchError, check, normalise
 from shuangsuiji.draws import services as draw_services
@@ -61,6 +62,7 @@ def test_lookup_by_two_characters_or_part_of_the_code_and_bad_input(personas, pu
     entity = visit.entity
     entity.name = "定陶区鸿运烧烤店"
     entity.save()
+    search.refresh([entity.pk])
     body = client.get("/public/businesses/", {"q": "烧烤"}).content.decode()
     assert entity.uscc in body and "找到 1 户" in body
     body = client.get("/public/businesses/", {"q": entity.uscc[2:12].lower()}).content.decode()
@@ -145,15 +147,33 @@ def test_the_atom_feed_announces_results(personas, published, client):
     assert any(t.startswith("抽取结果公布：") or t.startswith("抽取承诺：") for t in titles)
 
 
-def test_the_ticket_check_gives_cut_offs_only_where_strata_are_public(personas):
-    from shuangsuiji.portal.tickets import check_data
+def test_the_ticket_check_gives_cut_offs_only_where_strata_are_public(personas, client):
+    from shuangsuiji.draws.models import DrawnEntity
+    from shuangsuiji.portal.tickets import check_data, check_one
 
     visit, _ = published_visit(personas)  # a 风险分类联查: stratified by credit class, so blinded
     draw = visit.draw
     assert check_data(draw) is None  # revealed, not yet published
     draw_services.publish(personas.lead_admin, draw)
     draw.refresh_from_db()
-    data = check_data(draw, only=visit.entity.uscc)
+    data = check_data(draw)
     assert draw.blinded and data["strata"] == [] and data["seed"] == draw.seed
-    assert list(data["tickets"]) == [visit.entity.uscc]
-    assert "cutoff" not in json.dumps(data) and "stratum" not in json.dumps(data)
+    assert visit.entity.uscc in data["tickets"] and "cutoff" not in json.dumps(data)
+    one = check_one(DrawnEntity.objects.get(draw=draw, entity=visit.entity), blinded=True)
+    assert one["strata"] == [] and list(one["tickets"]) == [visit.entity.uscc]
+    page = client.get(f"/public/businesses/{visit.entity.uscc}/").content.decode()
+    assert '"blinded": true' in page and '"cutoff"' not in page
+
+
+def test_a_renamed_business_is_found_by_its_new_name_once_the_index_is_refreshed(personas, published):
+    from django.db import connection
+
+    visit, _ = published
+    Entity.objects.filter(pk=visit.entity_id).update(name="定陶区祥和羊汤馆")
+    found = lambda: [e.uscc for e in search.page("羊汤", 1).rows]  # noqa: E731
+    if connection.vendor == "postgresql":
+        assert found() == []  # the side table still holds the old name
+        assert search.refresh() == 1 and search.refresh() == 0  # only what changed is written
+    else:
+        assert search.refresh() == 0  # SQLite scans the directory itself
+    assert found() == [visit.entity.uscc]
