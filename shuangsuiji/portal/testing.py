@@ -12,8 +12,22 @@ from shuangsuiji.results.testing import field_visit
 TIMES = {"arrived_at": "2026-05-08T09:30:00+08:00", "left_at": "2026-05-08T10:20:00+08:00"}
 
 
+def _sign_in_as_the_team(personas, visit) -> None:
+    """The two test inspectors take the places of the officers matched to this visit (as field_visit does
+    for the first one), so that they may enter its results."""
+    from shuangsuiji.draws.models import TeamMember
+    from shuangsuiji.inspectors.models import Inspector
+
+    for user, dept in ((personas.inspector, personas.lead_dept), (personas.partner_inspector, personas.partner_dept)):
+        member = TeamMember.objects.filter(draw=visit.draw, entity=visit.entity, department=dept, active=True).first()
+        Inspector.objects.filter(user=user).exclude(pk=member.inspector_id).update(user=None)
+        member.inspector.user = user
+        member.inspector.save()
+
+
 def publish_visit(personas, visit, codes=("no_problem",), findings=""):
     """Both departments' parts of the visit entered, approved and published; returns the parts."""
+    _sign_in_as_the_team(personas, visit)
     parts = services.ensure_parts(visit)
     for part in parts:
         lead = part.department_id == personas.lead_dept.pk
