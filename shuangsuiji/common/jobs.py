@@ -7,8 +7,9 @@ that message and its report (nothing else is kept: handlers do their writes in o
 
 from __future__ import annotations
 
+import logging
 import time
-import traceback
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from .models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
 
 Handler = Callable[[Job, "Progress"], str]
 _HANDLERS: dict[str, Handler] = {}
@@ -78,9 +81,11 @@ def run_job(job_id: int) -> None:
         message = _HANDLERS[job.kind](job, Progress(job))
     except JobError as exc:
         _finish(job, JobStatus.FAILED, exc.message, exc.report)
-    except Exception:  # the user sees a plain message; the trace goes to the job report for the office
-        _finish(job, JobStatus.FAILED, "后台任务因系统错误中止，数据未作任何改动。请联系联席会议办公室。",
-                {"trace": traceback.format_exc(limit=20)})
+    except Exception:  # the user sees a plain message and a reference; the trace goes to the server log
+        reference = uuid.uuid4().hex[:10]
+        logger.exception("job %s (%s) failed, reference %s", job.pk, job.kind, reference)
+        _finish(job, JobStatus.FAILED, f"后台任务因系统错误中止，数据未作任何改动。请联系联席会议办公室"
+                                       f"（参考编号 {reference}）。", {"reference": reference})
     else:
         job.refresh_from_db(fields=["report"])
         _finish(job, JobStatus.DONE, message or "已完成。", None)

@@ -1,7 +1,7 @@
 """Reading and checking entity files (CSV, XLSX, XLS) for the bulk import, one row at a time.
 
 A file may hold millions of rows, so nothing here keeps rows or model objects in memory:
-``open_source`` yields the rows of a file one at a time (csv module; openpyxl in read-only mode) and
+``open_table`` (common/spreadsheet.py, the reader every importer shares) yields the rows after the header and
 ``RowChecker`` turns each into a tuple of column values, or into row-level errors in Chinese naming
 the row and the column. ``loading.load`` writes the tuples; ``services.import_entities`` puts the two
 together so that a file is imported entirely or not at all.
@@ -16,34 +16,21 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 
-from shuangsuiji.common.uploads import sniff, text_encoding
+from shuangsuiji.common import spreadsheet
 
 from . import uscc as uscc_mod
 from .loading import FIELDS
 from .models import CreditClass, Entity, EntityStatus, EntityType, Industry, Scale, Township
 
-HEADER_SCAN_ROWS = 10  # government files often put a title row or two above the header
 MAX_STORED_ERRORS = 1000  # the report keeps this many rows in full, plus the total count
 # A million-row .xlsx unpacks to about 1 GB of XML; far more, or an absurd ratio, is a zip bomb.
-MAX_UNPACKED_BYTES = 4 * 1024**3
-MAX_ZIP_RATIO = 200
-
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be read (type, encoding, header); ``message`` is for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# One refusal type for every importer (common/spreadsheet.py).
+FileRefused = spreadsheet.FileRefused
 
 
 @dataclass(frozen=True)
@@ -95,105 +82,17 @@ def header_field(text: str) -> str | None:
 # ------------------------------------------------------------------------------------------- reading
 
 
-@dataclass
-class Source:
-    """An open import file: its rows (lists of cell values), numbered from 1 as the user sees them."""
-
-    kind: str
-    rows: Iterator[list]
-    estimated_rows: int = 0
-    encoding: str = ""
+def is_header(cells: list) -> bool:
+    """The heading row is the first that names the USCC column."""
+    return any(header_field(_cell_text(c)) == "uscc" for c in cells if c is not None)
 
 
-@contextmanager
-def open_source(path: Path | str) -> Iterator[Source]:
-    """Open a CSV (UTF-8, UTF-8 with BOM or GB18030), XLSX or XLS file for streaming."""
-    path = Path(path)
-    with path.open("rb") as fh:
-        head = fh.read(65536)
-    kind = sniff(head)
-    if kind == "csv":
-        encoding = text_encoding(head) or "utf-8"
-        with path.open("r", encoding=encoding, newline="") as text:
-            first_line = text.readline()
-            text.seek(0)
-            delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-            yield Source("csv", _csv_rows(text, delimiter, encoding), _count_lines(path), encoding)
-    elif kind == "xlsx":
-        _check_zip(path)
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise FileRefused("无法读取该 Excel 文件，文件可能已损坏；请另存为 .xlsx 或 CSV 后重试。") from exc
-        try:
-            sheet = book.worksheets[0]
-            yield Source("xlsx", (list(r) for r in sheet.iter_rows(values_only=True)), sheet.max_row or 0)
-        finally:
-            book.close()
-    elif kind == "xls":
-        yield _open_xls(path)
-    else:
-        raise FileRefused("无法识别的文件类型：请上传 CSV（UTF-8 或 GB18030 编码）或 Excel（.xlsx、.xls）文件。")
+HEADER_HINT = "表头须含“统一社会信用代码”列"
 
 
-def _csv_rows(text, delimiter: str, encoding: str) -> Iterator[list]:
-    reader = csv.reader(text, delimiter=delimiter)
-    try:
-        yield from reader
-    except UnicodeDecodeError as exc:
-        raise FileRefused(f"文件第 {reader.line_num + 1} 行附近的文字无法按 {encoding} 编码读取；"
-                          "请将文件另存为 UTF-8 或 GB18030 编码的 CSV。") from exc
-    except csv.Error as exc:
-        raise FileRefused(f"CSV 格式错误（第 {reader.line_num} 行附近）：{exc}") from exc
-
-
-def _count_lines(path: Path) -> int:
-    """Roughly how many lines the file has, for the progress bar: its size over the average length of
-    the lines in its first megabyte (counting every line break of a large file would cost more)."""
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        head = fh.read(1 << 20)
-    lines = head.count(b"\n")
-    if len(head) == size or not lines:
-        return lines
-    return round(size * lines / len(head))
-
-
-def _check_zip(path: Path) -> None:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(i.file_size for i in archive.infolist())
-            names = set(archive.namelist())
-    except zipfile.BadZipFile as exc:
-        raise FileRefused("该 .xlsx 文件已损坏，无法解压。") from exc
-    if "xl/workbook.xml" not in names:
-        raise FileRefused("该文件不是 Excel 工作簿（.xlsx）。")
-    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_ZIP_RATIO * max(path.stat().st_size, 1):
-        raise FileRefused("该 .xlsx 文件解压后过大，已拒绝读取。")
-
-
-def _open_xls(path: Path) -> Source:
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
-        sheet = book.sheet_by_index(0)
-    except Exception as exc:  # xlrd raises many types for a damaged workbook
-        raise FileRefused("无法读取该 .xls 文件，文件可能已损坏；请另存为 .xlsx 或 CSV 后重试。") from exc
-
-    def rows() -> Iterator[list]:
-        for r in range(sheet.nrows):
-            out = []
-            for cell in sheet.row(r):
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    out.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
-                else:
-                    out.append(cell.value)
-            yield out
-
-    return Source("xls", rows(), sheet.nrows)
+def open_table(path: Path | str):
+    """The entity file at its header row, on whichever sheet holds it (common/spreadsheet.py)."""
+    return spreadsheet.open_table(path, is_header=is_header, header_hint=HEADER_HINT)
 
 
 # ------------------------------------------------------------------------------------------ checking
@@ -593,36 +492,15 @@ def _excel_serial(number: float) -> dt.date | None:
     return EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
-def _cell_text(value) -> str:
-    """A spreadsheet cell as text: whole numbers without ".0", dates as YYYY-MM-DD."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    return str(value)
-
-
-def find_header(rows: Iterator[list]) -> tuple[int, list]:
-    """The heading row (within the first rows) and its number: the first that names the USCC column."""
-    for number, cells in enumerate(islice(rows, HEADER_SCAN_ROWS), start=1):
-        if any(header_field(_cell_text(c)) == "uscc" for c in cells if c is not None):
-            return number, cells
-    raise FileRefused(f"前 {HEADER_SCAN_ROWS} 行中找不到表头：表头须含“统一社会信用代码”列（可下载导入模板对照）。")
+_cell_text = spreadsheet.cell_text
 
 
 def duplicate_rows(path: Path | str, codes: set[str]) -> dict[str, list[int]]:
     """Every row number of each of ``codes``, in file order (a second pass, only for a rejected file)."""
     found: dict[str, list[int]] = {}
-    with open_source(path) as source:
-        header_row, header = find_header(source.rows)
-        index = RowChecker.columns_of(header)["uscc"]
-        for number, cells in enumerate(source.rows, start=header_row + 1):
+    with open_table(path) as table:
+        index = RowChecker.columns_of(table.header)["uscc"]
+        for number, cells in enumerate(table.rows, start=table.header_row + 1):
             if index < len(cells):
                 code = uscc_mod.normalise(_cell_text(cells[index]))
                 if code in codes:

@@ -111,11 +111,10 @@ def import_entities(path: Path | str, *, actor, filename: str = "",
                      department=actor.department)
 
     try:
-        with importer.open_source(path) as source:
-            header_row, header = importer.find_header(source.rows)
-            checker = importer.RowChecker(header, estimated_rows=max(source.estimated_rows - header_row, 0),
+        with importer.open_table(path) as table:
+            checker = importer.RowChecker(table.header, estimated_rows=max(table.estimated_rows - table.header_row, 0),
                                           null=loading.null_value())
-            rows = checker.rows(enumerate(source.rows, start=header_row + 1), text=source.kind == "csv")
+            rows = checker.rows(enumerate(table.rows, start=table.header_row + 1), text=table.kind == "csv")
             try:
                 counts = loading.load(rows, checker, progress=progress, finish=audit_event, log=log,
                                       guarded=guarded)
