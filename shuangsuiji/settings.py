@@ -131,6 +131,8 @@ MEDIA_ROOT = VAR_DIR / "uploads"  # outside the web root; files are served throu
 
 # Uploads are refused above this size before they are read into memory.
 SSJ_MAX_UPLOAD_BYTES = int(os.environ.get("SSJ_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+# More column headings for the importers, on top of shuangsuiji/common/headers.toml (same layout).
+SSJ_HEADER_SYNONYMS = os.environ.get("SSJ_HEADER_SYNONYMS", "")
 SSJ_MAX_EVIDENCE_BYTES = int(os.environ.get("SSJ_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024))  # one photo or scan
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

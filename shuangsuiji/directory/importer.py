@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -35,48 +36,45 @@ FileRefused = spreadsheet.FileRefused
 
 @dataclass(frozen=True)
 class Column:
-    """A field of the import file: its heading in the template and the headings accepted for it."""
+    """A field of the import file and its heading in the template; the headings accepted for it are in the
+    synonym table (common/headers.toml, [directory])."""
 
     field: str
     label: str
-    synonyms: tuple[str, ...]
     required: bool = False
     example: str = ""
 
+    @property
+    def synonyms(self) -> list[str]:
+        return heading_table().synonyms[self.field]
+
 
 COLUMNS: tuple[Column, ...] = (
-    Column("uscc", "统一社会信用代码", ("统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "uscc"), True,
-           "91371703MA3FFT365K"),
-    Column("name", "名称", ("名称", "企业名称", "主体名称", "市场主体名称", "单位名称", "个体户名称"), True,
-           "菏泽市定陶区示例食品有限公司"),
-    Column("entity_type", "主体类型", ("主体类型", "企业类型", "市场主体类型", "企业（主体）类型", "类型"),
-           example="企业"),
-    Column("industry", "行业代码", ("行业代码", "国民经济行业代码", "国民经济行业", "行业"), example="1391"),
-    Column("township", "乡镇（街道）", ("乡镇", "所属乡镇", "乡镇街道", "所属乡镇街道", "街道", "所属街道"),
-           example="天中街道"),
-    Column("address", "住所（经营场所）", ("住所", "地址", "经营场所", "经营地址", "注册地址", "住所地址"),
-           example="菏泽市定陶区天中街道示例路1号"),
-    Column("legal_rep", "法定代表人（负责人）", ("法定代表人", "负责人", "经营者", "法人代表", "法定代表人姓名"),
-           example="张三"),
-    Column("registered_on", "成立日期", ("成立日期", "登记日期", "注册日期", "成立时间"), example="2020-05-18"),
-    Column("status", "登记状态", ("登记状态", "状态", "经营状态", "企业状态"), example="存续"),
-    Column("scale", "规模", ("规模", "企业规模"), example="小型"),
-    Column("credit_class", "信用风险分类", ("信用风险分类", "信用风险等级", "风险分类"), example="B"),
+    Column("uscc", "统一社会信用代码", True, "91371703MA3FFT365K"),
+    Column("name", "名称", True, "菏泽市定陶区示例食品有限公司"),
+    Column("entity_type", "主体类型", example="企业"),
+    Column("industry", "行业代码", example="1391"),
+    Column("township", "乡镇（街道）", example="天中街道"),
+    Column("address", "住所（经营场所）", example="菏泽市定陶区天中街道示例路1号"),
+    Column("legal_rep", "法定代表人（负责人）", example="张三"),
+    Column("registered_on", "成立日期", example="2020-05-18"),
+    Column("status", "登记状态", example="存续"),
+    Column("scale", "规模", example="小型"),
+    Column("credit_class", "信用风险分类", example="B"),
 )
 _BY_FIELD = {c.field: c for c in COLUMNS}
-_SYNONYMS = {s.lower(): c.field for c in COLUMNS for s in c.synonyms}
-_BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
-_HEADER_NOISE = re.compile(r"[\s*＊:：]")
 NUMBER_CELL = "\x00"  # marks a code read from an Excel number cell
 MAX_LENGTH = {f: Entity._meta.get_field(f).max_length for f in ("name", "address", "legal_rep")}
 
 
+@functools.cache
+def heading_table() -> spreadsheet.Headings:
+    return spreadsheet.Headings("directory", {c.field: c.label for c in COLUMNS})
+
+
 def header_field(text: str) -> str | None:
     """The field a column heading names ("住所（经营场所）*" → "address"), or None."""
-    key = _HEADER_NOISE.sub("", text).lower()
-    if key in _SYNONYMS:
-        return _SYNONYMS[key]
-    return _SYNONYMS.get(_BRACKETS.sub("", key))
+    return heading_table().field(text)
 
 
 # ------------------------------------------------------------------------------------------- reading
@@ -210,7 +208,7 @@ class RowChecker:
             headings[name] = text
         missing = [c for c in COLUMNS if c.required and c.field not in columns]
         if missing:
-            names = "；".join(f"{c.label}（可用列名：{'、'.join(c.synonyms[:4])}）" for c in missing)
+            names = "；".join(f"{c.label}（可用列名：{heading_table().examples(c.field)}）" for c in missing)
             raise FileRefused(f"缺少必填列：{names}。")
         return columns
 

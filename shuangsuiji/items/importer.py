@@ -1,51 +1,35 @@
 """Reads item lists as governments publish them (.xlsx, old .xls, CSV) into checked rows.
 
-Nothing here writes to the database: ``read_table`` turns a file into rows with the row numbers the
-user sees in their spreadsheet, ``parse`` finds the header, fills merged cells down, normalises and
-validates, and ``plan`` attributes each row to a district department (or skips it, with the reason).
-``services.run_import`` writes the result in one transaction.
+Nothing here writes to the database: ``read_table`` opens a file with the reader every importer shares
+(common/spreadsheet.py: encodings, the sheet holding the header, merged cells, limits) and keeps the rows
+with the numbers the user sees in their spreadsheet; ``parse`` maps the header, fills merged cells down,
+normalises and validates; ``plan`` attributes each row to a district department (or skips it, with the
+reason). ``services.run_import`` writes the result in one transaction.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import functools
 import re
-import zipfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from xml.etree.ElementTree import iterparse
-
-from django.conf import settings
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.accounts.reference import match_department
-from shuangsuiji.common.uploads import sniff, text_encoding
+from shuangsuiji.common import spreadsheet
 
 from .models import ItemClass, ListKind
 
 # Item lists are small (hundreds of rows); anything far larger is a wrong or hostile file.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_DATA_ROWS = 20_000
-MAX_CELL_CHARS = 5_000
-MAX_COLUMNS = 60
-# An .xlsx is a zip: refuse one that would unpack to far more than any real list (zip bombs).
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-HEADER_SCAN_ROWS = 10
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be read (type, size, encoding); ``message`` is for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+LIMITS = spreadsheet.Limits(max_bytes=20 * 1024 * 1024, max_rows=20_000, max_columns=60, max_cell_chars=5_000,
+                            max_unpacked_bytes=200 * 1024 * 1024, what="抽查事项清单")
+MAX_CELL_CHARS = LIMITS.max_cell_chars
+FileRefused = spreadsheet.FileRefused
 
 
 def max_file_bytes() -> int:
-    return min(MAX_FILE_BYTES, settings.SSJ_MAX_UPLOAD_BYTES)
+    return LIMITS.file_bytes()
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -61,7 +45,8 @@ class SourceRow:
 
 @dataclass
 class Table:
-    rows: list[SourceRow]
+    header: SourceRow
+    rows: list[SourceRow]  # the rows after the header
     file_type: str  # "xlsx", "xls" or "csv"
     encoding: str = ""
     sheet: str = ""
@@ -69,160 +54,32 @@ class Table:
     has_merges: bool = False
 
 
+HEADER_HINT = "须有同时包含“抽查事项”“检查对象”“抽查类别”等列名的一行"
+
+
 def read_table(path: Path | str) -> Table:
-    """Rows of the first sheet that has content, with merged ranges expanded into every cell."""
-    path = Path(path)
-    size = path.stat().st_size
-    limit = max_file_bytes()
-    if size > limit:
-        raise FileRefused(f"文件大小为 {size / 1048576:.1f} MB，超过清单导入上限 {limit // 1048576} MB。")
-    if size == 0:
-        raise FileRefused("文件是空的。")
-    with path.open("rb") as fh:
-        head = fh.read(65536)
-    kind = sniff(head)
-    if kind == "xlsx":
-        return _read_xlsx(path)
-    if kind == "xls":
-        return _read_xls(path.read_bytes())
-    if kind == "csv":
-        return _read_csv(path.read_bytes())
-    raise FileRefused("无法识别的文件类型：请上传 Excel（.xlsx 或 .xls）或 CSV（UTF-8 或 GB18030 编码）文件。")
+    """The header row and the rows after it, on whichever sheet holds the header, merged cells expanded."""
+    with spreadsheet.open_table(path, is_header=is_header, header_hint=HEADER_HINT, limits=LIMITS) as table:
+        text = spreadsheet.cell_text
+        rows = [SourceRow(number, [text(c) for c in cells]) for number, cells in table.numbered()]
+        header = SourceRow(table.header_row, [text(c) for c in table.header])
+        return Table(header, rows, table.kind, table.encoding, table.sheet, bool(table.merged))
 
 
-def _check_shape(number: int, cells: list[str]) -> None:
-    if number > MAX_DATA_ROWS + HEADER_SCAN_ROWS:
-        raise FileRefused(f"文件超过 {MAX_DATA_ROWS} 行，已拒绝导入。请确认选择了正确的文件，或拆分后分别导入。")
-    if len(cells) > MAX_COLUMNS and any(c.strip() for c in cells[MAX_COLUMNS:]):
-        raise FileRefused(f"第 {number} 行超过 {MAX_COLUMNS} 列，不像抽查事项清单，已拒绝导入。")
-    for col, text in enumerate(cells, start=1):
-        if len(text) > MAX_CELL_CHARS:
-            raise FileRefused(f"第 {number} 行第 {col} 列的内容超过 {MAX_CELL_CHARS} 字，文件可能已损坏，已拒绝导入。")
+def header_columns(cells: list) -> dict[str, int]:
+    """Field → column index for the known headings in a row (the first column naming each field)."""
+    found: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        key = column_for(spreadsheet.cell_text(cell))
+        if key and key not in found:
+            found[key] = index
+    return found
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _read_csv(data: bytes) -> Table:
-    encoding = text_encoding(data[:65536])
-    text = None
-    for candidate in ([encoding] if encoding else []) + ["gb18030"]:
-        try:
-            text = data.decode(candidate)
-            encoding = candidate
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None or "\x00" in text:
-        raise FileRefused("无法识别 CSV 文件的编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新上传。")
-    sample = text[:4096]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    rows = []
-    try:
-        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-            _check_shape(number, cells)
-            rows.append(SourceRow(number, cells))
-    except csv.Error as exc:
-        raise FileRefused(f"CSV 格式有误，无法读取：{exc}") from exc
-    return Table(rows, "csv", encoding=encoding or "")
-
-
-def _read_xlsx(path: Path) -> Table:
-    import openpyxl
-    from openpyxl.utils.cell import range_boundaries
-
-    # A file object, not the path: openpyxl would refuse a workbook whose name does not end in .xlsx.
-    handle = path.open("rb")
-    try:
-        with zipfile.ZipFile(handle) as zf:
-            if sum(info.file_size for info in zf.infolist()) > MAX_UNPACKED_BYTES:
-                raise FileRefused("该 Excel 文件解压后过大，已拒绝导入。")
-            if "xl/workbook.xml" not in zf.namelist():
-                raise FileRefused("该文件是压缩包而不是 Excel 工作簿：请上传 .xlsx、.xls 或 .csv 文件。")
-        handle.seek(0)
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        handle.close()
-        if isinstance(exc, FileRefused):
-            raise
-        raise FileRefused("无法打开该 Excel 文件，文件可能已损坏或受密码保护。") from exc
-    try:
-        for sheet in workbook.worksheets:
-            rows: list[SourceRow] = []
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = [_cell_text(v) for v in values]
-                _check_shape(number, cells)
-                rows.append(SourceRow(number, cells))
-            if not any(any(c.strip() for c in r.cells) for r in rows):
-                continue
-            merges = [range_boundaries(ref) for ref in _xlsx_merged_refs(sheet)]
-            _expand_merges(rows, ((r1, r2, c1, c2) for c1, r1, c2, r2 in merges))
-            return Table(rows, "xlsx", sheet=sheet.title, has_merges=bool(merges))
-    finally:
-        workbook.close()
-        handle.close()
-    raise FileRefused("该 Excel 文件没有任何内容。")
-
-
-def _xlsx_merged_refs(sheet) -> Iterator[str]:
-    """Merged ranges ("A3:A9") of a read-only sheet, which openpyxl does not expose in that mode.
-
-    They sit after the cell data in the sheet's XML; a streaming parse keeps memory flat.
-    """
-    with sheet._get_source() as source:  # openpyxl 3.1 (pinned): the sheet's XML inside the archive
-        for _event, element in iterparse(source):
-            if element.tag.endswith("}mergeCell"):
-                yield element.get("ref")
-            element.clear()
-
-
-def _read_xls(data: bytes) -> Table:
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
-    except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors … for broken files
-        raise FileRefused("无法打开该 .xls 文件，文件可能已损坏或受密码保护。") from exc
-    try:
-        for index in range(book.nsheets):
-            sheet = book.sheet_by_index(index)
-            if sheet.nrows == 0:
-                continue
-            rows = []
-            for rowx in range(sheet.nrows):
-                cells = [_cell_text(v) for v in sheet.row_values(rowx)]
-                _check_shape(rowx + 1, cells)
-                rows.append(SourceRow(rowx + 1, cells))
-            # xlrd gives (rlo, rhi, clo, chi), 0-based and half-open.
-            merges = [(rlo + 1, rhi, clo + 1, chi) for rlo, rhi, clo, chi in sheet.merged_cells]
-            _expand_merges(rows, merges)
-            return Table(rows, "xls", sheet=sheet.name, has_merges=bool(merges))
-    finally:
-        book.release_resources()
-    raise FileRefused("该 Excel 文件没有任何内容。")
-
-
-def _expand_merges(rows: list[SourceRow], merges: Iterable[tuple[int, int, int, int]]) -> None:
-    """Copy each merged range's top-left value into all its cells (1-based inclusive rows/cols)."""
-    by_number = {r.number: r for r in rows}
-    for r1, r2, c1, c2 in merges:
-        top = by_number.get(r1)
-        if top is None or c1 > len(top.cells):
-            continue
-        value = top.cells[c1 - 1]
-        for number in range(r1, r2 + 1):
-            row = by_number.get(number)
-            if row is None:
-                continue
-            if len(row.cells) < c2:
-                row.cells.extend([""] * (c2 - len(row.cells)))
-            for col in range(c1, c2 + 1):
-                row.cells[col - 1] = value
+def is_header(cells: list) -> bool:
+    """The header is the first row naming the item column and at least two other known columns."""
+    found = header_columns(cells)
+    return len(found) >= 3 and "name" in found
 
 
 # ------------------------------------------------------------------------------------------- columns
@@ -230,33 +87,28 @@ def _expand_merges(rows: list[SourceRow], merges: Iterable[tuple[int, int, int, 
 
 @dataclass(frozen=True)
 class Column:
+    """A field of an item list; the headings accepted for it are in common/headers.toml, [items]."""
+
     label: str
-    synonyms: tuple[str, ...]
     max_length: int = MAX_CELL_CHARS
     multiline: bool = False
 
 
 COLUMNS: dict[str, Column] = {
-    "seq": Column("序号", ("序号", "编号", "事项编号", "事项序号", "序"), 20),
-    "unit": Column("编制单位", ("编制单位", "编制部门", "责任单位", "责任部门", "所属部门", "部门", "单位",
-                              "部门名称", "单位名称", "填报单位", "主管部门"), 200),
-    "category": Column("抽查类别", ("抽查类别", "抽查领域", "抽查类别/领域", "抽查领域/类别", "抽查类别领域",
-                                  "类别/领域", "领域/类别", "类别", "领域", "监管领域", "抽查类型", "检查类别",
-                                  "检查领域"), 300),
-    "name": Column("抽查事项", ("抽查事项", "事项名称", "抽查事项名称", "检查事项", "检查事项名称", "随机抽查事项",
-                              "抽查内容", "事项"), multiline=True),
-    "object_type": Column("检查对象", ("检查对象", "抽查对象", "检查对象类型", "对象"), 1000),
-    "item_class": Column("事项类别", ("事项类别", "事项类型", "事项分类", "检查事项类别", "抽查事项类别",
-                                    "事项级别"), 20),
-    "methods": Column("检查方式", ("检查方式", "抽查方式", "检查方法"), 500),
-    "body": Column("检查主体", ("检查主体", "实施主体", "抽查主体", "执法主体", "检查实施主体"), 500),
-    "basis": Column("检查依据", ("检查依据", "法律依据", "抽查依据", "依据", "设定依据", "法律法规依据",
-                               "检查依据法律依据"), multiline=True),
-    "ratio_cap": Column("抽查比例上限", ("抽查比例上限", "抽查比例", "比例上限", "抽查比例上限%"), 20),
-    "lead": Column("发起部门", ("发起部门", "牵头部门", "发起单位", "牵头单位"), 300),
-    "partners": Column("配合部门", ("配合部门", "配合单位", "参与部门", "参加部门"), 500),
+    "seq": Column("序号", 20),
+    "unit": Column("编制单位", 200),
+    "category": Column("抽查类别", 300),
+    "name": Column("抽查事项", multiline=True),
+    "object_type": Column("检查对象", 1000),
+    "item_class": Column("事项类别", 20),
+    "methods": Column("检查方式", 500),
+    "body": Column("检查主体", 500),
+    "basis": Column("检查依据", multiline=True),
+    "ratio_cap": Column("抽查比例上限", 20),
+    "lead": Column("发起部门", 300),
+    "partners": Column("配合部门", 500),
 }
-IGNORED_HEADERS = {"备注", "说明", "备注说明"}
+IGNORED_HEADERS = {"备注", "说明", "备注说明"}  # compared as spreadsheet.heading_key
 REQUIRED_COLUMNS = {
     ListKind.RANDOM: ("category", "name", "object_type", "item_class"),
     ListKind.JOINT: ("category", "name", "object_type", "lead"),
@@ -269,25 +121,17 @@ FILL_DOWN = ("unit", "seq", "category", "lead")
 # legal basis continues the merged cell above, as in the shipped Hainan list (rows 162, 247, 248 …).
 CSV_GROUP_FILL = ("name", "basis")
 
-_PAREN = re.compile(r"[（(][^）)]*[）)]")
 _SPACE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
-_SYNONYMS = {syn: key for key, col in COLUMNS.items() for syn in col.synonyms}
 
 
-def normalise_header(text: str) -> str:
-    """Header text without spaces, line breaks, required-field stars and trailing colons."""
-    text = _SPACE.sub("", clean_cell(text)).replace("*", "").replace("＊", "").rstrip("：:")
-    return text.replace("／", "/").replace("％", "%")
+@functools.cache
+def heading_table() -> spreadsheet.Headings:
+    return spreadsheet.Headings("items", {key: col.label for key, col in COLUMNS.items()})
 
 
 def column_for(header: str) -> str | None:
-    """The field a header cell names ("抽查领域" → category), or None."""
-    text = normalise_header(header)
-    if not text:
-        return None
-    if text in _SYNONYMS:
-        return _SYNONYMS[text]
-    return _SYNONYMS.get(_PAREN.sub("", text))
+    """The field a header cell names ("抽查领域" → category, "编制单位名称" → unit), or None."""
+    return heading_table().field(clean_cell(header))
 
 
 # ----------------------------------------------------------------------------------------- cleaning
@@ -383,37 +227,19 @@ class Parsed:
     headers: dict[str, str]  # field → header text as written in the file
     rows: list[ParsedRow]
     errors: list[dict]  # file-level problems (header); row problems stay on their rows
-    notes: list[dict]  # rows passed over as notes/titles
+    notes: list[dict]  # rows passed over: notes, titles, exact repeats of an item above
     table: Table
+    # Rows folded into an item above: continuations, and exact repeats ("repeat": reported as skipped).
+    merged: list[dict] = field(default_factory=list)
+    rows_read: int = 0  # data rows, before continuation rows are folded into their items
 
     def label(self, key: str) -> str:
         return self.headers.get(key, COLUMNS[key].label)
 
 
-def find_header(table: Table) -> tuple[SourceRow | None, dict[str, int]]:
-    """The row among the first few that names the most known columns."""
-    best: tuple[int, SourceRow | None, dict[str, int]] = (0, None, {})
-    for source in table.rows[:HEADER_SCAN_ROWS]:
-        found: dict[str, int] = {}
-        for index, text in enumerate(source.cells):
-            key = column_for(text)
-            if key and key not in found:
-                found[key] = index
-        if len(found) > best[0]:
-            best = (len(found), source, found)
-    score, source, found = best
-    if score < 3 or "name" not in found:
-        return None, {}
-    return source, found
-
-
 def parse(table: Table, kind: str) -> Parsed:
     """Header detection, fill-down, cleaning and per-row validation."""
-    header, _ = find_header(table)
-    if header is None:
-        return Parsed(kind, 0, {}, {}, [], [issue(None, "表头", (
-            f"未找到表头行：文件前 {HEADER_SCAN_ROWS} 行中没有同时包含“抽查事项”“检查对象”“抽查类别”等列名的行。"
-        ))], [], table)
+    header = table.header
     columns: dict[str, int] = {}
     headers: dict[str, str] = {}
     errors: list[dict] = []
@@ -423,7 +249,7 @@ def parse(table: Table, kind: str) -> Parsed:
             continue
         key = column_for(text)
         if key is None:
-            if normalise_header(text) not in IGNORED_HEADERS:
+            if spreadsheet.heading_key(text) not in IGNORED_HEADERS:
                 errors.append(issue(header.number, text, f"无法识别的列名“{text}”：请改用模板中的列名"
                                     "（如 抽查类别、抽查事项、检查对象、事项类别、检查方式、检查主体、检查依据）或删除该列。"))
             continue
@@ -440,7 +266,9 @@ def parse(table: Table, kind: str) -> Parsed:
     if not missing:
         # Unknown or repeated columns still fail the import, but every row is checked so that the
         # report lists all problems at once.
-        _parse_rows(parsed, [r for r in table.rows if r.number > header.number])
+        _parse_rows(parsed, table.rows)
+        parsed.rows_read = len(parsed.rows)
+        _combine(parsed)
     return parsed
 
 
@@ -474,10 +302,78 @@ def _parse_rows(parsed: Parsed, sources: list[SourceRow]) -> None:
             for key in group_fill:
                 if not values[key]:
                     values[key] = previous.values[key]
+        if (previous is not None and not values.get("name") and values.get("object_type")
+                and values["object_type"] == previous.get("object_type") and _same_group(previous.values, values)):
+            values["name"] = previous.values["name"]  # a blank item with the same object continues the one above
         row = ParsedRow(source.number, values)
         _validate(parsed, row)
         parsed.rows.append(row)
         previous = row
+
+
+# An item is its 事项 + 对象 (within one unit and category; in a joint list, one lead department). Rows
+# that repeat it — a legal basis per row under merged cells, a block merged over several rows — add their
+# bases, subjects and methods to the first row that named it.
+ITEM_KEY = {ListKind.RANDOM: ("unit", "category", "name", "object_type"),
+            ListKind.JOINT: ("category", "name", "object_type", "lead")}
+ADDED_ON_CONTINUATION = ("basis", "methods", "body")
+_LIST_SPLIT = re.compile(r"[、,，;；]+")
+
+
+def _combine(parsed: Parsed) -> None:
+    """Fold rows that continue or repeat an item into the item's first row; report each folded row."""
+    first_of: dict[tuple, ParsedRow] = {}
+    kept: list[ParsedRow] = []
+    previous: ParsedRow | None = None
+    for row in parsed.rows:
+        if row.errors:
+            kept.append(row)
+            previous = None
+            continue
+        key = tuple(row.get(k) for k in ITEM_KEY[parsed.kind])
+        item = first_of.get(key)
+        if item is None:
+            first_of[key] = previous = row
+            kept.append(row)
+            continue
+        if (row.item_class, row.ratio_cap) != (item.item_class, item.ratio_cap):
+            row.errors.append(issue(row.row, parsed.label("item_class"), (
+                f"与第 {item.row} 行是同一事项（抽查事项和检查对象相同），但事项类别或抽查比例上限不同；"
+                "请核对后改正，或合并为一行。")))
+            kept.append(row)
+            continue
+        added = [parsed.label(k) for k in ADDED_ON_CONTINUATION if _absorb(parsed, item, k, row.get(k))]
+        what = "、".join(f"“{a}”" for a in added)
+        repeat = False
+        if item is previous:
+            message = (f"是第 {item.row} 行事项的续行，{what}已并入该事项。" if added else
+                       f"是第 {item.row} 行事项的续行（单元格合并，内容相同），已并入该事项。")
+        elif added:
+            message = f"与第 {item.row} 行是同一事项，{what}已并入该事项。"
+        else:
+            message, repeat = f"与第 {item.row} 行的事项完全相同，是重复行，未重复导入。", True
+        parsed.merged.append({**issue(row.row, "", message), "item_row": item.row, "repeat": repeat})
+    parsed.rows = kept
+
+
+def _absorb(parsed: Parsed, item: ParsedRow, key: str, text: str) -> bool:
+    """Add a continuation row's basis lines (or methods, subjects) that the item lacks; True if any."""
+    if key not in parsed.columns or not text:
+        return False
+    current = item.get(key)
+    if key == "basis":
+        have, new, joiner = current.split("\n"), text.split("\n"), "\n"
+    else:
+        have, new, joiner = _LIST_SPLIT.split(current), _LIST_SPLIT.split(text), "、"
+    extra = [part for part in new if part and part not in have]
+    if not extra:
+        return False
+    item.values[key] = joiner.join([p for p in have if p] + list(dict.fromkeys(extra)))
+    limit = COLUMNS[key].max_length
+    if len(item.values[key]) > limit:
+        item.errors.append(issue(item.row, parsed.label(key), (
+            f"“{parsed.label(key)}”连同续行合计超过 {limit} 字（现为 {len(item.values[key])} 字）。")))
+    return True
 
 
 def _same_group(a: dict[str, str], b: dict[str, str]) -> bool:
@@ -492,7 +388,8 @@ def _validate(parsed: Parsed, row: ParsedRow) -> None:
         values["seq"] = _SEQ_FLOAT.match(seq).group(1)
     for key in REQUIRED_VALUES[kind]:
         if not values.get(key):
-            row.errors.append(issue(row.row, parsed.label(key), f"“{parsed.label(key)}”不能为空。"))
+            why = "（该行检查对象与上一行不同，不是上一事项的续行，请填写事项名称）" if key == "name" else ""
+            row.errors.append(issue(row.row, parsed.label(key), f"“{parsed.label(key)}”不能为空{why}。"))
     for key, text in values.items():
         limit = COLUMNS[key].max_length
         if len(text) > limit:
@@ -536,6 +433,7 @@ class Plan:
     errors: list[dict]
     skipped: list[dict]
     units: list[dict]
+    merged: list[dict] = field(default_factory=list)  # rows folded into the item above them
 
     @property
     def item_count(self) -> int:
@@ -549,7 +447,7 @@ def plan(parsed: Parsed, *, scope: Department | None, departments: list[Departme
     other units are skipped and listed, not errors: a provincial file holds every unit's items.
     """
     errors = list(parsed.errors)
-    result = Plan(len(parsed.rows), {}, {d.pk: d for d in departments}, errors, list(parsed.notes), [])
+    result = Plan(parsed.rows_read, {}, {d.pk: d for d in departments}, errors, list(parsed.notes), [])
     units: dict[str, dict] = {}
     if parsed.kind == ListKind.JOINT:
         for row in parsed.rows:
@@ -562,6 +460,14 @@ def plan(parsed: Parsed, *, scope: Department | None, departments: list[Departme
             return result
         for row in parsed.rows:
             _attribute_random(parsed, row, result, units, scope, departments)
+    imported = {row.row for rows in result.groups.values() for row in rows}
+    for folded in parsed.merged:
+        if folded["item_row"] not in imported:
+            result.skipped.append(issue(folded["row"], "", f"属于第 {folded['item_row']} 行的事项，随该行跳过。"))
+        elif folded["repeat"]:
+            result.skipped.append(issue(folded["row"], "", folded["message"]))
+        else:
+            result.merged.append(folded)
     result.units = list(units.values())
     result.errors.sort(key=lambda e: e["row"] or 0)
     result.skipped.sort(key=lambda e: e["row"] or 0)

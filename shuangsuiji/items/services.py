@@ -85,6 +85,7 @@ class ImportOutcome:
     skipped: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     units: list[dict] = field(default_factory=list)
+    merged: list[dict] = field(default_factory=list)  # rows folded into the item above them
     file_type: str = ""
     published: bool = False
 
@@ -96,6 +97,7 @@ class ImportOutcome:
             "file_type": self.file_type,
             "units": self.units,
             "skipped": self.skipped,
+            "merged": self.merged,
             "lists": [{"id": lst.pk, "title": str(lst), "items": lst.items.count()} for lst in self.lists],
         }
         if self.errors:
@@ -145,7 +147,7 @@ def run_import(path: Path | str, *, kind: str, level: str, actor, department: De
     departments = list(Department.objects.all())
     result = importer.plan(parsed, scope=department, departments=departments)
     outcome = ImportOutcome(False, "", rows_read=result.rows_read, skipped=result.skipped, errors=result.errors,
-                            units=result.units, file_type=table.file_type)
+                            units=result.units, merged=result.merged, file_type=table.file_type)
     # Progress is written outside the write transaction, where the job page can see it: checking is
     # the first half of the bar, writing the second.
     if progress:
@@ -181,8 +183,9 @@ def run_import(path: Path | str, *, kind: str, level: str, actor, department: De
 
 def _success_message(outcome: ImportOutcome) -> str:
     state = "并已公布" if outcome.published else "（草稿，公布后生效）"
+    folded = f"{len(outcome.merged)} 行是上一事项的续行，已并入；" if outcome.merged else ""
     lines = [f"读取 {outcome.rows_read} 行：导入 {outcome.imported} 条事项，生成 {len(outcome.lists)} 个新版本{state}；"
-             f"跳过 {len(outcome.skipped)} 行。"]
+             f"{folded}跳过 {len(outcome.skipped)} 行。"]
     if outcome.units:
         lines.append("各单位情况：")
         for unit in outcome.units:

@@ -202,7 +202,7 @@ def test_an_excel_number_cell_that_ate_a_code_gets_a_plain_explanation(personas,
 
 
 @pytest.mark.parametrize(("content", "words"), [
-    (b"", "无法识别的文件类型"),
+    (b"", "文件是空的"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "无法识别的文件类型"),
     ("名称,地址\n某店,某地\n".encode(), "找不到表头"),
     ("统一社会信用代码,地址\n1,2\n".encode(), "缺少必填列：名称"),

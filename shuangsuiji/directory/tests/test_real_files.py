@@ -82,3 +82,12 @@ def test_a_workbook_without_a_header_names_every_sheet_it_looked_at(personas, tm
     with pytest.raises(services.DirectoryError) as info:
         services.import_entities(tmp_path / "none.xlsx", actor=personas.office)
     assert "填表说明" in info.value.message and "数据" in info.value.message
+
+
+def test_the_committed_gb18030_sample_with_its_byte_order_mark_imports(personas):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    services.import_entities(Path(settings.SSJ_DATA_DIR) / "samples" / "directory_gb18030_bom.csv", actor=personas.office)
+    assert set(Entity.objects.values_list("name", flat=True)) == {"菏泽市定陶区䶮记饭店", "定陶区祥和羊汤馆"}

@@ -138,8 +138,9 @@ def test_a_missing_required_column_is_named(tmp_path):
 
 
 def test_a_file_without_a_header_says_so(tmp_path):
-    parsed = parse_file(write_csv(tmp_path / "n.csv", [["a", "b"], ["c", "d"]], header=None))
-    assert parsed.errors[0]["column"] == "表头" and "未找到表头行" in parsed.errors[0]["message"]
+    with pytest.raises(importer.FileRefused) as exc:
+        parse_file(write_csv(tmp_path / "n.csv", [["a", "b"], ["c", "d"]], header=None))
+    assert "找不到表头" in exc.value.message and "“抽查事项”“检查对象”" in exc.value.message
 
 
 def test_a_joint_list_needs_a_lead_department_after_fill_down(tmp_path):

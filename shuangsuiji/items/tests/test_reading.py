@@ -1,6 +1,7 @@
 """Files are read by content in every format governments send, with the row numbers users see."""
 
 import codecs
+import dataclasses
 import zipfile
 
 import pytest
@@ -18,14 +19,13 @@ from shuangsuiji.items.testing import (
 
 
 def cells(table, number):
-    return next(r.cells for r in table.rows if r.number == number)
+    return next(r.cells for r in [table.header, *table.rows] if r.number == number)
 
 
 def test_an_old_xls_with_a_title_row_and_merged_cells_reads_every_cell_of_a_merged_range():
     table = importer.read_table(SAMPLES_DIR / "hainan_random_2020.xls")
     assert (table.file_type, table.has_merges) == ("xls", True)
-    assert "随机抽查事项清单" in cells(table, 1)[0]
-    assert cells(table, 2)[0] == "编制单位"
+    assert table.header.number == 2 and cells(table, 2)[0] == "编制单位"  # row 1 is the list's title
     # Row 3 is the first item; 编制单位 is one merged cell over the 7 rows of 省教育厅.
     assert [cells(table, n)[0] for n in range(3, 10)] == ["省教育厅"] * 7
 
@@ -42,7 +42,7 @@ def test_csv_is_read_in_utf8_with_or_without_bom_and_in_gb18030(tmp_path, encodi
     path = write_csv(tmp_path / "l.csv", [random_row(basis="第一行\n第二行")], encoding=encoding)
     table = importer.read_table(path)
     assert table.file_type == "csv"
-    assert table.encoding == {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "gb18030": "gb18030"}[encoding]
+    assert table.encoding == {"utf-8": "utf-8", "utf-8-sig": "utf-8", "gb18030": "gb18030"}[encoding]
     assert cells(table, 1) == RANDOM_HEADER
     assert cells(table, 2)[8] == "第一行\n第二行"
 
@@ -50,7 +50,7 @@ def test_csv_is_read_in_utf8_with_or_without_bom_and_in_gb18030(tmp_path, encodi
 def test_a_multi_line_csv_cell_keeps_the_spreadsheet_row_numbers():
     table = importer.read_table(RANDOM_CSV)
     # 298 records (header + 297 items) although several cells span lines.
-    assert len(table.rows) == 298 and table.rows[-1].number == 298
+    assert len(table.rows) == 297 and table.rows[-1].number == 298
 
 
 def test_the_type_comes_from_the_content_not_the_name(tmp_path):
@@ -69,7 +69,7 @@ def test_the_type_comes_from_the_content_not_the_name(tmp_path):
     [
         (b"%PDF-1.4\n\x00\x01\x02binary", "无法识别的文件类型"),
         (b"", "空"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "无法打开该 .xls 文件"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "无法读取该 .xls 文件"),
     ],
 )
 def test_files_that_are_not_lists_are_refused_in_chinese(tmp_path, content, message):
@@ -91,12 +91,12 @@ def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path):
 def test_a_file_above_the_size_limit_is_refused_before_it_is_read(tmp_path, settings):
     settings.SSJ_MAX_UPLOAD_BYTES = 100
     path = write_csv(tmp_path / "big.csv", [random_row()] * 5)
-    with pytest.raises(importer.FileRefused, match="超过清单导入上限"):
+    with pytest.raises(importer.FileRefused, match="超过抽查事项清单导入的上限"):
         importer.read_table(path)
 
 
 def test_a_file_with_too_many_rows_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_DATA_ROWS", 5)
+    monkeypatch.setattr(importer, "LIMITS", dataclasses.replace(importer.LIMITS, max_rows=5))
     path = write_csv(tmp_path / "long.csv", [random_row(name=f"事项{n}") for n in range(20)])
     with pytest.raises(importer.FileRefused, match="超过 5 行"):
         importer.read_table(path)

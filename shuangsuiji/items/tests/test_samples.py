@@ -8,7 +8,8 @@ from shuangsuiji.items.samples import build_samples
 from shuangsuiji.items.testing import DATA_DIR, SAMPLES_DIR
 
 KINDS = {"hainan_random_2020.xls": ListKind.RANDOM, "hainan_joint_v2.xlsx": ListKind.JOINT,
-         "hainan_random_2020_gb18030.csv": ListKind.RANDOM, "bad_items.xlsx": ListKind.RANDOM}
+         "hainan_random_2020_gb18030.csv": ListKind.RANDOM, "bad_items.xlsx": ListKind.RANDOM,
+         "province_items_2020.xlsx": ListKind.RANDOM}
 
 
 @pytest.mark.parametrize("name", sorted(KINDS))
@@ -30,3 +31,13 @@ def test_the_random_xls_has_a_title_row_merged_groups_and_multi_line_basis():
     assert table.has_merges and parsed.header_row == 2
     assert parsed.headers["body"] == "实施主体" and parsed.headers["basis"] == "法律依据"
     assert sum("\n" in r.values["basis"] for r in parsed.rows) > 20
+
+
+def test_the_hostile_and_directory_samples_are_what_the_generator_writes(tmp_path):
+    import zipfile
+
+    fresh = build_samples(DATA_DIR, tmp_path)
+    sheet = "xl/worksheets/sheet1.xml"
+    assert (zipfile.ZipFile(fresh["wide_row_bomb.xlsx"]).read(sheet)
+            == zipfile.ZipFile(SAMPLES_DIR / "wide_row_bomb.xlsx").read(sheet))
+    assert fresh["directory_gb18030_bom.csv"].read_bytes() == (SAMPLES_DIR / "directory_gb18030_bom.csv").read_bytes()
