@@ -304,19 +304,46 @@ def _xlsx_sheets(path: Path, limits: Limits) -> Iterator[Iterator[_Sheet]]:
 
     # A file object, not the path: openpyxl refuses a workbook whose name does not end in .xlsx.
     with path.open("rb") as handle:
+        # Every sheet is scanned before openpyxl opens the workbook: opening it already parses a sheet
+        # that does not declare its size, to the end.
+        merges = _scan_sheets(handle, limits)
+        handle.seek(0)
         try:
             book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged workbook
             raise FileRefused("无法读取该 Excel 文件，文件可能已损坏或受密码保护；请另存为 .xlsx 或 CSV 后重试。") from exc
         try:
-            yield (_xlsx_sheet(ws, limits) for ws in book.worksheets)
+            yield (_xlsx_sheet(ws, limits, merges.get(ws._worksheet_path.lstrip("/"), [])) for ws in book.worksheets)
         finally:
             book.close()
 
 
-def _xlsx_sheet(ws, limits: Limits) -> _Sheet:
-    with ws._get_source() as source:  # openpyxl 3.1 (pinned): the sheet's XML inside the archive
-        merges = scan_sheet_xml(source, limits, ws.title)
+def _scan_sheets(handle, limits: Limits) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Merged ranges of every worksheet part, by its name in the archive (see ``scan_sheet_xml``)."""
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(handle) as archive:
+        titles: dict[str, str] = {}
+        try:
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            for sheet in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter():
+                if sheet.tag.endswith("}sheet"):
+                    rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), "")
+                    target = targets.get(rid, "")
+                    member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                    titles[member] = sheet.get("name", "")
+        except (KeyError, ElementTree.ParseError) as exc:
+            raise FileRefused("无法读取该 Excel 文件，文件可能已损坏；请另存为 .xlsx 或 CSV 后重试。") from exc
+        found = {}
+        for member in archive.namelist():
+            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                with archive.open(member) as source:
+                    found[member] = scan_sheet_xml(source, limits, titles.get(member, member))
+        return found
+
+
+def _xlsx_sheet(ws, limits: Limits, merges: list[tuple[int, int, int, int]]) -> _Sheet:
     # The declared size of a sheet is often wrong (formatting on whole rows); rows are read as wide as the
     # widest allowed plus one, so a cell past the limit is seen and refused but never padded to 16,384.
     declared_rows, declared_columns = ws.max_row or 0, ws.max_column or 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import uuid
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -70,4 +71,15 @@ def store_upload(upload, folder: str, *, limit: int | None = None) -> tuple[Path
     with target.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    if kind == "xlsx" and not _is_workbook(target):
+        target.unlink()
+        raise UploadRefused("该文件不是有效的 Excel 工作簿（.xlsx）：请在 Excel 中另存为 .xlsx 或 CSV 后重新上传。")
     return relative, kind
+
+
+def _is_workbook(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False

@@ -88,9 +88,12 @@ def is_header(cells: list) -> bool:
 HEADER_HINT = "表头须含“统一社会信用代码”列"
 
 
+LIMITS = spreadsheet.Limits(what="检查对象名录")  # the shared limits: millions of rows, 200 columns
+
+
 def open_table(path: Path | str):
     """The entity file at its header row, on whichever sheet holds it (common/spreadsheet.py)."""
-    return spreadsheet.open_table(path, is_header=is_header, header_hint=HEADER_HINT)
+    return spreadsheet.open_table(path, is_header=is_header, header_hint=HEADER_HINT, limits=LIMITS)
 
 
 # ------------------------------------------------------------------------------------------ checking

@@ -1,164 +1,73 @@
-"""Roster import (CSV, XLSX, XLS): every row is checked first; then all rows are written in one go or none."""
+"""Roster import (CSV, XLSX, XLS): every row is checked first; then all rows are written in one go or none.
+
+The file is opened by the reader every importer shares (common/spreadsheet.py: encodings, the sheet that
+holds the header, merged cells, limits); the headings people write are in common/headers.toml, [inspectors].
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
-import itertools
 import re
 import unicodedata
-import uuid
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.accounts.reference import match_department
+from shuangsuiji.common import spreadsheet
 from shuangsuiji.directory.models import Township
 
 from .models import Category, DutyStatus, Inspector, InspectorKind, can_manage
 from .validation import LABELS, InspectorData, clean, compact, split_domains
 
-# Header as people write it (after dropping spaces, "*" and bracketed notes) → field.
-HEADERS = {
-    "姓名": "name", "名称": "name", "专家姓名": "name",
-    "所属部门": "department", "部门": "department", "单位": "department",
-    "人员类型": "kind", "类型": "kind",
-    "人员类别": "category", "类别": "category",
-    "执法证号": "cert_no", "执法证件号": "cert_no", "执法证编号": "cert_no", "证号": "cert_no",
-    "所属机构": "organisation", "所在机构": "organisation", "第三方机构": "organisation", "机构名称": "organisation",
-    "可检查领域": "domains", "检查领域": "domains", "执法领域": "domains", "抽查领域": "domains",
-    "在岗状态": "status", "状态": "status",
-    "状态起始日期": "status_from", "起始日期": "status_from",
-    "状态截止日期": "status_until", "截止日期": "status_until",
-    "居住乡镇": "township", "居住乡镇街道": "township", "乡镇": "township",
-    "执法资格有效期至": "qualification_expires", "执法资格有效期": "qualification_expires", "有效期至": "qualification_expires",
-    "身份证号": "id_number", "身份证号码": "id_number",
-    "联系电话": "phone", "电话": "phone", "手机": "phone", "手机号": "phone",
-}
+FIELDS = ["name", "department", "kind", "category", "cert_no", "organisation", "domains", "status", "status_from",
+          "status_until", "township", "qualification_expires", "id_number", "phone"]
 TEMPLATE_COLUMNS = ["姓名", "所属部门", "人员类型", "人员类别", "执法证号", "所属机构", "可检查领域", "在岗状态",
                     "状态起始日期", "状态截止日期", "居住乡镇", "执法资格有效期至", "身份证号", "联系电话"]
 DATE_FIELDS = {"status_from", "status_until", "qualification_expires"}
-HEADER_SEARCH_ROWS = 10
-MAX_ROWS = 20_000  # a district roster has hundreds of people; far more means the wrong file
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an .xlsx is a zip: refuse one that inflates past this
-XLSX_MAGIC, XLS_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A district roster has hundreds of people; far more means the wrong file. Other limits: the shared ones.
+LIMITS = spreadsheet.Limits(max_rows=20_000, what="执法检查人员名单")
+FileRefused = spreadsheet.FileRefused
+HEADER_HINT = "须有“姓名”列（可下载导入模板）"
+ID_AS_NUMBER = ("身份证号被 Excel 存成了数字，末几位已经丢失：请把该列设为文本格式（或在号码前加英文单引号），"
+                "重新填写后再导入")
 
 
-class ImportRefused(Exception):
-    """The file as a whole cannot be read; the message is for the user."""
+@functools.cache
+def heading_table() -> spreadsheet.Headings:
+    return spreadsheet.Headings("inspectors", dict(zip(FIELDS, TEMPLATE_COLUMNS, strict=True)))
 
 
-def sniff(head: bytes) -> str | None:
-    """The file type by content: 'xlsx', 'xls', 'csv' or None."""
-    if head.startswith(XLSX_MAGIC):
-        return "xlsx"
-    if head.startswith(XLS_MAGIC):
-        return "xls"
-    if b"\x00" in head:
-        return None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            head.decode(encoding)
-            return "csv"
-        except UnicodeDecodeError as exc:
-            if exc.start >= len(head) - 4:  # a multi-byte character cut at the end of the sample
-                return "csv"
-    return None
+def header_columns(cells: list) -> dict[int, str]:
+    """Column index → field for the known headings of a row (the first column naming each field)."""
+    columns: dict[int, str] = {}
+    for index, cell in enumerate(cells):
+        field = heading_table().field(cell)
+        if field and field not in columns.values():
+            columns[index] = field
+    return columns
 
 
-def save_upload(upload) -> tuple[Path, str]:
-    """Store an uploaded roster under MEDIA_ROOT with a generated name; refuse big or foreign files first."""
-    if upload.size > settings.SSJ_MAX_UPLOAD_BYTES:
-        limit = settings.SSJ_MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise ValidationError(f"文件过大：上限为 {limit} MB。")
-    head = upload.read(4096)
-    upload.seek(0)
-    kind = sniff(head)
-    if kind is None:
-        raise ValidationError("无法识别的文件：请上传 CSV 或 Excel（.xlsx、.xls）格式的人员名单。")
-    folder = Path(settings.MEDIA_ROOT) / "inspectors"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}.{kind}"
-    with open(path, "wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
-    if kind == "xlsx" and not _is_workbook(path):
-        path.unlink()
-        raise ValidationError("该文件不是有效的 Excel 工作簿（.xlsx），或解压后过大。")
-    return path, kind
+def is_header(cells: list) -> bool:
+    return "name" in header_columns(cells).values()
 
 
-def _is_workbook(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            unpacked = sum(info.file_size for info in zf.infolist())
-            return "xl/workbook.xml" in zf.namelist() and unpacked <= MAX_UNPACKED_BYTES
-    except zipfile.BadZipFile:
-        return False
+@dataclass
+class Roster:
+    """The rows after the header, with the numbers the user sees, and which column holds which field."""
+
+    header_row: int
+    columns: dict[int, str]
+    rows: list[tuple[int, list]]
 
 
-def read_table(path: Path, kind: str) -> list[list[Any]]:
-    """All rows of the first sheet (or the CSV) as lists of cell values."""
-    rows = _read_rows(path, kind)
-    if len(rows) > MAX_ROWS:
-        raise ImportRefused(f"文件超过 {MAX_ROWS} 行，不像执法检查人员名单，已拒绝导入。")
-    return rows
-
-
-def _read_rows(path: Path, kind: str) -> list[list[Any]]:
-    try:
-        if kind == "csv":
-            raw = path.read_bytes()
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    text = raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise ImportRefused("CSV 文件编码无法识别：请另存为 UTF-8 或 GBK 编码。")
-            return list(itertools.islice(csv.reader(io.StringIO(text)), MAX_ROWS + 1))
-        if kind == "xlsx":
-            import openpyxl
-
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                rows = wb.worksheets[0].iter_rows(values_only=True)
-                return [list(row) for row in itertools.islice(rows, MAX_ROWS + 1)]
-            finally:
-                wb.close()
-        if kind == "xls":
-            import xlrd
-
-            book = xlrd.open_workbook(str(path))
-            sheet = book.sheet_by_index(0)
-            return [[_xls_value(cell, book.datemode) for cell in sheet.row(r)]
-                    for r in range(min(sheet.nrows, MAX_ROWS + 1))]
-    except ImportRefused:
-        raise
-    except Exception as exc:
-        raise ImportRefused("文件无法读取，可能已损坏或不是人员名单表格。") from exc
-    raise ImportRefused("无法识别的文件类型。")
-
-
-def _xls_value(cell, datemode: int) -> Any:
-    import xlrd
-
-    if cell.ctype == xlrd.XL_CELL_DATE:
-        return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
-    return cell.value
-
-
-def header_key(text: Any) -> str:
-    cleaned = unicodedata.normalize("NFKC", str(text or ""))
-    cleaned = re.sub(r"\(.*?\)|（.*?）|[\s*＊:：]", "", cleaned)
-    return cleaned
+def read_table(path: Path | str) -> Roster:
+    with spreadsheet.open_table(path, is_header=is_header, header_hint=HEADER_HINT, limits=LIMITS) as table:
+        return Roster(table.header_row, header_columns(table.header), list(table.numbered()))
 
 
 def cell_text(value: Any) -> str:
@@ -252,17 +161,15 @@ class Lookups:
         return self.towns.get(text) or self.towns.get(re.sub(r"^(菏泽市)?定陶区", "", text))
 
 
-def plan(actor, table: list[list[Any]], department: Department | None, progress=None):
+def plan(actor, table: Roster, department: Department | None, progress=None):
     """(rows to write, errors): errors are {row, column, message}; rows are written only if errors is empty."""
-    header_at, columns = _find_header(table)
     lookups = Lookups()
     planned: list[Planned] = []
     errors: list[dict] = []
     seen: dict[tuple, int] = {}
-    body = table[header_at + 1:]
-    for offset, raw in enumerate(body):
-        row_no = header_at + 2 + offset
-        cells = {field: raw[i] if i < len(raw) else None for i, field in columns.items()}
+    body = table.rows
+    for offset, (row_no, raw) in enumerate(body):
+        cells = {field: raw[i] if i < len(raw) else None for i, field in table.columns.items()}
         if all(cell_text(v) == "" for v in cells.values()):
             continue
         row_errors: dict[str, str] = {}
@@ -281,18 +188,6 @@ def plan(actor, table: list[list[Any]], department: Department | None, progress=
         if progress:
             progress(offset + 1, len(body))
     return planned, errors
-
-
-def _find_header(table: list[list[Any]]) -> tuple[int, dict[int, str]]:
-    for at, row in enumerate(table[:HEADER_SEARCH_ROWS]):
-        columns: dict[int, str] = {}
-        for i, cell in enumerate(row):
-            field = HEADERS.get(header_key(cell))
-            if field and field not in columns.values():
-                columns[i] = field
-        if "name" in columns.values():
-            return at, columns
-    raise ImportRefused(f"未找到表头：前{HEADER_SEARCH_ROWS}行中没有“姓名”列。请使用导入模板。")
 
 
 def _row_to_plan(actor, cells: dict[str, Any], department: Department | None, lookups: Lookups,
@@ -329,8 +224,10 @@ def _row_to_plan(actor, cells: dict[str, Any], department: Department | None, lo
         if town is None:
             errors["township"] = f"未找到乡镇（街道）“{text['township']}”"
         values["township"] = town
+    if isinstance(cells.get("id_number"), int | float):  # 18 digits do not survive as a number
+        errors["id_number"] = ID_AS_NUMBER
     for field in ("name", "cert_no", "organisation", "id_number", "phone"):
-        if text.get(field):
+        if text.get(field) and field not in errors:
             values[field] = text[field]
     if text.get("domains"):
         values["domains"] = split_domains(text["domains"])

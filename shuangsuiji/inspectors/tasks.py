@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.urls import reverse
 
 from shuangsuiji.accounts.models import Department
@@ -19,10 +20,10 @@ def import_inspectors(job, progress) -> str:
     params = job.params
     department = Department.objects.filter(pk=params.get("department_id")).first()
     try:
-        table = importer.read_table(Path(params["path"]), params["format"])
+        table = importer.read_table(Path(settings.MEDIA_ROOT) / params["path"])
         planned, errors = importer.plan(job.created_by, table, department, progress)
-    except importer.ImportRefused as exc:
-        raise jobs.JobError(str(exc)) from exc
+    except importer.FileRefused as exc:
+        raise jobs.JobError(exc.message) from exc
     if not planned and not errors:
         raise jobs.JobError("文件中没有人员数据：表头下方没有任何非空行。")
     if errors:

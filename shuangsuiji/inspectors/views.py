@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Department
-from shuangsuiji.common import jobs
+from shuangsuiji.common import jobs, uploads
 from shuangsuiji.directory.models import Entity
 
 from . import importer, services
@@ -225,9 +225,9 @@ def inspector_import(request):
         department = form.cleaned_data.get("department") if choose else request.user.department
         upload = form.cleaned_data["file"]
         try:
-            path, kind = importer.save_upload(upload)
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
+            path, kind = uploads.store_upload(upload, "inspectors")
+        except uploads.UploadRefused as exc:
+            form.add_error("file", exc.message)
         else:
             job = jobs.start("inspectors.import", f"导入执法检查人员名单：{upload.name}", user=request.user,
                              department=department or request.user.department,

@@ -87,6 +87,7 @@ class ImportOutcome:
     units: list[dict] = field(default_factory=list)
     merged: list[dict] = field(default_factory=list)  # rows folded into the item above them
     file_type: str = ""
+    sheet: str = ""  # the worksheet the list was read from ("" for CSV)
     published: bool = False
 
     def report(self) -> dict:
@@ -95,6 +96,7 @@ class ImportOutcome:
             "rows_read": self.rows_read,
             "imported": self.imported,
             "file_type": self.file_type,
+            "sheet": self.sheet,
             "units": self.units,
             "skipped": self.skipped,
             "merged": self.merged,
@@ -147,13 +149,14 @@ def run_import(path: Path | str, *, kind: str, level: str, actor, department: De
     departments = list(Department.objects.all())
     result = importer.plan(parsed, scope=department, departments=departments)
     outcome = ImportOutcome(False, "", rows_read=result.rows_read, skipped=result.skipped, errors=result.errors,
-                            units=result.units, merged=result.merged, file_type=table.file_type)
+                            units=result.units, merged=result.merged, file_type=table.file_type,
+                            sheet=table.sheet)
     # Progress is written outside the write transaction, where the job page can see it: checking is
     # the first half of the bar, writing the second.
     if progress:
         progress(result.rows_read, 2 * result.rows_read, force=True)
     if result.errors:
-        outcome.message = (f"文件中有 {len(result.errors)} 处错误，未导入任何事项。"
+        outcome.message = (f"{_where(outcome)}有 {len(result.errors)} 处错误，未导入任何事项。"
                            "请按错误明细逐行修改后重新导入。")
         return outcome
     if not result.item_count:
@@ -181,10 +184,14 @@ def run_import(path: Path | str, *, kind: str, level: str, actor, department: De
     return outcome
 
 
+def _where(outcome: ImportOutcome, csv: str = "文件中") -> str:
+    return f"工作表“{outcome.sheet}”" if outcome.sheet else csv
+
+
 def _success_message(outcome: ImportOutcome) -> str:
     state = "并已公布" if outcome.published else "（草稿，公布后生效）"
     folded = f"{len(outcome.merged)} 行是上一事项的续行，已并入；" if outcome.merged else ""
-    lines = [f"读取 {outcome.rows_read} 行：导入 {outcome.imported} 条事项，生成 {len(outcome.lists)} 个新版本{state}；"
+    lines = [f"读取{_where(outcome, '')} {outcome.rows_read} 行：导入 {outcome.imported} 条事项，生成 {len(outcome.lists)} 个新版本{state}；"
              f"{folded}跳过 {len(outcome.skipped)} 行。"]
     if outcome.units:
         lines.append("各单位情况：")

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shuangsuiji.common.models import AuditEvent, Job, JobStatus
-from shuangsuiji.inspectors.importer import TEMPLATE_COLUMNS, sniff
+from shuangsuiji.common.uploads import sniff
+from shuangsuiji.inspectors.importer import TEMPLATE_COLUMNS
 from shuangsuiji.inspectors.models import DutyStatus, Inspector, InspectorKind
 from shuangsuiji.inspectors.testing import make_inspector
 
@@ -127,7 +128,7 @@ def test_a_gbk_csv_from_excel_is_read(personas, client_for):
 def test_a_file_without_the_name_column_is_refused_as_a_whole(personas, client_for):
     job = upload(client_for(personas.lead_admin), csv_upload("a,b", header="甲,乙"))
     job.refresh_from_db()
-    assert job.status == JobStatus.FAILED and "没有“姓名”列" in job.message
+    assert job.status == JobStatus.FAILED and "找不到表头：须有“姓名”列" in job.message
 
 
 def test_a_binary_file_is_refused_by_content_before_any_job(personas, client_for):
@@ -140,7 +141,7 @@ def test_a_binary_file_is_refused_by_content_before_any_job(personas, client_for
 def test_a_file_above_the_limit_is_refused_before_reading(personas, client_for, settings):
     settings.SSJ_MAX_UPLOAD_BYTES = 10
     response = client_for(personas.lead_admin).post("/inspectors/import/", {"file": csv_upload("张三")})
-    assert "文件过大" in response.content.decode()
+    assert "超过上限" in response.content.decode()
     assert not Job.objects.exists()
 
 
@@ -177,3 +178,39 @@ def test_an_old_xls_with_real_date_cells_is_imported(personas, client_for):
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.report
     assert Inspector.objects.get(name="张三").qualification_expires == datetime.date(2029, 6, 30)
+
+
+def test_an_id_number_stored_as_an_excel_number_asks_for_text_format(personas, client_for):
+    """Issue 25, finding 4: it was reported as 出生日期无效, which sent people looking at the wrong thing."""
+    row = ["张三", "", "执法检查人员", "行政执法类公务员", "鲁菏定1200001", "", "", "在岗", "", "", "", "", 371703199001011234]
+    job = upload(client_for(personas.lead_admin), xlsx_upload([row]))
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    [error] = job.report["errors"]
+    assert error["row"] == 3 and error["column"] == "身份证号" and "请把该列设为文本格式" in error["message"]
+    assert "出生日期" not in error["message"]
+
+
+def test_a_roster_after_an_instructions_sheet_is_read_with_the_shared_reader(personas, client_for):
+    """Issue 25, finding 5: the roster read only the first sheet, with its own reader and limits."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "填表说明"
+    wb.active.append(["请按模板填写，身份证号请设为文本格式。"])
+    ws = wb.create_sheet("人员名单")
+    ws.append(TEMPLATE_COLUMNS)
+    ws.append(["张三", "", "执法检查人员", "行政执法类公务员", "鲁菏定1200001"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    job = upload(client_for(personas.lead_admin), SimpleUploadedFile("名单.xlsx", buf.getvalue()))
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.message
+    assert Inspector.objects.filter(name="张三").exists()
+
+
+def test_a_wide_row_bomb_is_refused_by_the_roster_import_too(personas, client_for, tmp_path):
+    from shuangsuiji.items.samples import write_wide_row_xlsx
+
+    write_wide_row_xlsx(tmp_path / "wide.xlsx", 50_000, varied=True)
+    job = upload(client_for(personas.lead_admin), SimpleUploadedFile("名单.xlsx", (tmp_path / "wide.xlsx").read_bytes()))
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "超过 200 列" in job.message and "执法检查人员名单" in job.message
