@@ -3,6 +3,7 @@
 set -euo pipefail
 host=${1:-127.0.0.1}; port=${2:-8000}
 cd "$(dirname "$0")/.."
+source scripts/demo-env.sh
 .venv/bin/python manage.py db_worker --interval 0.5 >var/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM

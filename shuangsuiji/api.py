@@ -1,7 +1,12 @@
 """The JSON API under /api/v1/ (OpenAPI at /api/v1/docs); each app adds its router here."""
 
+import json
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import django_auth
 
 from shuangsuiji.common.permissions import ANY_STAFF
@@ -31,7 +36,42 @@ class PlatformAPI(NinjaAPI):
         return schema
 
 
+class BodyRefused(Exception):
+    """A JSON body that parses but cannot be stored; ``message`` is for the caller."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _storable(value, where: str = "") -> None:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BodyRefused(f"{where or '请求'}中含有无法保存的字符（孤立的 UTF-16 代理项，如 \\ud800）："
+                              "请删除后重试。") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key, where)
+            _storable(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _storable(item, f"{where}[{index}]")
+
+
+class CheckedParser(Parser):
+    """JSON bodies whose every string could be stored: a lone surrogate ("\\ud800" in JSON) is refused by
+    PostgreSQL deep in a query, and SQLite would store text no page can show."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        _storable(data)
+        return data
+
+
 api = PlatformAPI(
+    parser=CheckedParser(),
     title="shuangsuiji API",
     version="1",
     description="双随机、一公开监管平台接口。与网页使用同一组服务（services），权限规则相同。",
@@ -73,6 +113,26 @@ def validation_error(request, exc: ValidationError):
         errors.append({"field": field, "message": _MESSAGES.get(e.get("type", ""), "格式不正确")})
     detail = "；".join(f"{x['field'] or '请求'}：{x['message']}" for x in errors)
     return api.create_response(request, {"detail": f"请求参数有误：{detail}", "errors": errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """ninja answers an unreadable body with English "Cannot parse request body": say why, in Chinese."""
+    cause, message = exc.__cause__, str(exc)
+    if isinstance(cause, BodyRefused):
+        message = cause.message
+    elif isinstance(cause, json.JSONDecodeError):
+        message = f"请求内容不是合法的 JSON（第 {cause.lineno} 行第 {cause.colno} 列附近）。"
+    elif isinstance(cause, UnicodeDecodeError):
+        message = "请求内容不是 UTF-8 编码的 JSON。"
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1048576
+    return api.create_response(request, {"detail": f"请求内容超过 {limit} MB 上限；上传文件请用导入页面或导入接口。"},
+                               status=413)
 
 
 def _mount() -> None:

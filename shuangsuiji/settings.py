@@ -10,9 +10,22 @@ VAR_DIR = Path(os.environ.get("SSJ_VAR_DIR", BASE_DIR / "var"))
 
 DEV_SECRET_KEY = "dev-only-insecure-key-change-me"
 DEBUG = os.environ.get("SSJ_DEBUG", "1") == "1"
+# `make run` (scripts/demo-env.sh): the demo behaves like production for its users (SSJ_DEBUG=0: Chinese
+# error pages, no tracebacks) while it serves plain HTTP on this machine with a key kept in var/.
+LOCAL_DEMO = os.environ.get("SSJ_LOCAL_DEMO", "0") == "1"
 SECRET_KEY = os.environ.get("SSJ_SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = [h for h in os.environ.get("SSJ_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
-if not DEBUG:  # production refuses to start on development defaults
+if LOCAL_DEMO and SECRET_KEY == DEV_SECRET_KEY:
+    import secrets
+
+    _key_file = VAR_DIR / "secret_key"
+    if not _key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        _key_file.write_text(secrets.token_urlsafe(50))
+        _key_file.chmod(0o600)
+    SECRET_KEY = _key_file.read_text().strip()
+PRODUCTION = not DEBUG and not LOCAL_DEMO
+if PRODUCTION:  # production refuses to start on development defaults
     from django.core.exceptions import ImproperlyConfigured
 
     if SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 40:
@@ -103,9 +116,11 @@ SESSION_COOKIE_AGE = 8 * 3600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "shuangsuiji.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "shuangsuiji.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "shuangsuiji.accounts.passwords.NotCurrentPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -126,7 +141,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
-WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG or LOCAL_DEMO  # production serves collectstatic's files
 MEDIA_ROOT = VAR_DIR / "uploads"  # outside the web root; files are served through views only
 
 # Uploads are refused above this size before they are read into memory.
@@ -155,7 +170,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Sessions end after a working day, and when the browser closes (shared office machines).
 SESSION_COOKIE_AGE = int(os.environ.get("SSJ_SESSION_SECONDS", 8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-if not DEBUG:  # production is served over HTTPS behind the proxy
+if PRODUCTION:  # production is served over HTTPS behind the proxy
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SSJ_HSTS_SECONDS", 365 * 24 * 3600))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

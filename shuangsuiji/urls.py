@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from shuangsuiji.accounts.forms import AdminLoginForm
 from shuangsuiji.api import api
 from shuangsuiji.common import views as common_views
 from shuangsuiji.common.permissions import ANY_STAFF, PUBLIC
@@ -9,6 +10,7 @@ from shuangsuiji.common.permissions import ANY_STAFF, PUBLIC
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("favicon.ico", common_views.favicon, name="favicon"),
     path("accounts/", include("shuangsuiji.accounts.urls")),
     path("jobs/", include("shuangsuiji.common.urls")),
     path("items/", include("shuangsuiji.items.urls")),
@@ -25,10 +27,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+admin.site.login_form = AdminLoginForm  # throttled like the platform's own login
 handler404 = common_views.not_found
 
 PERMISSIONS = {
     "home": ANY_STAFF,
     "healthz": PUBLIC,
+    "favicon": PUBLIC,
     "api_docs": ANY_STAFF,
 }

@@ -1,33 +1,88 @@
-from django.contrib.auth.forms import AuthenticationForm
+"""Sign-in and password forms, throttled on who is signing in (issue 26: look-alike usernames, admin login,
+the current-password check)."""
+
+import unicodedata
+
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from shuangsuiji.common.security import client_address
 
-# Failed logins allowed per (username, address) before that pair must wait out the window.
+# Failed attempts allowed per (identity, address) before that pair must wait out the window.
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
+THROTTLED = f"失败次数过多，请 {WINDOW_SECONDS // 60} 分钟后再试，或联系联席会议办公室。"
 
 
-class LoginForm(AuthenticationForm):
+def identity(username: str) -> str:
+    """The account a typed name means, as Django's login sees it: NFKC (full-width and "styled" letters
+    become plain ones), trimmed, case-folded. Throttling keys on this, so ａdmin and 𝐚dmin count as admin."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()
+
+
+class Throttle:
+    """Counts failures under one key in the cache; ``check`` refuses once there were MAX_FAILURES."""
+
+    def __init__(self, key: str, message: str):
+        self.key, self.message = key, message
+
+    def check(self) -> None:
+        if cache.get(self.key, 0) >= MAX_FAILURES:
+            raise ValidationError(self.message, code="throttled")
+
+    def failed(self) -> None:
+        cache.set(self.key, cache.get(self.key, 0) + 1, WINDOW_SECONDS)
+
+    def passed(self) -> None:
+        cache.delete(self.key)
+
+
+class ThrottledLogin:
+    """Mixed into Django's login forms (ours and the admin site's)."""
+
     error_messages = {
         "invalid_login": "用户名或密码不正确，请重新输入（注意区分大小写）。",
         "inactive": "该账号已停用，请联系联席会议办公室。",
-        "throttled": f"登录失败次数过多，请 {WINDOW_SECONDS // 60} 分钟后再试，或联系联席会议办公室。",
+        "throttled": "登录" + THROTTLED,
+        "lookalike": "用户名须用半角字母、数字和下划线输入，不能含全角字母或特殊字体字符。",
     }
 
-    def _throttle_key(self) -> str:
-        address = client_address(self.request) if self.request else ""
-        return f"login-failures:{(self.data.get('username') or '').strip().lower()}:{address}"
-
     def clean(self):
-        key = self._throttle_key()
-        if cache.get(key, 0) >= MAX_FAILURES:
-            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        raw = (self.data.get("username") or "").strip()
+        address = client_address(self.request) if self.request else ""
+        throttle = Throttle(f"login-failures:{identity(raw)}:{address}", self.error_messages["throttled"])
+        throttle.check()
         try:
+            if unicodedata.normalize("NFKC", raw) != raw:
+                raise ValidationError(self.error_messages["lookalike"], code="lookalike")
             cleaned = super().clean()
         except ValidationError:
-            cache.set(key, cache.get(key, 0) + 1, WINDOW_SECONDS)
+            throttle.failed()
             raise
-        cache.delete(key)
+        throttle.passed()
         return cleaned
+
+
+class LoginForm(ThrottledLogin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
+    error_messages = {**AdminAuthenticationForm.error_messages, **ThrottledLogin.error_messages}
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Changing a password asks for the current one; guessing it is throttled like a login."""
+
+    def clean_old_password(self):
+        throttle = Throttle(f"password-check-failures:{self.user.pk}", "当前密码输错" + THROTTLED)
+        throttle.check()
+        try:
+            value = super().clean_old_password()
+        except ValidationError:
+            throttle.failed()
+            raise
+        throttle.passed()
+        return value

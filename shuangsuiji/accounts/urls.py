@@ -3,7 +3,7 @@ from django.urls import path
 
 from shuangsuiji.common.permissions import ANY_STAFF, PUBLIC
 
-from .forms import LoginForm
+from .forms import LoginForm, ThrottledPasswordChangeForm
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
                                                 authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(template_name="accounts/password.html",
+                                                            form_class=ThrottledPasswordChangeForm,
                                                             success_url="/"), name="password"),
 ]
 

@@ -1,4 +1,6 @@
-"""Tables for download: cells a spreadsheet would run as formulas become text, CSV opens in Excel."""
+"""Tables for download: cells a spreadsheet would run as formulas become text, CSV opens in Excel.
+
+Every CSV and Excel file the platform writes goes through ``csv_lines`` or ``xlsx_bytes`` (issue 26)."""
 
 from __future__ import annotations
 
@@ -28,3 +30,31 @@ def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
         buffer.truncate()
         writer.writerow([neutralise(v) for v in row])
         yield buffer.getvalue()
+
+
+def xlsx_bytes(sheet: str, header: list[str], rows: Iterable[Iterable]) -> bytes:
+    """A one-sheet workbook in which no cell is a formula: text starting with "=" is stored as a text cell
+    (shown exactly as written, without the CSV apostrophe), and characters XML cannot hold are dropped."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet)
+
+    def cell(value):
+        if not isinstance(value, str):
+            return value
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not value.startswith("="):
+            return value
+        text = WriteOnlyCell(ws, value=value)
+        text.data_type = "s"
+        return text
+
+    ws.append(header)
+    for row in rows:
+        ws.append([cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,7 +1,8 @@
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.views.defaults import page_not_found
 
 from shuangsuiji.accounts.models import Department
@@ -74,6 +75,11 @@ def audit_list(request):
         events = events.filter(object_repr__icontains=q) | events.filter(action__icontains=q)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "common/audit_list.html", {"page": page, "q": q})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def not_found(request, exception=None):

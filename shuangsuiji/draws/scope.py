@@ -27,8 +27,25 @@ class ScopeError(ValueError):
     """A scope the user must correct (message in Chinese)."""
 
 
+def check_scope(scope) -> None:
+    """Refuse, naming the field, a scope whose shape is wrong (it comes from API callers as JSON)."""
+    if not isinstance(scope, dict):
+        raise ScopeError("scope 应为对象，如 {\"filters\": {\"township\": [\"…\"]}}")
+    lib_id = scope.get("sublibrary")
+    if lib_id not in (None, "") and not (isinstance(lib_id, int) and not isinstance(lib_id, bool) and 0 < lib_id < 2**63
+                                         or isinstance(lib_id, str) and lib_id.isdigit() and 0 < int(lib_id) < 2**63):
+        raise ScopeError("scope.sublibrary 应为名录分库的编号（正整数）")
+    filters = scope.get("filters") or {}
+    if not isinstance(filters, dict):
+        raise ScopeError("scope.filters 应为“条件名: 取值列表”的对象")
+    for name, values in filters.items():
+        if not isinstance(values, list) or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+            raise ScopeError(f"scope.filters.{name} 应为取值的列表，如 [\"…\"]")
+
+
 def scope_queryset(scope: dict) -> QuerySet[Entity]:
     """The drawable entities a scope covers: only 存续 entities ever enter a pool."""
+    check_scope(scope)
     qs = Entity.objects.drawable()
     lib_id = scope.get("sublibrary")
     if lib_id:

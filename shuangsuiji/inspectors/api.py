@@ -17,7 +17,7 @@ from ninja import Query, Router, Schema, Status
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, READERS, WORKERS
-from shuangsuiji.common.schemas import ErrorOut
+from shuangsuiji.common.schemas import ErrorOut, Id, PageNumber
 from shuangsuiji.directory.models import Entity, Township
 
 from . import services
@@ -126,7 +126,7 @@ class ListParams(Schema):
     status: str | None = None
     domain: str | None = None
     q: str | None = None
-    page: int = 1
+    page: PageNumber = 1
     page_size: int = 50
 
 
@@ -252,7 +252,7 @@ def domains(request, department: str | None = None):
 
 
 @router.get("/conflicts", response={200: list[ConflictOut], **ERRORS}, url_name="inspectors_conflicts_search")
-def conflicts_search(request, entity_id: int | None = None, uscc: str | None = None, active: bool = False):
+def conflicts_search(request, entity_id: Id | None = None, uscc: str | None = None, active: bool = False):
     """Conflicts in the caller's scope, optionally of one entity (by id or USCC)."""
     qs = Conflict.objects.visible_to(request.user).select_related("inspector__department", "entity")
     if entity_id is not None:
@@ -332,8 +332,10 @@ def change_status(request, inspector_id: int, payload: StatusIn):
 @router.get("/{int:inspector_id}/conflicts", response={200: list[ConflictOut], **ERRORS},
             url_name="inspectors_conflicts")
 def inspector_conflicts(request, inspector_id: int):
-    """The conflicts declared for one inspector."""
+    """The conflicts declared for one inspector: personal, so only for the owning department and the office."""
     inspector = _readable(request, inspector_id)
+    if not inspector.personal_visible_to(request.user):
+        return Status(403, {"detail": "回避申报属于个人信息，仅所属部门和联席会议办公室可以查看。"})
     return Status(200, [conflict_out(c) for c in inspector.conflicts.select_related("inspector__department", "entity")])
 
 

@@ -55,15 +55,18 @@ def _readable(request, pk: int) -> Inspector:
 
 def inspector_detail(request, pk: int):
     inspector = _readable(request, pk)
-    conflicts = _with_end_rights(inspector.conflicts.select_related("entity", "inspector"), request.user)
+    # Conflicts (who is related to whom, and why) and the reasons for leave are personal: another
+    # department reading the record for a joint team sees the status, not them (issue 26).
+    personal = inspector.personal_visible_to(request.user)
+    conflicts = _with_end_rights(inspector.conflicts.select_related("entity", "inspector"), request.user) if personal else []
     manage = inspector.manageable_by(request.user)
     return render(request, "inspectors/inspector_detail.html", {
         "inspector": inspector,
-        "show_personal": inspector.personal_visible_to(request.user),
+        "show_personal": personal,
         "can_manage": manage,
         "can_declare": manage or (inspector.user_id == request.user.pk),
         "conflicts": conflicts,
-        "history": inspector.status_changes.select_related("recorded_by")[:20],
+        "history": inspector.status_changes.select_related("recorded_by")[:20] if personal else [],
         "status_form": StatusForm(initial={"status": inspector.status, "starts_on": datetime.date.today()}),
         "today": datetime.date.today(),
     })

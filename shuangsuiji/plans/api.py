@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, WORKERS
-from shuangsuiji.common.schemas import ErrorOut, refusal
+from shuangsuiji.common.schemas import ErrorOut, Id, Offset, refusal
 from shuangsuiji.items.models import InspectionItem
 
 from . import services
@@ -71,15 +71,15 @@ class ReasonIn(Schema):
 class TaskIn(Schema):
     kind: str
     title: str
-    item_ids: list[int]
+    item_ids: list[Id]
     methods: dict[int, str] = {}
     partners: list[str] = []
     scope: dict[str, Any] = {}
     strata_by: list[str] = []
     rules: dict[str, Any] = {}
-    yearly_cap: int | None = None
-    exclusion_days: int = 0
-    team_size: int = 2
+    yearly_cap: Annotated[int, Field(ge=1, le=1000)] | None = None
+    exclusion_days: Annotated[int, Field(ge=0, le=3660)] = 0
+    team_size: Annotated[int, Field(ge=2, le=20)] = 2
     targeted_reason: str = ""
     targeted_note: str = ""
     targets: list[str] = []
@@ -118,12 +118,19 @@ class VisitOut(Schema):
     sheet: list[dict[str, Any]]
 
 
-def plan_out(plan: AnnualPlan) -> dict[str, Any]:
+def _sees_return_comment(plan: AnnualPlan, user) -> bool:
+    """The office's opinion on a returned plan is internal: the office, the leader and the plan's own
+    department read it, other departments never (not even once the plan is published; issue 26)."""
+    return user.is_office or user.effective_role == "leader" or (
+        plan.department_id is not None and plan.department_id == user.department_id)
+
+
+def plan_out(plan: AnnualPlan, user) -> dict[str, Any]:
     return {
         "id": plan.pk, "year": plan.year, "department": plan.department.code if plan.department else None,
         "version": plan.version, "title": plan.title, "status": plan.status, "status_label": plan.get_status_display(),
         "filed_late": plan.filed_late, "adjustment_reason": plan.adjustment_reason,
-        "return_comment": plan.return_comment,
+        "return_comment": plan.return_comment if _sees_return_comment(plan, user) else "",
         "entries": [{"title": e.title, "kind": e.kind, "items": [i.code for i in e.items.all()],
                      "scope_text": e.scope_text, "ratio_text": e.ratio_text, "timing": e.timing,
                      "lead_department": e.lead_department.code,
@@ -183,7 +190,7 @@ def list_plans(request, year: int):
     plans = AnnualPlan.objects.filter(year=year).select_related("department")
     if not (user.is_office or user.effective_role == "leader"):
         plans = [p for p in plans if p.department_id == user.department_id or p.status == PlanStatus.PUBLISHED]
-    return Status(200, [plan_out(p) for p in plans])
+    return Status(200, [plan_out(p, user) for p in plans])
 
 
 @router.post("/", response={201: PlanOut, **ERRORS}, url_name="plans_create")
@@ -193,7 +200,7 @@ def create_plan(request, payload: PlanIn):
         plan = services.create_plan(request.user, dept, payload.year, payload.title)
     except services.PlanError as exc:
         return _refusal(exc)
-    return Status(201, plan_out(plan))
+    return Status(201, plan_out(plan, request.user))
 
 
 @router.post("/{int:plan_id}/entries", response={201: PlanOut, **ERRORS}, url_name="plans_add_entry")
@@ -206,7 +213,7 @@ def add_entry(request, plan_id: int, payload: EntryIn):
                            lead_department=lead, partner_departments=_departments(payload.partner_departments))
     except services.PlanError as exc:
         return _refusal(exc)
-    return Status(201, plan_out(AnnualPlan.objects.get(pk=plan_id)))
+    return Status(201, plan_out(AnnualPlan.objects.get(pk=plan_id), request.user))
 
 
 @router.post("/{int:plan_id}/{step}", response={200: PlanOut, **ERRORS}, url_name="plans_step")
@@ -221,7 +228,7 @@ def plan_step(request, plan_id: int, step: str, payload: ReasonIn):
         plan = steps[step](_readable_plan(request, plan_id))
     except services.PlanError as exc:
         return _refusal(exc)
-    return Status(200, plan_out(plan))
+    return Status(200, plan_out(plan, request.user))
 
 
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS}, url_name="tasks_list")
@@ -298,7 +305,7 @@ def task_step(request, number: str, step: str, payload: ReasonIn):
 
 
 @router.get("/tasks/{number}/visits", response={200: list[VisitOut], **ERRORS}, url_name="tasks_visits")
-def task_visits(request, number: str, offset: int = 0, limit: int = 500):
+def task_visits(request, number: str, offset: Offset = 0, limit: int = 500):
     task = _task(request, number)
     if offset < 0 or not 1 <= limit <= 5000:
         return Status(400, {"detail": "offset 不能为负，limit 应在 1 到 5000 之间"})

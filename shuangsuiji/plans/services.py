@@ -355,6 +355,10 @@ def create_task(actor, department: Department, *, kind: str, title: str, items, 
         raise PlanError("按信用风险分类分层的联合抽查请选择“风险分类联查”。")
     if team_size < 2:
         raise PlanError("每个检查组至少 2 名执法人员（行政处罚法第四十二条）。")
+    if yearly_cap is not None and yearly_cap < 1:
+        raise PlanError("同一对象年度被抽查次数上限（yearly_cap）应为正整数，或留空表示不限。")
+    if exclusion_days < 0:
+        raise PlanError("近期已检查对象的排除天数（exclusion_days）不能为负。")
     target_ids: list[int] = []
     if kind == TaskKind.TARGETED:
         if targeted_reason not in ("complaint", "assigned", "monitoring"):
@@ -365,6 +369,8 @@ def create_task(actor, department: Department, *, kind: str, title: str, items, 
         rules = {}
     else:
         rules = rules or {}
+        if not isinstance(rules, dict) or not isinstance(rules.get("per_stratum") or {}, dict):
+            raise PlanError("抽取规则格式有误：rules 应为对象，rules.per_stratum 应为“层名: 规则”的对象。")
         if "default" not in rules:
             raise PlanError("请设置抽取比例或固定户数。")
         for rule in [rules["default"], *(rules.get("per_stratum") or {}).values()]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 from fpdf import FPDF
-from openpyxl import Workbook
 
 from shuangsuiji.common.fonts import find_cjk_font
+from shuangsuiji.common.tabular import xlsx_bytes
 
 
 class SheetError(Exception):
@@ -65,41 +63,32 @@ def visits_pdf(visits) -> bytes:
 
 
 def visits_xlsx(visits) -> bytes:
-    """One row per business × department × item, for offices that work in spreadsheets."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("检查单")
-    ws.append(["检查单编号", "统一社会信用代码", "检查对象", "部门", "事项编码", "抽查事项", "检查方式", "检查依据",
-               "检查人员（执法证号）"])
-    for visit in visits:
-        for part in visit.sheet:
-            team = "、".join(f"{m['name']}（{m['cert_no']}）" for m in part["team"])
-            for item in part["items"]:
-                ws.append([visit.number, visit.entity.uscc, visit.entity.name, part["department"], item["code"],
-                           item["name"], item["method"], item["basis"], team])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    """One row per business × department × item, for offices that work in spreadsheets; no cell is a formula."""
+    def rows():
+        for visit in visits:
+            for part in visit.sheet:
+                team = "、".join(f"{m['name']}（{m['cert_no']}）" for m in part["team"])
+                for item in part["items"]:
+                    yield [visit.number, visit.entity.uscc, visit.entity.name, part["department"], item["code"],
+                           item["name"], item["method"], item["basis"], team]
+
+    return xlsx_bytes("检查单", ["检查单编号", "统一社会信用代码", "检查对象", "部门", "事项编码", "抽查事项", "检查方式",
+                               "检查依据", "检查人员（执法证号）"], rows())
 
 
 def plans_xlsx(year: int) -> bytes:
     """The year's published plans, one row per batch, for entry into the 公示系统; no cell is a formula."""
     from django.utils import timezone
 
-    from shuangsuiji.common.tabular import neutralise
-
     from .services import current_plans
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(f"{year}年度抽查计划")
-    ws.append(["计划", "版本", "批次/任务名称", "类型", "抽查事项", "抽查范围", "抽查比例或户数", "实施时间",
-               "发起部门", "配合部门", "公布时间"])
-    for plan in current_plans(year):
-        for e in plan.entries.all():
-            ws.append([neutralise(v) for v in (
-                plan.title, plan.version, e.title, e.get_kind_display(),
-                "；".join(f"{i.code} {i.name}" for i in e.items.all()), e.scope_text, e.ratio_text, e.timing,
-                e.lead_department.name, "、".join(d.name for d in e.partner_departments.all()),
-                timezone.localtime(plan.published_at).strftime("%Y-%m-%d"))])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    def rows():
+        for plan in current_plans(year):
+            for e in plan.entries.all():
+                yield [plan.title, plan.version, e.title, e.get_kind_display(),
+                       "；".join(f"{i.code} {i.name}" for i in e.items.all()), e.scope_text, e.ratio_text, e.timing,
+                       e.lead_department.name, "、".join(d.name for d in e.partner_departments.all()),
+                       timezone.localtime(plan.published_at).strftime("%Y-%m-%d")]
+
+    return xlsx_bytes(f"{year}年度抽查计划", ["计划", "版本", "批次/任务名称", "类型", "抽查事项", "抽查范围", "抽查比例或户数",
+                                         "实施时间", "发起部门", "配合部门", "公布时间"], rows())

@@ -124,6 +124,7 @@ def _codes():
 # Every public URL name, with the paths to render for it.
 PUBLIC_PATHS = {
     "healthz": lambda: ["/healthz"],
+    "favicon": lambda: [],  # a redirect to the static icon: no data in it
     "accounts:login": lambda: ["/accounts/login/"],
     "accounts:logout": lambda: [],  # POST only: ends a session, shows nothing
     "portal:home": lambda: ["/public/"],
