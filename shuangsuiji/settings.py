@@ -135,6 +135,9 @@ DRAW_PUBLICATION_WORKING_DAYS = int(os.environ.get("SSJ_DRAW_PUBLICATION_WORKING
 RECUSAL_CAP_PER_DEPARTMENT = int(os.environ.get("SSJ_RECUSAL_CAP_PER_DEPARTMENT", "2"))
 # A replacement is drawn with the first drand round at least this many seconds after the decision.
 RECUSAL_ROUND_MARGIN_SECONDS = int(os.environ.get("SSJ_RECUSAL_ROUND_MARGIN_SECONDS", "60"))
+# Four eyes: a task is approved, and a recusal decided, by someone other than who created, submitted or
+# registered it (another administrator of the department, or the office). A district may switch it off.
+SSJ_FOUR_EYES = os.environ.get("SSJ_FOUR_EYES", "1") == "1"
 LOTTERY_REVEAL_MARGIN_MINUTES = int(os.environ.get("SSJ_LOTTERY_REVEAL_MARGIN_MINUTES", "30"))
 
 STATIC_URL = "static/"

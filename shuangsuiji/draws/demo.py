@@ -59,7 +59,8 @@ def _demo_recusal(draw: Draw, decided_at: dt.datetime) -> None:
     if member is None:
         return
     head = User.objects.filter(role="dept_admin", department=member.department).first()
-    recusal = recusals.request_recusal(head, member, applicant="business", category="interest",
+    office = User.objects.filter(role="office").first()  # registers it; the department head decides (four eyes)
+    recusal = recusals.request_recusal(office, member, applicant="business", category="interest",
                                        reason="检查对象称该执法人员的近亲属在本企业任职（演示）")
     recusal = recusals.decide_recusal(head, recusal, approve=True, reason="经核实属实，同意回避（演示）",
                                       round_no=5928395, now=decided_at)

@@ -62,6 +62,10 @@ def decide_recusal(actor, recusal: Recusal, *, approve: bool, reason: str, round
     member = recusal.member
     if not actor.administers(member.department):
         raise DrawServiceError("回避申请由该执法人员所在部门负责人决定。")
+    if member.inspector.user_id is not None and member.inspector.user_id == actor.pk:
+        raise DrawServiceError("不能决定本人的回避申请。")
+    if settings.SSJ_FOUR_EYES and recusal.recorded_by_id == actor.pk:
+        raise DrawServiceError("回避申请须由登记人以外的另一人决定：请由本部门另一名管理员或联席会议办公室决定。")
     if recusal.status != RecusalStatus.PENDING:
         raise DrawServiceError("该回避申请已有决定。")
     if not reason.strip():

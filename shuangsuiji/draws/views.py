@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -86,6 +87,7 @@ def draw_detail(request, number: str):
     context["recusals"] = Recusal.objects.filter(member__in=context["members"]).select_related(
         "member__inspector", "member__entity", "member__department", "replacement")
     context["recusal_form"], context["decision_form"] = RecusalForm(), DecisionForm()
+    context["four_eyes"] = settings.SSJ_FOUR_EYES
     context["replacement_form"] = ReplacementForm()
     return render(request, "draws/draw_detail.html", context)
 

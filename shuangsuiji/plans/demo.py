@@ -104,7 +104,7 @@ def ensure_demo_plans(say: Callable[[str], None]) -> None:
             plan_entry=AnnualPlan.objects.get(year=year, department__isnull=True).entries.first(),
         )
         services.submit(admin_scjg, task)
-        services.approve(admin_scjg, task)
+        services.approve(office, task)  # four eyes: the office approves what the department created
         services.commit(admin_scjg, task, [drand(5928395)], now=before_round(5928395))
         task = services.reveal(admin_scjg, Task.objects.get(pk=task.pk), [demo_round(5928395)])
         say(f"演示联合任务 {task.number}：已抽取并匹配，生成 {task.visits.count()} 张检查单（每户一张，含两个部门的事项）。")

@@ -161,6 +161,11 @@ class Task(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     approved_at = models.DateTimeField("锁定时间", null=True, blank=True)
+    # Four eyes (SSJ_FOUR_EYES): whoever created or submitted a task does not approve it.
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]

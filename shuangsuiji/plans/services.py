@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.dispatch import receiver
@@ -417,7 +418,14 @@ def _targets(usccs: list[str]) -> list[int]:
 
 @transaction.atomic
 def submit(actor, task: Task) -> Task:
-    return _move(actor, _step(actor, task, "submit"), "submit")
+    task = _step(actor, task, "submit")
+    task.submitted_by = actor
+    return _move(actor, task, "submit")
+
+
+def own_work(actor, task: Task) -> bool:
+    """True when four eyes are required and ``actor`` created or submitted the task."""
+    return settings.SSJ_FOUR_EYES and actor.pk in (task.created_by_id, task.submitted_by_id)
 
 
 @transaction.atomic
@@ -429,10 +437,13 @@ def return_task(actor, task: Task, comment: str) -> Task:
 
 @transaction.atomic
 def approve(actor, task: Task) -> Task:
-    """Lock the task: its items, scope and rules no longer change."""
+    """Lock the task: its items, scope and rules no longer change. Under four eyes a second person approves:
+    another administrator of the department, or the office."""
     task = _step(actor, task, "approve")
-    task.approved_at = timezone.now()
-    return _move(actor, task, "approve")
+    if own_work(actor, task):
+        raise PlanError("审核须由另一人完成：本任务由您创建或提交，请由本部门另一名管理员或联席会议办公室审核锁定。")
+    task.approved_at, task.approved_by = timezone.now(), actor
+    return _move(actor, task, "approve", submitted_by=task.submitted_by_id)
 
 
 def exclusions_for(task: Task, now: dt.datetime | None = None) -> list[dict]:

@@ -168,6 +168,7 @@ def task_detail(request, number: str):
         "void_visits": task.visits.filter(void=True).count(),
         "can_act": request.user.can_act_for(task.department), "reason_form": ReasonForm(),
         "is_admin": request.user.effective_role in ("office", "dept_admin"),
+        "own_work": services.own_work(request.user, task),
     }
     if task.status == TaskStatus.APPROVED and task.is_random:
         context["commit_form"] = CommitForm()

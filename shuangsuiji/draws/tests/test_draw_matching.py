@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from shuangsuiji.accounts.models import Role
+from shuangsuiji.common.testing import make_user
 from shuangsuiji.draws import recusals, services
 from shuangsuiji.draws.models import Draw, DrawStatus, Recusal, RecusalStatus, TeamMember
 from shuangsuiji.draws.testing import (
@@ -109,7 +111,7 @@ def test_a_team_below_two_officers_is_refused(personas, joint):
 def test_an_approved_recusal_draws_a_recorded_replayable_replacement(personas, joint):
     draw = revealed(personas, joint[0])
     member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
-    recusal = recusals.request_recusal(personas.partner_admin, member, applicant="business",
+    recusal = recusals.request_recusal(personas.office, member, applicant="business",
                                        reason="检查对象称该执法人员为其前员工的近亲属")
     with pytest.raises(services.DrawServiceError, match="部门负责人"):
         recusals.decide_recusal(personas.lead_admin, recusal, approve=True, reason="同意")
@@ -134,7 +136,7 @@ def test_the_partner_department_sees_the_joint_draw_and_decides_its_own_recusals
     client = client_for(personas.partner_admin)
     assert client.get(f"/draws/{draw.number}/").status_code == 200
     member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
-    recusal = recusals.request_recusal(personas.partner_admin, member, applicant="inspector", reason="本人与负责人系亲属")
+    recusal = recusals.request_recusal(personas.office, member, applicant="inspector", reason="本人与负责人系亲属")
     response = client.post(f"/draws/{draw.number}/recusals/{recusal.pk}/decide/", {"approve": "1", "reason": "属实"})
     assert response.status_code == 302
     recusal.refresh_from_db()
@@ -200,7 +202,7 @@ def test_a_draw_the_precheck_lets_through_is_staffed_at_the_reveal(personas, joi
 def test_a_replacement_is_drawn_from_a_round_that_did_not_exist_at_the_decision(personas, joint):
     draw = revealed(personas, joint[0])
     member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
-    recusal = recusals.request_recusal(personas.partner_admin, member, applicant="business", reason="亲属",
+    recusal = recusals.request_recusal(personas.office, member, applicant="business", reason="亲属",
                                        category="interest")
     with pytest.raises(services.DrawServiceError, match="最早为第"):
         recusals.decide_recusal(personas.partner_admin, recusal, approve=True, reason="属实", round_no=1000,
@@ -222,19 +224,20 @@ def test_recusals_beyond_the_cap_need_the_office(personas, joint, settings):
     settings.RECUSAL_CAP_PER_DEPARTMENT = 1
     draw = revealed(personas, joint[0])
     first, second = TeamMember.objects.filter(draw=draw, department=personas.partner_dept)[:2]
-    approve_recusal(personas.partner_admin, recusals.request_recusal(personas.partner_admin, first,
+    approve_recusal(personas.partner_admin, recusals.request_recusal(personas.office, first,
                                                                      applicant="business", reason="亲属"))
-    again = recusals.request_recusal(personas.partner_admin, second, applicant="business", reason="同学")
+    again = recusals.request_recusal(personas.office, second, applicant="business", reason="同学")
     with pytest.raises(services.DrawServiceError, match="已有 1 次回避替换（上限 1 次），再有回避须由联席会议办公室决定"):
         recusals.decide_recusal(personas.partner_admin, again, approve=True, reason="属实", round_no=LATER_ROUND,
                                 now=DECIDE_AT)
-    assert approve_recusal(personas.office, again).status == RecusalStatus.APPROVED
+    second_office = make_user("olga", Role.OFFICE, personas.lead_dept)  # four eyes: not who registered it
+    assert approve_recusal(second_office, again).status == RecusalStatus.APPROVED
 
 
 def test_a_kit_whose_replacement_used_no_fresh_randomness_or_another_value_fails(personas, joint):
     draw = revealed(personas, joint[0])
     member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
-    approve_recusal(personas.partner_admin, recusals.request_recusal(personas.partner_admin, member,
+    approve_recusal(personas.partner_admin, recusals.request_recusal(personas.office, member,
                                                                      applicant="business", reason="亲属"))
     draw.refresh_from_db()
     files = services.kit_files(draw, include_matching=True)
@@ -258,7 +261,7 @@ def test_a_replacement_comes_from_officers_still_on_duty_at_the_decision(persona
         officer.status = DutyStatus.TRANSFERRED  # left the department after the commitment
         officer.save()
     recusal = approve_recusal(personas.partner_admin, recusals.request_recusal(
-        personas.partner_admin, member, applicant="business", reason="亲属"))
+        personas.office, member, applicant="business", reason="亲属"))
     assert recusal.replacement_id == staying.pk
     assert len(recusal.source["unavailable"]) == personas.partner_dept.inspectors.count() - len(team) - 1
     draw.refresh_from_db()

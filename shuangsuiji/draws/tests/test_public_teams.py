@@ -61,7 +61,7 @@ def test_after_publication_the_public_kit_carries_pseudonymous_teams_and_recusal
     draw = _joint_draw(personas)
     member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
     approve_recusal(personas.partner_admin, recusals.request_recusal(
-        personas.partner_admin, member, applicant="business", reason="系其亲属", category="interest"))
+        personas.office, member, applicant="business", reason="系其亲属", category="interest"))
     draw = services.publish(personas.lead_admin, Draw.objects.get(pk=draw.pk))  # no task follows: teams too
     files = _public(draw)
     assert {"matching-snapshot.json", "matching-assignment.json"} <= set(files)
@@ -80,7 +80,7 @@ def test_the_public_draw_page_lists_recusals_once_the_teams_are_public(personas,
     draw = _joint_draw(personas)
     member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
     approve_recusal(personas.partner_admin, recusals.request_recusal(
-        personas.partner_admin, member, applicant="business", reason="系其亲属", category="interest"))
+        personas.office, member, applicant="business", reason="系其亲属", category="interest"))
     page = client.get(f"/public/draws/{draw.number}/").content.decode()
     assert "回避记录" not in page
     services.publish(personas.lead_admin, Draw.objects.get(pk=draw.pk))

@@ -63,8 +63,11 @@ def test_a_joint_task_from_the_form_to_visit_sheets(personas, client_for):
         "documents": "营业执照\n许可证"})
     task = Task.objects.get()
     assert answer.status_code == 302, answer.content.decode()[:2000]
-    for step in ("submit", "approve"):
-        c.post(f"/plans/tasks/{task.number}/step/{step}/")
+    c.post(f"/plans/tasks/{task.number}/step/submit/")
+    own = c.get(f"/plans/tasks/{task.number}/").content.decode()
+    assert "须由本部门另一名管理员或联席会议办公室审核锁定" in own  # four eyes: no approve button for bob
+    client_for(personas.office).post(f"/plans/tasks/{task.number}/step/approve/")
+    c = client_for(personas.lead_admin)
     page = c.get(f"/plans/tasks/{task.number}/").content.decode()
     assert "发布抽取承诺" in page
     witness_only = c.post(f"/plans/tasks/{task.number}/commit/", {

@@ -24,8 +24,11 @@ def test_a_joint_task_through_the_api(personas, client_for):
     assert answer.json()["partners"] == [personas.partner_dept.code]
     skipped = post(c, f"/tasks/{number}/commit", {"sources": SOURCES})
     assert skipped.status_code == 400 and "不能发布抽取承诺" in skipped.json()["detail"]
-    for step in ("submit", "approve"):
-        assert post(c, f"/tasks/{number}/steps/{step}", {}).status_code == 200
+    assert post(c, f"/tasks/{number}/steps/submit", {}).status_code == 200
+    own = post(c, f"/tasks/{number}/steps/approve", {})
+    assert own.status_code == 400 and "另一人" in own.json()["detail"]  # four eyes
+    assert post(client_for(personas.office), f"/tasks/{number}/steps/approve", {}).status_code == 200
+    c = client_for(personas.lead_admin)
     with time_machine.travel(COMMIT_AT, tick=False):
         assert post(c, f"/tasks/{number}/commit", {"sources": SOURCES}).status_code == 200
     revealed = post(c, f"/tasks/{number}/reveal", {"revealed": REVEALED})

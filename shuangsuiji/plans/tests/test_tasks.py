@@ -74,7 +74,7 @@ def test_a_general_items_ratio_cap_is_enforced_and_key_items_are_uncapped(person
     task = services.create_task(personas.lead_admin, personas.lead_dept, kind="internal", title="x", items=[item],
                                 rules={"default": {"count": 9}})
     services.submit(personas.lead_admin, task)
-    services.approve(personas.lead_admin, task)
+    services.approve(personas.office, task)
     with pytest.raises(services.PlanError, match="9 户（共 100 户）超过"):
         services.commit(personas.lead_admin, task, SOURCES, now=COMMIT_AT)
     task.refresh_from_db()
@@ -131,7 +131,7 @@ def test_entities_visited_for_the_same_items_within_the_window_are_excluded_and_
     second = services.create_task(personas.lead_admin, personas.lead_dept, kind="joint_risk", title="第二批",
                                   items=items, rules={"default": {"ratio": "0.3"}}, exclusion_days=90)
     services.submit(personas.lead_admin, second)
-    services.approve(personas.lead_admin, second)
+    services.approve(personas.office, second)
     second = drawn(personas, second)
     excluded = {e["id"] for e in second.draw.manifest["exclusions"]}
     assert excluded == visited
@@ -145,7 +145,7 @@ def test_the_yearly_cap_excludes_entities_already_visited_that_often(personas):
     second = services.create_task(personas.lead_admin, personas.lead_dept, kind="internal", title="价格",
                                   items=[other], rules={"default": {"ratio": "0.5"}}, yearly_cap=1)
     services.submit(personas.lead_admin, second)
-    services.approve(personas.lead_admin, second)
+    services.approve(personas.office, second)
     exclusions = services.exclusions_for(second)
     assert {e["uscc"] for e in exclusions} == set(first.visits.values_list("entity__uscc", flat=True))
 
@@ -160,7 +160,7 @@ def test_a_targeted_check_needs_a_reason_and_never_draws(personas):
                                 items=[item], targeted_reason="complaint", targeted_note="12315 投诉 2027-0001",
                                 targets=[entities[0].uscc, entities[1].uscc])
     services.submit(personas.lead_admin, task)
-    services.approve(personas.lead_admin, task)
+    services.approve(personas.office, task)
     with pytest.raises(services.PlanError, match="定向检查不经随机抽取"):
         services.commit(personas.lead_admin, task, SOURCES, now=COMMIT_AT)
     task = services.issue_targeted(personas.lead_admin, task)
@@ -193,7 +193,7 @@ def test_overlaps_suggest_merging_separate_tasks_that_visit_the_same_business(pe
                                  items=[make_published_item(dept, f"{name}检查")], targeted_reason="monitoring",
                                  targeted_note="监测线索", targets=[e.uscc], year=2027)
         services.submit(admin, t)
-        services.approve(admin, t)
+        services.approve(personas.office, t)  # four eyes
         services.issue_targeted(admin, t)
     rows = services.overlaps(2027)
     assert rows == [{"departments": sorted([personas.lead_dept.name, personas.partner_dept.name]), "businesses": 1}]

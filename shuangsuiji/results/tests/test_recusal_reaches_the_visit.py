@@ -18,7 +18,7 @@ from shuangsuiji.results.testing import field_visit
 def _recuse(personas, visit):
     member = TeamMember.objects.get(draw=visit.draw, entity=visit.entity, department=personas.lead_dept,
                                     inspector__user=personas.inspector, active=True)
-    recusal = recusals.request_recusal(personas.lead_admin, member, applicant="business",
+    recusal = recusals.request_recusal(personas.office, member, applicant="business",
                                             reason="检查对象称该执法人员系其亲属", category="interest")
     recusal = approve_recusal(personas.lead_admin, recusal, reason="核实属近亲属，同意回避")
     return member.inspector, recusal.replacement
