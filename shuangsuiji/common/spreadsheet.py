@@ -306,7 +306,12 @@ def _xlsx_sheets(path: Path, limits: Limits) -> Iterator[Iterator[_Sheet]]:
     with path.open("rb") as handle:
         # Every sheet is scanned before openpyxl opens the workbook: opening it already parses a sheet
         # that does not declare its size, to the end.
-        merges = _scan_sheets(handle, limits)
+        try:
+            merges = _scan_sheets(handle, limits)
+        except FileRefused:
+            raise
+        except Exception as exc:  # zipfile, zlib and XML errors of a damaged archive
+            raise FileRefused(DAMAGED) from exc
         handle.seek(0)
         try:
             book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
@@ -349,8 +354,24 @@ def _xlsx_sheet(ws, limits: Limits, merges: list[tuple[int, int, int, int]]) -> 
     declared_rows, declared_columns = ws.max_row or 0, ws.max_column or 0
     ws.reset_dimensions()
     width = min(declared_columns or limits.max_columns + 1, limits.max_columns + 1)
-    rows = (list(r) for r in ws.iter_rows(max_col=width, values_only=True))
+    rows = _intact((list(r) for r in ws.iter_rows(max_col=width, values_only=True)), ws.title)
     return _Sheet(ws.title, _guarded(_expand(rows, merges), limits, ws.title), declared_rows, "", len(merges))
+
+
+DAMAGED = "该 Excel 文件已损坏（压缩数据或表格内容校验失败），无法读取；请在 Excel 中打开并另存后重试。"
+
+
+def _intact(rows: Iterator[list], sheet: str) -> Iterator[list]:
+    """The rows of a workbook sheet; a library error part-way (a damaged file) becomes a refusal naming
+    the sheet and the row where reading stopped."""
+    number = 0
+    try:
+        for number, row in enumerate(rows, start=1):  # noqa: B007 - read by the except below
+            yield row
+    except FileRefused:
+        raise
+    except Exception as exc:  # openpyxl, xlrd, zipfile and zlib raise many types for a damaged file
+        raise FileRefused(f"{_where(sheet, number + 1)}附近的内容已损坏，无法读取；请在 Excel 中打开并另存后重试。") from exc
 
 
 def _expand(rows: Iterator[list], merges: list[tuple[int, int, int, int]]) -> Iterator[list]:
@@ -397,11 +418,14 @@ def _xls_sheets(path: Path, limits: Limits) -> Iterator[Iterator[_Sheet]]:
 
     def sheets() -> Iterator[_Sheet]:
         for index in range(book.nsheets):
-            sheet = book.sheet_by_index(index)
+            try:
+                sheet = book.sheet_by_index(index)
+            except Exception as exc:  # xlrd reads a sheet on demand; a damaged one raises many types
+                raise FileRefused(DAMAGED.replace("Excel", ".xls")) from exc
             # xlrd gives (first row, row after the last, first column, column after the last), 0-based.
             merges = [(r1 + 1, r2, c1 + 1, c2) for r1, r2, c1, c2 in sheet.merged_cells]
-            yield _Sheet(sheet.name, _guarded(_expand(rows(sheet), merges), limits, sheet.name), sheet.nrows, "",
-                         len(merges))
+            yield _Sheet(sheet.name, _guarded(_expand(_intact(rows(sheet), sheet.name), merges), limits, sheet.name),
+                         sheet.nrows, "", len(merges))
 
     try:
         yield sheets()

@@ -83,3 +83,61 @@ def _is_workbook(path: Path) -> bool:
             return "xl/workbook.xml" in archive.namelist()
     except zipfile.BadZipFile:
         return False
+
+
+# ------------------------------------------------------------------------------------ limits at the door
+
+MULTIPART_SLACK = 1024 * 1024  # boundaries and the form's other fields around the file
+SMALL_FILE = 1024 * 1024  # a drand round or lottery result pasted as a file
+
+
+def upload_limit(view_name: str) -> int:
+    """The largest file a route accepts; every other multipart route gets SSJ_MAX_UPLOAD_BYTES."""
+    from shuangsuiji.items.importer import max_file_bytes
+    from shuangsuiji.results.evidence import limit as evidence_limit
+
+    special = {
+        "items:import_form": max_file_bytes, "api:items_import": max_file_bytes,
+        "results:evidence_upload": evidence_limit,
+        "draws:draw_reveal": lambda: SMALL_FILE, "plans:task_reveal": lambda: SMALL_FILE,
+        "draws:recusal_complete": lambda: SMALL_FILE,
+    }
+    return special.get(view_name, lambda: settings.SSJ_MAX_UPLOAD_BYTES)()
+
+
+class UploadLimitMiddleware:
+    """Refuses an upload above its route's limit from the Content-Length header, before anything reads the
+    body: CsrfViewMiddleware would otherwise parse — and spool to disk — the whole file first. Placed
+    before it; the same Chinese answer for every upload (JSON under /api/)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("POST", "PUT", "PATCH") and request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+            from django.urls import Resolver404, resolve
+
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = -1
+            try:
+                limit = upload_limit(resolve(request.path_info).view_name)
+            except Resolver404:
+                limit = settings.SSJ_MAX_UPLOAD_BYTES
+            if length < 0 or length > limit + MULTIPART_SLACK:
+                return refuse_upload(request, length, limit)
+        return self.get_response(request)
+
+
+def refuse_upload(request, length: int, limit: int):
+    size = "大小不明" if length < 0 else f"约 {length / 1048576:.1f} MB"
+    message = (f"上传的内容{size}，超过此处的上限 {max(limit // 1048576, 1)} MB，未接收任何内容；"
+               "请确认选择了正确的文件，或压缩、拆分后重试。")
+    if request.path_info.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": message}, status=413, json_dumps_params={"ensure_ascii": False})
+    from django.shortcuts import render
+
+    return render(request, "400.html", {"message": message}, status=413)

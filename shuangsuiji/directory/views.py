@@ -82,10 +82,7 @@ def entity_detail(request, uscc: str):
 
 def entity_import(request):
     """Upload a CSV/XLSX file; the import runs as a background job with a progress bar."""
-    if request.method == "POST":
-        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.SSJ_MAX_UPLOAD_BYTES + 1024 * 1024:
-            messages.error(request, f"文件超过上限 {settings.SSJ_MAX_UPLOAD_BYTES // 1048576} MB。")
-            return redirect("directory:entity_import")
+    if request.method == "POST":  # a file above the limit never gets here (common.uploads.UploadLimitMiddleware)
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "请选择要上传的 CSV 或 Excel 文件。")

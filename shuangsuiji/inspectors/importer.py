@@ -32,7 +32,7 @@ DATE_FIELDS = {"status_from", "status_until", "qualification_expires"}
 # A district roster has hundreds of people; far more means the wrong file. Other limits: the shared ones.
 LIMITS = spreadsheet.Limits(max_rows=20_000, what="执法检查人员名单")
 FileRefused = spreadsheet.FileRefused
-HEADER_HINT = "须有“姓名”列（可下载导入模板）"
+HEADER_HINT = "须有“姓名”列"
 ID_AS_NUMBER = ("身份证号被 Excel 存成了数字，末几位已经丢失：请把该列设为文本格式（或在号码前加英文单引号），"
                 "重新填写后再导入")
 

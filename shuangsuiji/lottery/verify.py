@@ -229,6 +229,19 @@ def _check_townships(files: Mapping[str, bytes], snapshot: Any, manifest: Mappin
 
 
 def verify_files(files: Mapping[str, bytes], check_signature: bool = True) -> Report:
+    """Verify a kit given as {file name: bytes}: always a report, PASS or FAIL with its reasons.
+
+    A kit the platform wrote never reaches the ``except``; one edited into a shape no check expects (a list
+    where a number belongs, a value missing deep inside) fails with that said, instead of a traceback."""
+    try:
+        return _verify_files(files, check_signature)
+    except Exception as exc:  # noqa: BLE001 - any crash here means the kit is malformed
+        report = Report()
+        report.problems.append(f"验证包的内容格式不符合协议，无法完成校验（{type(exc).__name__}：{exc}）")
+        return report
+
+
+def _verify_files(files: Mapping[str, bytes], check_signature: bool) -> Report:
     """Verify a kit given as {file name: bytes}.
 
     A draw stratified or filtered by the internal credit class is *blinded* (§5.1): its public kit has no
