@@ -11,16 +11,19 @@ use other departments' ones) by every department's admin, an officer reading onl
 "personal" records (an officer's conflicts) by the own department's admin, the officer and the office only;
 "ops" records (background jobs) by the department's admins and the office. The office reads everything,
 the leader everything but "personal" and "ops" records. A URL naming a record without a place in
-OBJECT_URLS or EXEMPT fails the test. Changes are checked with bodies that work (CHANGES, below); those
-needing a record in another state are named in STATE_BOUND with the tests that cover them.
+OBJECT_URLS or EXEMPT fails the test. Every change is posted with a body that works (CHANGES, below), on a
+record brought to the state the change needs (PREPARE).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, Role
@@ -30,6 +33,7 @@ from shuangsuiji.common.testing import make_user, routes
 from shuangsuiji.directory.models import SubLibrary
 from shuangsuiji.draws import recusals
 from shuangsuiji.draws.models import TeamMember
+from shuangsuiji.draws.testing import COMMIT_AT, DECIDE_AT, LATER_REVEALED, LATER_ROUND, REVEALED, SOURCES
 from shuangsuiji.inspectors.models import Inspector
 from shuangsuiji.inspectors.testing import make_conflict
 from shuangsuiji.plans import services as plan_services
@@ -153,13 +157,13 @@ def world(personas, settings, tmp_path):
         "idle_inspector": personas.conflicted_inspector,
     }
     return {
-        "users": users, "lead": lead, "partner": partner, "task": visit.task, "draw": visit.draw, "visit": visit,
+        "personas": personas, "users": users, "lead": lead, "partner": partner, "task": visit.task, "draw": visit.draw, "visit": visit,
         "part": part, "result": result, "member": member, "inspector": inspector,
         "member2": TeamMember.objects.filter(draw=visit.draw, department=lead, active=True).exclude(
             entity=visit.entity).first(),
         "recusal": recusals.request_recusal(personas.office, member, applicant="business", reason="亲属"),
         "conflict": make_conflict(inspector=inspector),
-        "draft_list": draft_list, "draft_item": draft_item, "plan": plan,
+        "draft_list": draft_list, "draft_item": draft_item, "plan": plan, "published_list": task_item.item_list,
         "entry": entry_for(personas, plan, task_item),
         "sublibrary": SubLibrary.objects.create(name="本部门分库", department=lead, rule={}),
         "job": Job.objects.create(kind="items.import", title="导入", created_by=personas.lead_admin, department=lead),
@@ -233,6 +237,8 @@ def test_every_user_reads_only_what_the_map_and_the_record_rule_allow(world, cli
 LEAD_ONLY = ("office", "lead_admin")  # the record's department's administrators (and the office)
 LEAD_STAFF = ("office", "lead_admin", "team_inspector", "idle_inspector")  # anyone acting for that department
 TEAM = ("team_inspector",)  # whoever inspected enters the results (谁检查、谁录入): not even the office
+COMMIT_FORM = {"use_drand": "on", "drand_round": "1000", "use_witness": "on", "witness_name": "公证员现场掷骰",
+               "witness_numbers": "4 1 6", "witness_min": "1", "witness_max": "6"}
 LEAVE = {"status": "leave", "starts_on": "2026-12-10", "ends_on": "2026-12-20", "reason": "休假"}
 
 
@@ -279,43 +285,149 @@ CHANGES = {  # name: (who may change it, method, body of w, the user whose chang
     "api:plans_add_entry": (LEAD_ONLY, "post", _entry, "lead_admin"),
     "api:plans_step": (LEAD_ONLY, "post", lambda w: {"reason": ""}, "lead_admin"),
     "directory:sublibrary_delete": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
+    "api:results_part_save": (TEAM, "put", lambda w: {"revision": _fresh(w["part"]).revision, "results": [
+        {"item_id": r.item_id, "findings": "经营场所整洁"} for r in w["part"].results.all()]}, "team_inspector"),
+    "items:list_new_version": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
+    "api:items_new_version": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
+    # after the team submitted its part (found a problem)
+    "results:part_review": (LEAD_ONLY, "post", lambda w: {"action": "approve"}, "lead_admin"),
+    "api:results_part_review": (LEAD_ONLY, "post", lambda w: {"approve": True}, "lead_admin"),
+    # a second task of the lead department, approved (commit) or committed (reveal), at the commit's moment
+    "plans:task_commit": (LEAD_ONLY, "post", lambda w: {**COMMIT_FORM}, "lead_admin"),
+    "api:tasks_commit": (LEAD_ONLY, "post", lambda w: {"sources": SOURCES}, "lead_admin"),
+    "api:tasks_reveal": (LEAD_ONLY, "post", lambda w: {"revealed": REVEALED}, "lead_admin"),
+    "plans:task_reveal": (LEAD_ONLY, "post", lambda w: {"s0": json.dumps(REVEALED[0])}, "lead_admin"),
+    # a draw of the lead department outside any task, prepared, committed, revealed or void
+    "draws:draw_commit": (LEAD_ONLY, "post", lambda w: {**COMMIT_FORM}, "lead_admin"),
+    "draws:draw_reveal": (LEAD_ONLY, "post", lambda w: {"s0": json.dumps(REVEALED[0])}, "lead_admin"),
+    "draws:draw_publish": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
+    "draws:draw_redraw": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
+    "results:followup_step": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),  # the owner department signs
+    "draws:recusal_complete": (LEAD_ONLY, "post", lambda w: {"round_json": json.dumps(LATER_REVEALED)}, "lead_admin"),
+    "results:followup_create": (TEAM + LEAD_ONLY, "post", lambda w: {"kind": "rectify", "note": "责令限期改正",
+                                                                     "rectify_deadline": "2027-01-15"}, "lead_admin"),
 }
-STATE_BOUND = {  # changes that need a record in another state than this world's; each app's tests cover them
-    "plans:task_commit": "needs an approved task (plans/tests/test_tasks.py)",
-    "plans:task_reveal": "needs a committed task (plans/tests/test_tasks.py)",
-    "api:tasks_commit": "needs an approved task (plans/tests/test_plans_api.py)",
-    "api:tasks_reveal": "needs a committed task (plans/tests/test_plans_api.py)",
-    "draws:draw_commit": "needs a prepared draw (draws/tests/test_draw_pages.py)",
-    "draws:draw_reveal": "needs a committed draw (draws/tests/test_draw_pages.py)",
-    "draws:draw_publish": "needs a draw whose task's results are public (draws/tests/test_draw_lifecycle.py)",
-    "draws:draw_redraw": "needs a void draw (draws/tests/test_draw_lifecycle.py)",
-    "draws:recusal_complete": "needs the declared drand round to exist (draws/tests/test_draw_matching.py)",
-    "results:part_review": "needs a submitted part (results/tests)",
-    "api:results_part_review": "needs a submitted part (results/tests/test_results_api.py)",
-    "api:results_part_save": "the API's own revision and body format (results/tests/test_results_api.py)",
-    "results:followup_create": "needs a result with a problem found (results/tests)",
-    "results:followup_step": "needs a follow-up in the step's state (results/tests)",
-    "items:list_new_version": "needs a published list (items/tests)",
-    "api:items_new_version": "needs a published list (items/tests/test_api.py)",
+PREPARE = {  # the state a change needs, made before anyone posts
+    "results:part_review": "submitted", "api:results_part_review": "submitted", "results:followup_create": "submitted",
+    "items:list_new_version": "without_draft", "api:items_new_version": "without_draft",
+    "draws:recusal_complete": "decided",
+    "plans:task_commit": "approved_task", "api:tasks_commit": "approved_task", "api:tasks_reveal": "committed_task",
+    "plans:task_reveal": "committed_task", "draws:draw_commit": "prepared_draw", "draws:draw_reveal": "committed_draw",
+    "draws:draw_publish": "revealed_draw", "draws:draw_redraw": "void_draw",
 }
+# A commit declares randomness that does not exist yet: these run at the moment before drand round 1000.
+AT_COMMIT = {"plans:task_commit", "api:tasks_commit", "draws:draw_commit"}
+
+
+def _fresh(record):
+    return type(record).objects.get(pk=record.pk)
+
+
+def submitted(w) -> None:
+    """The team inspector answers every item of the lead department's part (a problem found) and submits."""
+    from shuangsuiji.results import services as result_services
+
+    left = timezone.now() - dt.timedelta(hours=1)
+    result_services.save_part(w["users"]["team_inspector"], w["part"], revision=_fresh(w["part"]).revision,
+                              results={r.item_id: {"codes": ["pending"], "findings": "未公示年度报告"}
+                                       for r in w["part"].results.all()},
+                              arrived_at=left - dt.timedelta(hours=1), left_at=left, submit=True)
+
+
+def decided(w) -> None:
+    """The department approved the recusal, declaring a drand round that is now public."""
+    recusals.decide_recusal(w["users"]["lead_admin"], w["recusal"], approve=True, reason="经核实属实",
+                            round_no=LATER_ROUND, now=DECIDE_AT)
+
+
+def approved_task(w) -> None:
+    """A second joint task of the lead department on the same items, approved by the office."""
+    admin = w["users"]["lead_admin"]
+    task = plan_services.create_task(admin, w["lead"], kind="joint_risk", title="第二批联查",
+                                     items=[ti.item for ti in w["task"].task_items.all()],
+                                     rules={"default": {"ratio": "0.05", "minimum": 1}})
+    plan_services.submit(admin, task)
+    w["task2"] = plan_services.approve(w["users"]["office"], task)
+
+
+def committed_task(w) -> None:
+    approved_task(w)
+    w["task2"] = plan_services.commit(w["users"]["lead_admin"], w["task2"], SOURCES, now=COMMIT_AT)
+
+
+def prepared_draw(w) -> None:
+    from shuangsuiji.draws import services as draw_services
+
+    w["draw2"] = draw_services.prepare(w["users"]["lead_admin"], w["lead"], title="专项抽取", rules={
+        "default": {"ratio": "0.05", "minimum": 1}}, items=[w["task"].task_items.filter(
+            item__department=w["lead"]).first().item])
+
+
+def committed_draw(w) -> None:
+    from shuangsuiji.draws import services as draw_services
+
+    prepared_draw(w)
+    w["draw2"] = draw_services.commit(w["users"]["lead_admin"], w["draw2"], SOURCES, now=COMMIT_AT)
+
+
+def revealed_draw(w) -> None:
+    from shuangsuiji.draws import services as draw_services
+
+    committed_draw(w)
+    w["draw2"] = draw_services.reveal(w["users"]["lead_admin"], w["draw2"], REVEALED)
+
+
+def void_draw(w) -> None:
+    from shuangsuiji.draws import services as draw_services
+
+    revealed_draw(w)
+    w["draw2"] = draw_services.void(w["users"]["lead_admin"], w["draw2"], "演练：范围设置有误")
+
+
+def without_draft(w) -> None:
+    """A new version starts from the published list only when no draft of it is open."""
+    w["draft_item"].delete()
+    w["draft_list"].delete()
+
+
 CHANGE_PATHS = {  # where a change URL's record differs from the read table's
     "draws:recusal_request": lambda w: f"/draws/{w['draw'].number}/members/{w['member2'].pk}/recusal/",
+    "items:list_new_version": lambda w: f"/items/lists/{w['published_list'].pk}/new-version/",
+    "api:items_new_version": lambda w: f"/api/v1/items/lists/{w['published_list'].pk}/new-version",
+    "results:followup_step": lambda w: f"/results/followups/{w['followup'].pk}/acknowledge/",
+    "plans:task_commit": lambda w: f"/plans/tasks/{w['task2'].number}/commit/",
+    "api:tasks_commit": lambda w: f"/api/v1/plans/tasks/{w['task2'].number}/commit",
+    "api:tasks_reveal": lambda w: f"/api/v1/plans/tasks/{w['task2'].number}/reveal",
+    "plans:task_reveal": lambda w: f"/plans/tasks/{w['task2'].number}/reveal/",
+    "draws:draw_commit": lambda w: f"/draws/{w['draw2'].number}/commit/",
+    "draws:draw_reveal": lambda w: f"/draws/{w['draw2'].number}/reveal/",
+    "draws:draw_publish": lambda w: f"/draws/{w['draw2'].number}/publish/",
+    "draws:draw_redraw": lambda w: f"/draws/{w['draw2'].number}/redraw/",
 }
 
 
-def test_every_change_is_checked_here_or_named_with_where_it_is():
-    changes = {name for name, (kind, _) in OBJECT_URLS.items() if kind == "change"}
-    assert changes - set(CHANGES) - set(STATE_BOUND) == set()
-    assert set(CHANGES) & set(STATE_BOUND) == set()
+def test_every_change_is_checked():
+    assert {name for name, (kind, _) in OBJECT_URLS.items() if kind == "change"} == set(CHANGES)
+
+
+PREPARERS = {f.__name__: f for f in (submitted, without_draft, decided, approved_task, committed_task, prepared_draw,
+                                     committed_draw, revealed_draw, void_draw)}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(CHANGES))
 def test_only_who_may_change_a_record_changes_it(name, world, client):
-    from shuangsuiji.common.models import AuditEvent
-
     allowed, method, body_of, prover = CHANGES[name]
+    if name in PREPARE:
+        PREPARERS[PREPARE[name]](world)
     path = CHANGE_PATHS.get(name, OBJECT_URLS[name][1])(world)
+    clock = time_machine.travel(COMMIT_AT, tick=False) if name in AT_COMMIT else contextlib.nullcontext()
+    with clock:
+        _check(name, path, allowed, method, body_of, prover, world, client)
+
+
+def _check(name, path, allowed, method, body_of, prover, world, client) -> None:
+    from shuangsuiji.common.models import AuditEvent
 
     def send(who):
         client.force_login(world["users"][who])
