@@ -67,11 +67,21 @@ class User(AbstractUser):
     def is_office(self) -> bool:
         return self.effective_role == Role.OFFICE
 
+    @property
+    def is_leader(self) -> bool:
+        """The read-only leader: reads every department, changes nothing."""
+        return self.effective_role == Role.LEADER
+
+    @property
+    def sees_all_departments(self) -> bool:
+        """The office administers every department; the leader reads every department."""
+        return self.is_office or self.is_leader
+
     def can_act_for(self, department: Department | None) -> bool:
         """Office acts for every department; a department user only for their own."""
         if self.is_office:
             return True
-        if self.effective_role == Role.LEADER:
+        if self.is_leader:
             return False
         return department is not None and self.department_id == department.pk
 

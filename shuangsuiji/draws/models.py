@@ -160,10 +160,6 @@ class Draw(models.Model):
         """Its public kit and pages carry no strata (the credit class is internal)."""
         return bool(((self.manifest or {}).get("pool") or {}).get("blinded"))
 
-    @property
-    def is_final(self) -> bool:
-        return self.status in (DrawStatus.REVEALED, DrawStatus.PUBLISHED) or bool(self.seed)
-
 
 class DrawnEntity(models.Model):
     """One entity drawn, with its ticket — the searchable copy of ``Draw.result``."""

@@ -28,7 +28,7 @@ def visible_draws(user):
     """Office and leader see all; a department sees the draws it organises or takes part in."""
     qs = Draw.objects.select_related("department").defer("result", "manifest", "matching_basis", "matching",
                                                           "matching_people", "matching_townships")
-    if user.is_office or user.effective_role == "leader":
+    if user.sees_all_departments:
         return qs
     part = Draw.objects.filter(team_members__department_id=user.department_id).values("pk")
     return qs.filter(Q(department_id=user.department_id) | Q(pk__in=part))
@@ -80,7 +80,7 @@ def draw_detail(request, number: str):
     context["drawn"] = DrawnEntity.objects.filter(draw=draw).select_related("entity")
     context["internal_strata"] = draw.strata_map
     members = TeamMember.objects.filter(draw=draw).select_related("entity", "department", "inspector")
-    if not (request.user.is_office or request.user.effective_role == "leader"):
+    if not (request.user.sees_all_departments):
         # A department sees its own teams at once; another department's teams only for shared targets.
         members = members.filter(entity__in=members.filter(department_id=request.user.department_id).values("entity"))
     context["members"] = members.order_by("entity__uscc", "department__order", "-active", "id")

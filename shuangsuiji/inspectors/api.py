@@ -361,8 +361,8 @@ def declare_conflict(request, inspector_id: int, payload: ConflictIn):
     return Status(201, conflict_out(conflict))
 
 
-# Operations sharing a path share one URL pattern, named after the first; the others are listed too and
-# each endpoint checks the caller's role and department itself.
+# Who may call each operation; the permission middleware picks the rule of the operation that handles the
+# request's method (operations sharing a path share one URL pattern). Department scope is each service's.
 PERMISSIONS = {
     "inspectors_list": ANY_STAFF,
     "inspectors_create": ADMINS,

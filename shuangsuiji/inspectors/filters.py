@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.directory.models import Entity
 
-from .models import Category, DutyStatus, InspectorKind, Qualification, sees_all_departments
+from .models import Category, DutyStatus, InspectorKind, Qualification
 from .validation import compact
 
 FIELDS = ("department", "kind", "category", "status", "domain", "q")
@@ -22,7 +22,7 @@ class InspectorFilter:
         self.params = {name: str(params.get(name) or "").strip() for name in FIELDS}
         self.user = user
         self.base = queryset
-        self.by_department = sees_all_departments(user)
+        self.by_department = user.sees_all_departments
 
     def queryset(self) -> QuerySet:
         p, qs = self.params, self.base

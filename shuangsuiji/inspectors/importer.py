@@ -161,7 +161,7 @@ class Lookups:
         return self.towns.get(text) or self.towns.get(re.sub(r"^(菏泽市)?定陶区", "", text))
 
 
-def plan(actor, table: Roster, department: Department | None, progress=None):
+def check_rows(actor, table: Roster, department: Department | None, progress=None):
     """(rows to write, errors): errors are {row, column, message}; rows are written only if errors is empty."""
     lookups = Lookups()
     planned: list[Planned] = []

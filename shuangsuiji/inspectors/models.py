@@ -29,11 +29,6 @@ class DutyStatus(models.TextChoices):
     TRANSFERRED = "transferred", "调离"
 
 
-def sees_all_departments(user) -> bool:
-    """The office administers every department; the leader reads every department."""
-    return user.is_office or user.effective_role == Role.LEADER
-
-
 class InspectorQuerySet(models.QuerySet):
     def officers(self):
         """Only law-enforcement officers; third parties assist but never count (行政处罚法 §42)."""
@@ -44,7 +39,7 @@ class InspectorQuerySet(models.QuerySet):
 
     def listed_for(self, user):
         """What a user's list shows: all (office, leader), own department (admin), own record (inspector)."""
-        if sees_all_departments(user):
+        if user.sees_all_departments:
             return self
         if user.effective_role == Role.DEPT_ADMIN and user.department_id:
             return self.filter(department_id=user.department_id)
@@ -133,10 +128,6 @@ class Inspector(models.Model):
 
     def manageable_by(self, user) -> bool:
         return can_manage(user, self.department)
-
-    def qualification_expired(self, today: datetime.date | None = None) -> bool:
-        today = today or datetime.date.today()
-        return self.qualification_expires is not None and self.qualification_expires < today
 
     @property
     def status_text(self) -> str:

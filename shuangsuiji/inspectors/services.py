@@ -214,7 +214,7 @@ def is_officer_team(inspectors: list[Inspector]) -> bool:
 
 @transaction.atomic
 def import_roster(actor, planned: list, *, source: str = "") -> tuple[int, int]:
-    """Write checked roster rows (see importer.plan): all of them or, on any refusal, none."""
+    """Write checked roster rows (see importer.check_rows): all of them or, on any refusal, none."""
     created = updated = 0
     for item in planned:
         try:

@@ -21,7 +21,7 @@ def import_inspectors(job, progress) -> str:
     department = Department.objects.filter(pk=params.get("department_id")).first()
     try:
         table = importer.read_table(Path(settings.MEDIA_ROOT) / params["path"])
-        planned, errors = importer.plan(job.created_by, table, department, progress)
+        planned, errors = importer.check_rows(job.created_by, table, department, progress)
     except importer.FileRefused as exc:
         raise jobs.JobError(exc.message) from exc
     if not planned and not errors:

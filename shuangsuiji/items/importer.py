@@ -3,7 +3,7 @@
 Nothing here writes to the database: ``read_table`` opens a file with the reader every importer shares
 (common/spreadsheet.py: encodings, the sheet holding the header, merged cells, limits) and keeps the rows
 with the numbers the user sees in their spreadsheet; ``parse`` maps the header, fills merged cells down,
-normalises and validates; ``plan`` attributes each row to a district department (or skips it, with the
+normalises and validates; ``attribute`` gives each row to a district department (or skips it, with the
 reason). ``services.run_import`` writes the result in one transaction.
 """
 
@@ -210,7 +210,7 @@ class ParsedRow:
     item_class: str = ""
     ratio_cap: Decimal | None = None
     errors: list[dict] = field(default_factory=list)
-    # Set by ``plan``: the departments the row's text maps to.
+    # Set by ``attribute``: the departments the row's text maps to.
     lead: Department | None = None
     co_leads: list[Department] = field(default_factory=list)
     partners: list[Department] = field(default_factory=list)
@@ -424,7 +424,7 @@ def _validate(parsed: Parsed, row: ParsedRow) -> None:
 
 
 @dataclass
-class Plan:
+class Attribution:
     """Which rows go into which department's new draft, which are skipped, and every error."""
 
     rows_read: int
@@ -440,14 +440,14 @@ class Plan:
         return sum(len(rows) for rows in self.groups.values())
 
 
-def plan(parsed: Parsed, *, scope: Department | None, departments: list[Department]) -> Plan:
+def attribute(parsed: Parsed, *, scope: Department | None, departments: list[Department]) -> Attribution:
     """Attribute rows to departments: by 编制单位 (random lists) or 发起部门 (joint lists).
 
     With a ``scope`` (a department admin, or the office importing for one department), rows of
     other units are skipped and listed, not errors: a provincial file holds every unit's items.
     """
     errors = list(parsed.errors)
-    result = Plan(parsed.rows_read, {}, {d.pk: d for d in departments}, errors, list(parsed.notes), [])
+    result = Attribution(parsed.rows_read, {}, {d.pk: d for d in departments}, errors, list(parsed.notes), [])
     units: dict[str, dict] = {}
     if parsed.kind == ListKind.JOINT:
         for row in parsed.rows:
@@ -527,7 +527,7 @@ def _attribute_joint(parsed, row, result, units, departments) -> None:
     result.groups.setdefault(None, []).append(row)
 
 
-def _skip(result: Plan, entry: dict, row: ParsedRow, reason: str) -> None:
+def _skip(result: Attribution, entry: dict, row: ParsedRow, reason: str) -> None:
     entry["skipped"] += 1
     entry["reason"] = reason
     result.skipped.append(issue(row.row, "", f"{reason}，已跳过。"))

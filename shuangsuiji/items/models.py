@@ -9,8 +9,6 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from shuangsuiji.accounts.models import Role
-
 
 class Level(models.TextChoices):
     PROVINCE = "province", "省级"
@@ -47,7 +45,7 @@ class ItemListQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Lists a signed-in user may read: the office and leaders see all; others their own and what is public."""
-        if user.is_office or user.effective_role == Role.LEADER:
+        if user.sees_all_departments:
             return self
         own = Q(department__isnull=False, department_id=user.department_id)
         return self.filter(own | ~Q(status=ListStatus.DRAFT))

@@ -147,7 +147,7 @@ def run_import(path: Path | str, *, kind: str, level: str, actor, department: De
         return ImportOutcome(False, exc.message, errors=[importer.issue(None, "文件", exc.message)])
     parsed = importer.parse(table, kind)
     departments = list(Department.objects.all())
-    result = importer.plan(parsed, scope=department, departments=departments)
+    result = importer.attribute(parsed, scope=department, departments=departments)
     outcome = ImportOutcome(False, "", rows_read=result.rows_read, skipped=result.skipped, errors=result.errors,
                             units=result.units, merged=result.merged, file_type=table.file_type,
                             sheet=table.sheet)

@@ -121,7 +121,7 @@ class VisitOut(Schema):
 def _sees_return_comment(plan: AnnualPlan, user) -> bool:
     """The office's opinion on a returned plan is internal: the office, the leader and the plan's own
     department read it, other departments never (not even once the plan is published; issue 26)."""
-    return user.is_office or user.effective_role == "leader" or (
+    return user.sees_all_departments or (
         plan.department_id is not None and plan.department_id == user.department_id)
 
 
@@ -170,7 +170,7 @@ def _items(ids: list[int]) -> list[InspectionItem]:
 def _readable_plan(request, plan_id: int) -> AnnualPlan:
     plan = get_object_or_404(AnnualPlan, pk=plan_id)
     user = request.user
-    if not (user.is_office or user.effective_role == "leader" or plan.department_id == user.department_id
+    if not (user.sees_all_departments or plan.department_id == user.department_id
             or plan.status in (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED)):
         raise services.PlanError("无权查看此计划。")
     return plan
@@ -188,7 +188,7 @@ def list_plans(request, year: int):
         return _refusal(exc)
     user = request.user
     plans = AnnualPlan.objects.filter(year=year).select_related("department")
-    if not (user.is_office or user.effective_role == "leader"):
+    if not (user.sees_all_departments):
         plans = [p for p in plans if p.department_id == user.department_id or p.status == PlanStatus.PUBLISHED]
     return Status(200, [plan_out(p, user) for p in plans])
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django import forms
@@ -120,6 +119,3 @@ class TaskForm(forms.Form):
             kwargs["rules"] = {"default": rule_from(d)}
         return kwargs
 
-
-def default_year() -> int:
-    return dt.date.today().year

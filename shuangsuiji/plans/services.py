@@ -624,7 +624,7 @@ COMPLETION_CHECKS: list[Callable[[Task], str | None]] = []
 
 def tasks_visible_to(user):
     qs = Task.objects.select_related("department", "draw")
-    if user.is_office or user.effective_role == Role.LEADER:
+    if user.sees_all_departments:
         return qs
     return qs.filter(Q(department_id=user.department_id) | Q(partners=user.department_id)).distinct()
 

@@ -44,7 +44,7 @@ def year_view(request):
         "tasks": tasks.order_by("status", "number")[:50],
         "create_form": PlanCreateForm(initial={"year": year}),
     }
-    if user.is_office or user.effective_role == "leader":
+    if user.sees_all_departments:
         rows = services.filing_status(year)
         for row in rows:
             row["label"] = services.FILING_LABELS[row["state"]]
@@ -60,7 +60,7 @@ def year_view(request):
 def _plan_for(request, pk: int) -> AnnualPlan:
     plan = get_object_or_404(AnnualPlan.objects.select_related("department", "previous"), pk=pk)
     user = request.user
-    if not (user.is_office or user.effective_role == "leader" or plan.department_id == user.department_id
+    if not (user.sees_all_departments or plan.department_id == user.department_id
             or plan.status in (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED)):
         raise Http404
     return plan
@@ -251,7 +251,7 @@ def task_list(request):
 
 def _visits(task: Task, request):
     qs = task.visits.filter(void=False).select_related("task", "entity").order_by("number")
-    if not (request.user.is_office or request.user.effective_role == "leader"
+    if not (request.user.sees_all_departments
             or task.department_id == request.user.department_id):
         # A participating department prints the sheets too (one visit, every department's items).
         qs = qs.filter(task__partners=request.user.department_id)

@@ -80,7 +80,7 @@ def is_assigned(user, part: VisitPart) -> bool:
 def visits_visible_to(user):
     """Office and leaders see every visit; a department sees visits it takes part in or owns a follow-up of."""
     qs = Visit.objects.filter(void=False).select_related("task", "entity", "task__department")
-    if user.is_office or user.effective_role == Role.LEADER:
+    if user.sees_all_departments:
         return qs
     dept = user.department_id
     return qs.filter(Q(task__department_id=dept) | Q(task__partners=dept)
@@ -300,14 +300,6 @@ def reopen_for_correction(user, part: VisitPart, reason: str) -> VisitPart:
     return part
 
 
-def result_summary(part: VisitPart) -> str:
-    vocab = {c.code: c.label for c in ResultCode.objects.all()}
-    labels = []
-    for row in part.results.all():
-        labels.extend(vocab.get(c, c) for c in row.codes)
-    return "；".join(dict.fromkeys(labels)) or "—"
-
-
 # ---------------------------------------------------------------- follow-up
 
 def minor_matches(row: ItemResult) -> list[MinorViolation]:
@@ -375,7 +367,7 @@ def create_followup(user, row: ItemResult, *, kind: str, owner: Department | Non
 def followups_visible_to(user):
     qs = FollowUp.objects.select_related("owner", "result__item", "result__part__visit__entity",
                                          "result__part__department")
-    if user.is_office or user.effective_role == Role.LEADER:
+    if user.sees_all_departments:
         return qs
     return qs.filter(Q(owner_id=user.department_id) | Q(result__part__department_id=user.department_id))
 

@@ -51,11 +51,11 @@ def workbench(request):
     if user.effective_role in (Role.OFFICE, Role.DEPT_ADMIN, Role.LEADER):
         parts = VisitPart.objects.filter(status=PartStatus.SUBMITTED).select_related("visit", "visit__entity",
                                                                                      "department")
-        if not (user.is_office or user.effective_role == Role.LEADER):
+        if not user.sees_all_departments:
             parts = parts.filter(department_id=user.department_id)
         context["to_review"] = parts[:100]
         context["to_publish"] = parts.model.objects.filter(
-            status=PartStatus.APPROVED, **({} if user.is_office or user.effective_role == Role.LEADER
+            status=PartStatus.APPROVED, **({} if user.sees_all_departments
                                            else {"department_id": user.department_id})).count()
     followups = services.followups_visible_to(user)
     context["overdue"] = services.overdue(followups)[:50]

@@ -64,7 +64,7 @@ def no_hang():
 
 
 def read_items(path: Path) -> None:
-    item_importer.plan(item_importer.parse(item_importer.read_table(path), ListKind.RANDOM), scope=None,
+    item_importer.attribute(item_importer.parse(item_importer.read_table(path), ListKind.RANDOM), scope=None,
                        departments=[])
 
 
@@ -76,7 +76,7 @@ def read_directory(path: Path) -> None:
 
 
 def read_roster(path: Path) -> None:
-    roster_importer.plan(None, roster_importer.read_table(path), None)
+    roster_importer.check_rows(None, roster_importer.read_table(path), None)
 
 
 IMPORTERS = {"items": read_items, "directory": read_directory, "roster": read_roster}
