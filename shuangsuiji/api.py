@@ -4,6 +4,7 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
@@ -126,6 +127,12 @@ def http_error(request, exc: HttpError):
     elif isinstance(cause, UnicodeDecodeError):
         message = "请求内容不是 UTF-8 编码的 JSON。"
     return api.create_response(request, {"detail": message}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    """A record the caller may not see is answered like one that does not exist — in Chinese (ninja: "Not Found")."""
+    return api.create_response(request, {"detail": "对象或地址不存在。"}, status=404)
 
 
 @api.exception_handler(RequestDataTooBig)

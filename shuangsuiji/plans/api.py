@@ -14,7 +14,7 @@ from shuangsuiji.common.schemas import ErrorOut, Id, Offset, refusal
 from shuangsuiji.items.models import InspectionItem
 
 from . import services
-from .models import AnnualPlan, PlanStatus, Task, Visit
+from .models import AnnualPlan, Task, Visit
 
 router = Router(tags=["年度计划与抽查任务"])
 
@@ -168,12 +168,7 @@ def _items(ids: list[int]) -> list[InspectionItem]:
 
 
 def _readable_plan(request, plan_id: int) -> AnnualPlan:
-    plan = get_object_or_404(AnnualPlan, pk=plan_id)
-    user = request.user
-    if not (user.sees_all_departments or plan.department_id == user.department_id
-            or plan.status in (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED)):
-        raise services.PlanError("无权查看此计划。")
-    return plan
+    return get_object_or_404(AnnualPlan.objects.visible_to(request.user), pk=plan_id)
 
 
 def _refusal(exc: services.PlanError):
@@ -186,11 +181,8 @@ def list_plans(request, year: int):
         services.check_year(year)
     except services.PlanError as exc:
         return _refusal(exc)
-    user = request.user
-    plans = AnnualPlan.objects.filter(year=year).select_related("department")
-    if not (user.sees_all_departments):
-        plans = [p for p in plans if p.department_id == user.department_id or p.status == PlanStatus.PUBLISHED]
-    return Status(200, [plan_out(p, user) for p in plans])
+    plans = AnnualPlan.objects.visible_to(request.user).filter(year=year).select_related("department")
+    return Status(200, [plan_out(p, request.user) for p in plans])
 
 
 @router.post("/", response={201: PlanOut, **ERRORS}, url_name="plans_create")

@@ -32,6 +32,18 @@ class PlanStatus(models.TextChoices):
     SUPERSEDED = "superseded", "已被调整版本替代"
 
 
+class AnnualPlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The plans a user may read, on pages and in the API alike: every one for the office and the leader;
+        for a department its own, in any state, and every published plan and superseded version."""
+        if user.sees_all_departments:
+            return self
+        public = models.Q(status__in=[PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED])
+        if user.department_id is None:
+            return self.filter(public)
+        return self.filter(public | models.Q(department_id=user.department_id))
+
+
 class AnnualPlan(models.Model):
     """One version of a department's annual plan; ``department`` is empty for the district joint plan."""
 
@@ -50,6 +62,8 @@ class AnnualPlan(models.Model):
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = AnnualPlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "department__order", "-version"]

@@ -58,12 +58,8 @@ def year_view(request):
 
 
 def _plan_for(request, pk: int) -> AnnualPlan:
-    plan = get_object_or_404(AnnualPlan.objects.select_related("department", "previous"), pk=pk)
-    user = request.user
-    if not (user.sees_all_departments or plan.department_id == user.department_id
-            or plan.status in (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED)):
-        raise Http404
-    return plan
+    return get_object_or_404(AnnualPlan.objects.visible_to(request.user).select_related("department", "previous"),
+                             pk=pk)
 
 
 @require_POST

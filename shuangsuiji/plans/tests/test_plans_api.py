@@ -48,8 +48,10 @@ def test_the_api_refuses_a_general_items_cap_and_another_departments_plan(person
                                 "rules": {"default": {"ratio": "0.1"}}})
     assert answer.status_code == 400 and "上限 3%" in answer.json()["detail"]
     plan = post(client_for(personas.partner_admin), "/", {"year": 2027}).json()
+    # Another department's draft plan does not exist for bob, on the page and in the API alike (issue 27).
     refused = post(client_for(personas.lead_admin), f"/{plan['id']}/file", {})
-    assert refused.status_code in (403, 400) and refused.json()["detail"]
+    assert refused.status_code == 404 and refused.json()["detail"] == "对象或地址不存在。"
+    assert client_for(personas.lead_admin).get(f"/plans/{plan['id']}/").status_code == 404
 
 
 def test_a_year_outside_2020_2100_is_refused_in_words(personas, client_for):
