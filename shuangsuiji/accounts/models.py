@@ -85,6 +85,6 @@ class User(AbstractUser):
             return False
         return department is not None and self.department_id == department.pk
 
-    def administers(self, department: Department | None) -> bool:
+    def manages(self, department: Department | None) -> bool:
         """The office, or an administrator of ``department``: who decides for that department."""
         return self.effective_role in (Role.OFFICE, Role.DEPT_ADMIN) and self.can_act_for(department)

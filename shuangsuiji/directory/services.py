@@ -205,13 +205,8 @@ class MemberReport:
         return "；".join(parts) + "。"
 
 
-def can_manage_sublibrary(user, department: Department | None) -> bool:
-    """Office: any department; a department administrator: their own; nobody else."""
-    return can_import(user) and user.can_act_for(department)
-
-
 def _require_manage(actor, department: Department | None) -> None:
-    if not can_manage_sublibrary(actor, department):
+    if not actor.manages(department):
         raise DirectoryForbidden("只能管理本部门的名录分库。")
 
 

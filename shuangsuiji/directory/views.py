@@ -120,7 +120,7 @@ def sublibrary_list(request):
     libraries = list(SubLibrary.objects.select_related("department", "created_by"))
     for lib in libraries:
         lib.count = lib.entities().count()
-        lib.editable = services.can_manage_sublibrary(request.user, lib.department)
+        lib.editable = request.user.manages(lib.department)
     return render(request, "directory/sublibrary_list.html", {
         "libraries": libraries, "can_create": can_import(request.user)})
 
@@ -133,7 +133,7 @@ def sublibrary_detail(request, pk: int):
     return render(request, "directory/sublibrary_detail.html", {
         "library": library, "rule": filt.describe() if library.kind == SubLibraryKind.RULE else [],
         "page": page, "show_credit": sees_credit_class(request.user),
-        "editable": services.can_manage_sublibrary(request.user, library.department),
+        "editable": request.user.manages(library.department),
     })
 
 
@@ -143,7 +143,7 @@ def sublibrary_create(request):
 
 def sublibrary_edit(request, pk: int):
     library = get_object_or_404(SubLibrary.objects.select_related("department"), pk=pk)
-    if not services.can_manage_sublibrary(request.user, library.department):
+    if not request.user.manages(library.department):
         return _forbidden(request, "只能管理本部门的名录分库。")
     return _sublibrary_form(request, library)
 

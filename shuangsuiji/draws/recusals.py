@@ -40,9 +40,9 @@ def request_recusal(actor, member: TeamMember, *, applicant: str, reason: str,
     if Recusal.objects.filter(member=member, status=RecusalStatus.PENDING).exists():
         raise DrawServiceError("该人员已有待决定的回避申请。")
     is_self = getattr(getattr(actor, "inspector", None), "pk", None) == member.inspector_id
-    if applicant == "inspector" and not (is_self or actor.administers(member.department)):
+    if applicant == "inspector" and not (is_self or actor.manages(member.department)):
         raise DrawServiceError("执法人员自行回避只能由本人或其所在部门管理员登记，不能替同事申请。")
-    if applicant == "business" and not actor.administers(member.department):
+    if applicant == "business" and not actor.manages(member.department):
         raise DrawServiceError("检查对象的回避申请由该执法人员所在部门登记。")
     recusal = Recusal.objects.create(member=member, applicant=applicant, reason=reason.strip(), recorded_by=actor,
                                      category=category)
@@ -60,7 +60,7 @@ def decide_recusal(actor, recusal: Recusal, *, approve: bool, reason: str, round
     recusal = Recusal.objects.select_for_update().select_related("member__draw", "member__entity",
                                                                   "member__department", "member__inspector").get(pk=recusal.pk)
     member = recusal.member
-    if not actor.administers(member.department):
+    if not actor.manages(member.department):
         raise DrawServiceError("回避申请由该执法人员所在部门负责人决定。")
     if member.inspector.user_id is not None and member.inspector.user_id == actor.pk:
         raise DrawServiceError("不能决定本人的回避申请。")
@@ -120,7 +120,7 @@ def complete_recusal(actor, recusal: Recusal, revealed: Any, now: dt.datetime | 
     recusal = Recusal.objects.select_for_update().select_related("member__draw", "member__entity",
                                                                   "member__department").get(pk=recusal.pk)
     member = recusal.member
-    if not actor.administers(member.department):
+    if not actor.manages(member.department):
         raise DrawServiceError("回避替换由该执法人员所在部门办理。")
     if recusal.status != RecusalStatus.AWAITING:
         raise DrawServiceError("该回避申请不在待替换状态。")

@@ -23,7 +23,7 @@ from shuangsuiji.directory.models import Entity, Township
 from . import services
 from .filters import InspectorFilter
 from .importer import parse_date
-from .models import Conflict, Inspector, can_manage
+from .models import Conflict, Inspector
 from .validation import LABELS, InspectorData, compact
 
 router = Router(tags=["执法检查人员名录库"])
@@ -228,7 +228,7 @@ def create_inspector(request, payload: InspectorIn):
         department = user.department
         if data_in.get("department") and department and data_in["department"] != department.code:
             return Status(403, {"detail": "只能在本部门登记执法检查人员。"})
-    if not can_manage(user, department):
+    if not user.manages(department):
         return Status(403, {"detail": "只有部门管理员和联席会议办公室可以登记执法检查人员。"})
     try:
         data = InspectorData(name="", department=department).with_changes(**_changes(data_in))
@@ -246,7 +246,7 @@ def domains(request, department: str | None = None):
     dept = Department.objects.filter(code=department).first() if department else request.user.department
     if dept is None:
         return Status(404, {"detail": "部门不存在"})
-    if not can_manage(request.user, dept):
+    if not request.user.manages(dept):
         return Status(403, {"detail": "只能查看本部门的领域建议。"})
     return Status(200, services.domain_suggestions(dept))
 

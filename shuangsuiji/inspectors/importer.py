@@ -21,7 +21,7 @@ from shuangsuiji.accounts.reference import match_department
 from shuangsuiji.common import spreadsheet
 from shuangsuiji.directory.models import Township
 
-from .models import Category, DutyStatus, Inspector, InspectorKind, can_manage
+from .models import Category, DutyStatus, Inspector, InspectorKind
 from .validation import LABELS, InspectorData, clean, compact, split_domains
 
 FIELDS = ["name", "department", "kind", "category", "cert_no", "organisation", "domains", "status", "status_from",
@@ -204,7 +204,7 @@ def _row_to_plan(actor, cells: dict[str, Any], department: Department | None, lo
             dept = named
     elif dept is None:
         errors["department"] = "请填写所属部门"
-    if dept is not None and not can_manage(actor, dept):
+    if dept is not None and not actor.manages(dept):
         errors["department"] = f"无权为{dept.name}导入人员"
     values: dict[str, Any] = {}
     for field in ("kind", "category", "status"):

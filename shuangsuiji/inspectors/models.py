@@ -127,7 +127,7 @@ class Inspector(models.Model):
         return user.effective_role in (Role.DEPT_ADMIN, Role.INSPECTOR) and user.department_id == self.department_id
 
     def manageable_by(self, user) -> bool:
-        return can_manage(user, self.department)
+        return user.manages(self.department)
 
     @property
     def status_text(self) -> str:
@@ -137,13 +137,6 @@ class Inspector(models.Model):
         start = f"{self.status_from:%Y-%m-%d}" if self.status_from else "…"
         end = f"{self.status_until:%Y-%m-%d}" if self.status_until else "…"
         return f"{label}（{start} 起）" if self.status == DutyStatus.TRANSFERRED else f"{label}（{start} 至 {end}）"
-
-
-def can_manage(user, department) -> bool:
-    """Office manages every department's inspectors; a department admin only their own; nobody else."""
-    if user.is_office:
-        return True
-    return user.effective_role == Role.DEPT_ADMIN and department is not None and user.department_id == department.pk
 
 
 class Qualification(models.Model):
@@ -233,7 +226,7 @@ class Conflict(models.Model):
         return "active" if self.is_active(today) else "ended"
 
     def endable_by(self, user) -> bool:
-        return self.state != "ended" and can_manage(user, self.inspector.department)
+        return self.state != "ended" and user.manages(self.inspector.department)
 
     @property
     def period_text(self) -> str:

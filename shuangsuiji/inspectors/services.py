@@ -13,7 +13,7 @@ from shuangsuiji.common import audit
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.items.models import InspectionItem
 
-from .models import Conflict, DutyStatus, Inspector, InspectorKind, Qualification, StatusChange, can_manage
+from .models import Conflict, DutyStatus, Inspector, InspectorKind, Qualification, StatusChange
 from .validation import InspectorData, cert_clash, check_status, clean
 
 STATUS_FIELDS = ("status", "status_from", "status_until")
@@ -22,7 +22,7 @@ RECORD_FIELDS = ("name", "department", "kind", "category", "organisation", "town
 
 
 def _require_manager(actor, department: Department | None) -> None:
-    if not can_manage(actor, department):
+    if not actor.manages(department):
         raise PermissionDenied("只能管理本部门的执法检查人员。")
 
 
@@ -133,7 +133,7 @@ def change_status(actor, inspector: Inspector, *, status: str, starts_on: dateti
 
 def _can_declare(actor, inspector: Inspector) -> bool:
     """Admins declare for their department; an inspector may declare their own conflict (申请回避)."""
-    return can_manage(actor, inspector.department) or (inspector.user_id is not None and inspector.user_id == actor.pk)
+    return actor.manages(inspector.department) or (inspector.user_id is not None and inspector.user_id == actor.pk)
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from shuangsuiji.directory.models import Entity
 from . import importer, services
 from .filters import InspectorFilter, search_entities
 from .forms import RELATIONS, ConflictForm, EndConflictForm, ImportForm, InspectorForm, StatusForm
-from .models import Category, Conflict, DutyStatus, Inspector, InspectorKind, can_manage
+from .models import Category, Conflict, DutyStatus, Inspector, InspectorKind
 
 
 def _forbidden(request, message: str):
@@ -37,7 +37,7 @@ def inspector_list(request):
     return render(request, "inspectors/inspector_list.html", {
         "page": page, "filter": filt, "totals": totals, "today": datetime.date.today(),
         "categories": Category.choices, "statuses": DutyStatus.choices,
-        "can_add": can_manage(request.user, request.user.department) or request.user.is_office,
+        "can_add": request.user.manages(request.user.department) or request.user.is_office,
     })
 
 
@@ -83,7 +83,7 @@ def _department_for_new(request) -> tuple[Department | None, bool]:
 
 def inspector_create(request):
     department, choose = _department_for_new(request)
-    if not choose and not can_manage(request.user, department):
+    if not choose and not request.user.manages(department):
         return _forbidden(request, "只有部门管理员和联席会议办公室可以登记执法检查人员。")
     form = InspectorForm(request.POST or None, department=department, choose_department=choose,
                          initial={"department": department, "kind": InspectorKind.OFFICER})
@@ -221,7 +221,7 @@ def entity_search(request):
 
 def inspector_import(request):
     choose = request.user.is_office
-    if not choose and not can_manage(request.user, request.user.department):
+    if not choose and not request.user.manages(request.user.department):
         return _forbidden(request, "只有部门管理员和联席会议办公室可以导入人员名单。")
     form = ImportForm(request.POST or None, request.FILES or None, choose_department=choose)
     if request.method == "POST" and form.is_valid():

@@ -43,19 +43,8 @@ class ItemsForbidden(ItemsError):
 # ------------------------------------------------------------------------------------------ permissions
 
 
-def can_manage(user, department: Department | None) -> bool:
-    """Who may change a department's lists: its admins and the office; the joint list only the office."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_office:
-        return True
-    if user.effective_role != Role.DEPT_ADMIN or department is None:
-        return False
-    return user.department_id == department.pk
-
-
 def _require_manage(user, department: Department | None) -> None:
-    if can_manage(user, department):
+    if user.manages(department):
         return
     if department is None:
         raise ItemsForbidden("部门联合抽查事项清单及跨部门导入由联席会议办公室管理。")

@@ -50,7 +50,7 @@ def list_index(request):
             if data[key]:
                 lists = lists.filter(**{key: data[key]})
     page = Paginator(lists, 30).get_page(request.GET.get("page"))
-    can_import = services.can_manage(request.user, request.user.department) or request.user.is_office
+    can_import = request.user.manages(request.user.department) or request.user.is_office
     return render(request, "items/list_index.html", {"page": page, "filter": form, "can_import": can_import})
 
 
@@ -78,7 +78,7 @@ def list_detail(request, pk: int):
         "list": lst, "page": page, "q": q, "category": category, "item_class": item_class,
         "categories": lst.items.order_by("category").values_list("category", flat=True).distinct(),
         "classes": ItemClass.choices, "versions": versions, "previous": previous, "diff": diff,
-        "counts": counts, "can_manage": services.can_manage(request.user, lst.department),
+        "counts": counts, "can_manage": request.user.manages(lst.department),
         "ratio_form": RatioCapForm(), "version_form": NewVersionForm(),
     })
 
@@ -126,7 +126,7 @@ def list_publish(request, pk: int):
             return _refused(request, exc, lst_url(lst))
         messages.success(request, f"已公布{lst}，公示门户即时更新。")
         return redirect(lst_url(lst))
-    if not services.can_manage(request.user, lst.department):
+    if not request.user.manages(lst.department):
         return render(request, "403.html", {"message": "只能公布本部门的清单。"}, status=403)
     current = ItemList.objects.same_key(lst).filter(status=ListStatus.PUBLISHED).first()
     diff = services.diff_versions(current, lst) if current and current.version < lst.version else None
@@ -158,7 +158,7 @@ def list_delete(request, pk: int):
             return _refused(request, exc, lst_url(lst))
         messages.success(request, f"已删除草稿{lst}。")
         return redirect("items:list_index")
-    if not services.can_manage(request.user, lst.department):
+    if not request.user.manages(lst.department):
         return render(request, "403.html", {"message": "只能删除本部门的草稿。"}, status=403)
     return render(request, "items/confirm.html", {"list": lst, "action": "delete", "title": f"删除草稿{lst}",
                                                   "button": "确认删除", "count": lst.items.count()})
@@ -198,14 +198,14 @@ def item_detail(request, pk: int):
               .exclude(pk=item.pk).select_related("item_list").order_by("-item_list__version"))
     return render(request, "items/item_detail.html", {
         "item": item, "list": item.item_list, "history": history, "others": others,
-        "can_edit": item.item_list.is_editable and services.can_manage(request.user, item.item_list.department),
+        "can_edit": item.item_list.is_editable and request.user.manages(item.item_list.department),
     })
 
 
 def item_edit(request, pk: int):
     item = _get_item(request, pk)
     lst = item.item_list
-    if not services.can_manage(request.user, lst.department):
+    if not request.user.manages(lst.department):
         return render(request, "403.html", {"message": "只能修改本部门清单中的事项。"}, status=403)
     if not lst.is_editable:
         messages.error(request, "已公布或已替代的版本不能修改，请先基于该版本新建草稿。")
@@ -225,7 +225,7 @@ def item_edit(request, pk: int):
 
 def item_add(request, pk: int):
     lst = _get_list(request, pk)
-    if not services.can_manage(request.user, lst.department):
+    if not request.user.manages(lst.department):
         return render(request, "403.html", {"message": "只能在本部门的清单中新增事项。"}, status=403)
     if not lst.is_editable:
         messages.error(request, "已公布或已替代的版本不能修改，请先基于该版本新建草稿。")
@@ -253,7 +253,7 @@ def item_delete(request, pk: int):
             return _refused(request, exc, lst_url(lst))
         messages.success(request, "事项已从草稿中删除。")
         return redirect(lst_url(lst))
-    if not services.can_manage(request.user, lst.department):
+    if not request.user.manages(lst.department):
         return render(request, "403.html", {"message": "只能修改本部门清单中的事项。"}, status=403)
     return render(request, "items/confirm.html", {"list": lst, "item": item, "action": "delete_item",
                                                   "title": "删除事项", "button": "确认删除"})
