@@ -80,6 +80,7 @@ api = PlatformAPI(
     auth=django_auth,
 )
 
+UPLOAD_LIMITS: dict = {}  # operation → the largest file it takes (common.uploads.upload_limit)
 PERMISSIONS = {
     "api-root": ANY_STAFF,
     "openapi-json": ANY_STAFF,
@@ -148,6 +149,7 @@ def _mount() -> None:
     from shuangsuiji.inspectors.api import PERMISSIONS as inspector_perms
     from shuangsuiji.inspectors.api import router as inspector_router
     from shuangsuiji.items.api import PERMISSIONS as item_perms
+    from shuangsuiji.items.api import UPLOAD_LIMITS as item_upload_limits
     from shuangsuiji.items.api import router as item_router
     from shuangsuiji.plans.api import PERMISSIONS as plan_perms
     from shuangsuiji.plans.api import router as plan_router
@@ -161,6 +163,7 @@ def _mount() -> None:
     api.add_router("/results", result_router)
     for perms in (item_perms, directory_perms, inspector_perms, plan_perms, result_perms):
         PERMISSIONS.update(perms)
+    UPLOAD_LIMITS.update(item_upload_limits)
 
 
 _mount()

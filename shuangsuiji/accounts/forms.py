@@ -22,21 +22,18 @@ def identity(username: str) -> str:
     return unicodedata.normalize("NFKC", username or "").strip().casefold()
 
 
-class Throttle:
-    """Counts failures under one key in the cache; ``check`` refuses once there were MAX_FAILURES."""
-
-    def __init__(self, key: str, message: str):
-        self.key, self.message = key, message
-
-    def check(self) -> None:
-        if cache.get(self.key, 0) >= MAX_FAILURES:
-            raise ValidationError(self.message, code="throttled")
-
-    def failed(self) -> None:
-        cache.set(self.key, cache.get(self.key, 0) + 1, WINDOW_SECONDS)
-
-    def passed(self) -> None:
-        cache.delete(self.key)
+def throttled(key: str, message: str, attempt):
+    """Run ``attempt`` unless MAX_FAILURES failures are counted under ``key`` in the cache; a ValidationError
+    from it counts one more failure (for WINDOW_SECONDS), a success clears the count."""
+    if cache.get(key, 0) >= MAX_FAILURES:
+        raise ValidationError(message, code="throttled")
+    try:
+        result = attempt()
+    except ValidationError:
+        cache.set(key, cache.get(key, 0) + 1, WINDOW_SECONDS)
+        raise
+    cache.delete(key)
+    return result
 
 
 class ThrottledLogin:
@@ -52,17 +49,13 @@ class ThrottledLogin:
     def clean(self):
         raw = (self.data.get("username") or "").strip()
         address = client_address(self.request) if self.request else ""
-        throttle = Throttle(f"login-failures:{identity(raw)}:{address}", self.error_messages["throttled"])
-        throttle.check()
-        try:
+
+        def attempt():
             if unicodedata.normalize("NFKC", raw) != raw:
                 raise ValidationError(self.error_messages["lookalike"], code="lookalike")
-            cleaned = super().clean()
-        except ValidationError:
-            throttle.failed()
-            raise
-        throttle.passed()
-        return cleaned
+            return super(ThrottledLogin, self).clean()
+
+        return throttled(f"login-failures:{identity(raw)}:{address}", self.error_messages["throttled"], attempt)
 
 
 class LoginForm(ThrottledLogin, AuthenticationForm):
@@ -77,12 +70,5 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
     """Changing a password asks for the current one; guessing it is throttled like a login."""
 
     def clean_old_password(self):
-        throttle = Throttle(f"password-check-failures:{self.user.pk}", "当前密码输错" + THROTTLED)
-        throttle.check()
-        try:
-            value = super().clean_old_password()
-        except ValidationError:
-            throttle.failed()
-            raise
-        throttle.passed()
-        return value
+        return throttled(f"password-check-failures:{self.user.pk}", "当前密码输错" + THROTTLED,
+                         super().clean_old_password)

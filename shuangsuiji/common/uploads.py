@@ -88,21 +88,24 @@ def _is_workbook(path: Path) -> bool:
 # ------------------------------------------------------------------------------------ limits at the door
 
 MULTIPART_SLACK = 1024 * 1024  # boundaries and the form's other fields around the file
-SMALL_FILE = 1024 * 1024  # a drand round or lottery result pasted as a file
+
+
+def small_file() -> int:
+    """The limit for a drand round or lottery result uploaded as a file."""
+    return 1024 * 1024
 
 
 def upload_limit(view_name: str) -> int:
-    """The largest file a route accepts; every other multipart route gets SSJ_MAX_UPLOAD_BYTES."""
-    from shuangsuiji.items.importer import max_file_bytes
-    from shuangsuiji.results.evidence import limit as evidence_limit
+    """The largest file a route accepts: each app declares ``UPLOAD_LIMITS`` beside its ``PERMISSIONS``
+    (found the same way, through ``permissions.SOURCES``); every other route gets SSJ_MAX_UPLOAD_BYTES."""
+    from importlib import import_module
 
-    special = {
-        "items:import_form": max_file_bytes, "api:items_import": max_file_bytes,
-        "results:evidence_upload": evidence_limit,
-        "draws:draw_reveal": lambda: SMALL_FILE, "plans:task_reveal": lambda: SMALL_FILE,
-        "draws:recusal_complete": lambda: SMALL_FILE,
-    }
-    return special.get(view_name, lambda: settings.SSJ_MAX_UPLOAD_BYTES)()
+    from .permissions import SOURCES
+
+    namespace, _, name = view_name.rpartition(":")
+    module = SOURCES.get(namespace)
+    limit = getattr(import_module(module), "UPLOAD_LIMITS", {}).get(name) if module else None
+    return limit() if limit else settings.SSJ_MAX_UPLOAD_BYTES
 
 
 class UploadLimitMiddleware:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from shuangsuiji.common.permissions import ADMINS, OFFICE, READERS, WORKERS
+from shuangsuiji.common.uploads import small_file
 
 from . import views
 
@@ -40,3 +41,6 @@ PERMISSIONS = {
     "recusal_decide": ADMINS,
     "recusal_complete": ADMINS,
 }
+
+# A drand round or lottery result as a file (common.uploads.UploadLimitMiddleware).
+UPLOAD_LIMITS = {"draw_reveal": small_file, "recusal_complete": small_file}

@@ -16,7 +16,7 @@ from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.permissions import ADMINS, READERS
 from shuangsuiji.common.schemas import ErrorOut
 
-from . import services
+from . import importer, services
 from .models import ItemList, Level, ListKind, ListStatus
 
 router = Router(tags=["抽查事项清单"])
@@ -238,3 +238,5 @@ PERMISSIONS = {
     "items_publish": ADMINS,
     "items_new_version": ADMINS,
 }
+
+UPLOAD_LIMITS = {"items_import": importer.max_file_bytes}  # see common.uploads.UploadLimitMiddleware

@@ -2,7 +2,7 @@ from django.urls import path
 
 from shuangsuiji.common.permissions import ADMINS, READERS
 
-from . import views
+from . import importer, views
 
 app_name = "items"
 urlpatterns = [
@@ -35,3 +35,6 @@ PERMISSIONS = {
     "item_edit": ADMINS,
     "item_delete": ADMINS,
 }
+
+# Uploads above these are refused at the door (common.uploads.UploadLimitMiddleware); others: the default.
+UPLOAD_LIMITS = {"import_form": importer.max_file_bytes}

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, WORKERS
+from shuangsuiji.common.uploads import small_file
 
 from . import views
 
@@ -38,3 +39,5 @@ PERMISSIONS = {
     "visits_xlsx": ANY_STAFF,
     "visit_detail": ANY_STAFF,
 }
+
+UPLOAD_LIMITS = {"task_reveal": small_file}  # a drand round as a file (common.uploads.UploadLimitMiddleware)

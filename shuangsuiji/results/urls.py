@@ -2,7 +2,7 @@ from django.urls import path
 
 from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, OFFICE, WORKERS
 
-from . import views
+from . import evidence, views
 
 app_name = "results"
 urlpatterns = [
@@ -34,3 +34,6 @@ PERMISSIONS = {
     "minor_list": ANY_STAFF,
     "minor_retire": OFFICE,
 }
+
+# One photo or scan (common.uploads.UploadLimitMiddleware refuses more at the door).
+UPLOAD_LIMITS = {"evidence_upload": evidence.limit}

@@ -32,6 +32,7 @@ from shuangsuiji.common.permissions import rule_for
 from shuangsuiji.common.testing import make_user, routes
 from shuangsuiji.directory.models import SubLibrary
 from shuangsuiji.draws import recusals
+from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.models import TeamMember
 from shuangsuiji.draws.testing import COMMIT_AT, DECIDE_AT, LATER_REVEALED, LATER_ROUND, REVEALED, SOURCES
 from shuangsuiji.inspectors.models import Inspector
@@ -356,30 +357,22 @@ def committed_task(w) -> None:
 
 
 def prepared_draw(w) -> None:
-    from shuangsuiji.draws import services as draw_services
-
     w["draw2"] = draw_services.prepare(w["users"]["lead_admin"], w["lead"], title="专项抽取", rules={
         "default": {"ratio": "0.05", "minimum": 1}}, items=[w["task"].task_items.filter(
             item__department=w["lead"]).first().item])
 
 
 def committed_draw(w) -> None:
-    from shuangsuiji.draws import services as draw_services
-
     prepared_draw(w)
     w["draw2"] = draw_services.commit(w["users"]["lead_admin"], w["draw2"], SOURCES, now=COMMIT_AT)
 
 
 def revealed_draw(w) -> None:
-    from shuangsuiji.draws import services as draw_services
-
     committed_draw(w)
     w["draw2"] = draw_services.reveal(w["users"]["lead_admin"], w["draw2"], REVEALED)
 
 
 def void_draw(w) -> None:
-    from shuangsuiji.draws import services as draw_services
-
     revealed_draw(w)
     w["draw2"] = draw_services.void(w["users"]["lead_admin"], w["draw2"], "演练：范围设置有误")
 
