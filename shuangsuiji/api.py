@@ -10,6 +10,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import django_auth
 
+from shuangsuiji.common.errors import Refused
 from shuangsuiji.common.permissions import ANY_STAFF
 
 # Answers any operation may give besides its own: documented once so clients (and the schema fuzzer) know.
@@ -18,6 +19,8 @@ COMMON_ERRORS = {
     "401": "未登录",
     "403": "无权操作",
     "404": "对象不存在",
+    "409": "对象当前的状态不允许此操作（说明见 detail）",
+    "413": "请求或文件超过上限",
     "422": "请求参数有误（detail 与 errors 指出字段）",
 }
 ERROR_SCHEMA = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
@@ -115,6 +118,13 @@ def validation_error(request, exc: ValidationError):
         errors.append({"field": field, "message": _MESSAGES.get(e.get("type", ""), "格式不正确")})
     detail = "；".join(f"{x['field'] or '请求'}：{x['message']}" for x in errors)
     return api.create_response(request, {"detail": f"请求参数有误：{detail}", "errors": errors}, status=422)
+
+
+@api.exception_handler(Refused)
+def refused(request, exc: Refused):
+    """Every service refusal: its kind gives the status (common.errors), its message the ``detail``."""
+    body = {"detail": exc.message, **({"errors": exc.errors} if exc.errors else {})}
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(HttpError)

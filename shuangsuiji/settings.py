@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "shuangsuiji.common.permissions.PermissionMapMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shuangsuiji.common.errors.RefusalMiddleware",  # a page's uncaught refusal → its status and message
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "shuangsuiji.common.security.InputTheDatabaseRefusesMiddleware",

@@ -1,8 +1,8 @@
 """Background jobs with a progress bar: one task entry point, handlers registered by kind.
 
 A view calls ``start(...)``; the worker (``manage.py db_worker``) runs the handler, which reports
-progress through the ``Progress`` it is given. A handler that raises ``JobError`` fails the job with
-that message and its report (nothing else is kept: handlers do their writes in one transaction).
+progress through the ``Progress`` it is given. A handler that raises ``JobError`` (or any other
+``common.errors.Refused``) fails the job with that message and its report (nothing else is kept: handlers do their writes in one transaction).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from .errors import Refused
 from .models import Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -25,12 +26,11 @@ Handler = Callable[[Job, "Progress"], str]
 _HANDLERS: dict[str, Handler] = {}
 
 
-class JobError(Exception):
+class JobError(Refused):
     """A failure to show the user: ``message`` in Chinese, ``report`` with row-level errors."""
 
     def __init__(self, message: str, report: dict[str, Any] | None = None):
         super().__init__(message)
-        self.message = message
         self.report = report or {}
 
 
@@ -79,8 +79,8 @@ def run_job(job_id: int) -> None:
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now())
     try:
         message = _HANDLERS[job.kind](job, Progress(job))
-    except JobError as exc:
-        _finish(job, JobStatus.FAILED, exc.message, exc.report)
+    except Refused as exc:
+        _finish(job, JobStatus.FAILED, exc.message, getattr(exc, "report", {}))
     except Exception:  # the user sees a plain message and a reference; the trace goes to the server log
         reference = uuid.uuid4().hex[:10]
         logger.exception("job %s (%s) failed, reference %s", job.pk, job.kind, reference)

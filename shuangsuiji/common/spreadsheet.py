@@ -30,6 +30,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .errors import FileRefused
 from .uploads import sniff
 
 HEADER_SCAN_ROWS = 10  # government files often put a title row or two above the header
@@ -58,14 +59,6 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be read (type, encoding, sheet, header, limits); ``message`` is for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

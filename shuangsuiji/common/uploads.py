@@ -12,17 +12,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .errors import FileRefused, TooLarge
+
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 HEAD_BYTES = 65536
-
-
-class UploadRefused(Exception):
-    """The upload cannot be accepted; ``message`` is for the user, in Chinese."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def sniff(head: bytes) -> str | None:
@@ -49,6 +43,11 @@ def text_encoding(head: bytes) -> str | None:
     return None
 
 
+def _refused(kind: type[FileRefused | TooLarge], message: str) -> FileRefused | TooLarge:
+    """An upload refusal names the form's (and the API's) ``file`` field."""
+    return kind(message, {"file": message})
+
+
 def store_upload(upload, folder: str, *, limit: int | None = None) -> tuple[Path, str]:
     """Check an uploaded spreadsheet and save it under MEDIA_ROOT/folder with a generated name.
 
@@ -57,13 +56,13 @@ def store_upload(upload, folder: str, *, limit: int | None = None) -> tuple[Path
     """
     limit = settings.SSJ_MAX_UPLOAD_BYTES if limit is None else limit
     if upload.size > limit:
-        raise UploadRefused(f"文件大小为 {upload.size / 1048576:.1f} MB，超过上限 {limit // 1048576} MB。")
+        raise _refused(TooLarge, f"文件大小为 {upload.size / 1048576:.1f} MB，超过上限 {limit // 1048576} MB。")
     if upload.size == 0:
-        raise UploadRefused("上传的文件是空的。")
+        raise _refused(FileRefused, "上传的文件是空的。")
     upload.seek(0)
     kind = sniff(upload.read(HEAD_BYTES))
     if kind is None:
-        raise UploadRefused("无法识别的文件类型：请上传 CSV（UTF-8 或 GB18030 编码）或 Excel（.xlsx、.xls）文件。")
+        raise _refused(FileRefused, "无法识别的文件类型：请上传 CSV（UTF-8 或 GB18030 编码）或 Excel（.xlsx、.xls）文件。")
     relative = Path(folder) / f"{uuid.uuid4().hex}.{kind}"
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +72,7 @@ def store_upload(upload, folder: str, *, limit: int | None = None) -> tuple[Path
             out.write(chunk)
     if kind == "xlsx" and not _is_workbook(target):
         target.unlink()
-        raise UploadRefused("该文件不是有效的 Excel 工作簿（.xlsx）：请在 Excel 中另存为 .xlsx 或 CSV 后重新上传。")
+        raise _refused(FileRefused, "该文件不是有效的 Excel 工作簿（.xlsx）：请在 Excel 中另存为 .xlsx 或 CSV 后重新上传。")
     return relative, kind
 
 

@@ -11,10 +11,10 @@ import datetime as dt
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Router, Schema
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from shuangsuiji.common.errors import Forbidden, NotFound
 from shuangsuiji.common.models import Job
 from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, READERS
 from shuangsuiji.common.views import visible_jobs
@@ -98,7 +98,7 @@ def _entity(e: Entity, credit: bool) -> dict:
 def _page(request: HttpRequest, queryset, cursor: int | None, limit: int) -> dict:
     """One keyset page: entities with id > cursor, and the cursor of the next page (None at the end)."""
     if not 1 <= limit <= MAX_LIMIT:
-        raise HttpError(400, f"limit 应在 1 到 {MAX_LIMIT} 之间。")
+        raise services.DirectoryError(f"limit 应在 1 到 {MAX_LIMIT} 之间。")
     queryset = queryset.select_related("industry", "township").order_by("id")
     if cursor is not None:
         queryset = queryset.filter(id__gt=cursor)
@@ -124,7 +124,7 @@ def list_entities(request: HttpRequest, cursor: int | None = None, limit: int = 
     """Filters take one or more values each (repeat the parameter); all given filters must match."""
     filt = EntityFilter(_filter_data(request), user=request.user, fields=ALL_FIELDS)
     if not filt.is_valid():
-        raise HttpError(403 if filt.forbidden else 400, filt.error_text())
+        raise (Forbidden if filt.forbidden else services.DirectoryError)(filt.error_text())
     return _page(request, filt.apply(Entity.objects.all()), cursor, limit)
 
 
@@ -133,19 +133,14 @@ def list_entities(request: HttpRequest, cursor: int | None = None, limit: int = 
 def get_entity(request: HttpRequest, uscc_code: str):
     entity = Entity.objects.select_related("industry", "township").filter(uscc=uscc.normalise(uscc_code)).first()
     if entity is None:
-        raise HttpError(404, f"名录库中没有统一社会信用代码为 {uscc_code} 的主体。")
+        raise NotFound(f"名录库中没有统一社会信用代码为 {uscc_code} 的主体。")
     return _entity(entity, sees_credit_class(request.user))
 
 
 @router.post("/imports", response={202: JobOut}, url_name="directory_import_entities",
              summary="上传 CSV/XLSX 导入或更新检查对象（后台任务）")
 def import_entities(request: HttpRequest, file: File[UploadedFile]):
-    try:
-        job = services.start_import(file, actor=request.user)
-    except services.DirectoryForbidden as exc:
-        raise HttpError(403, exc.message) from exc
-    except services.DirectoryError as exc:
-        raise HttpError(400, exc.message) from exc
+    job = services.start_import(file, actor=request.user)
     job.refresh_from_db()
     return Status(202, _job(job))
 
@@ -155,7 +150,7 @@ def import_entities(request: HttpRequest, file: File[UploadedFile]):
 def import_status(request: HttpRequest, job_id: int):
     job = visible_jobs(request.user).filter(pk=job_id, kind=services.IMPORT_JOB).first()
     if job is None:
-        raise HttpError(404, "没有这个导入任务，或您无权查看。")
+        raise NotFound("没有这个导入任务，或您无权查看。")
     return _job(job)
 
 
@@ -195,7 +190,7 @@ def sublibrary_members(request: HttpRequest, library_id: int, cursor: int | None
 def _get_library(library_id: int) -> SubLibrary:
     library = SubLibrary.objects.select_related("department").filter(pk=library_id).first()
     if library is None:
-        raise HttpError(404, "没有这个名录分库。")
+        raise NotFound("没有这个名录分库。")
     return library
 
 

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common import audit, jobs, uploads
+from shuangsuiji.common.errors import FileRefused, Forbidden, Refused, WrongState
 
 from . import importer, loading, uscc
 from .access import can_import, changes_register
@@ -28,16 +29,8 @@ from .models import Entity, EntityStatus, SubLibrary, SubLibraryKind
 IMPORT_JOB = "directory.import_entities"
 
 
-class DirectoryError(Exception):
-    """A refusal to show the user; ``message`` is Chinese."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class DirectoryForbidden(DirectoryError):
-    """The user may not do this (wrong role or another department's record)."""
+class DirectoryError(Refused):
+    """Wrong input for the directory, in Chinese (who acts is refused with the common ``Forbidden``)."""
 
 
 class ImportRejected(DirectoryError):
@@ -78,11 +71,8 @@ class ImportOutcome:
 def start_import(upload, *, actor) -> jobs.Job:
     """Check and store an uploaded entity file, then import it as a background job; returns the job."""
     if not can_import(actor):
-        raise DirectoryForbidden("只有联席会议办公室和部门管理员可以导入检查对象。")
-    try:
-        relative, _ = uploads.store_upload(upload, "directory/imports")
-    except uploads.UploadRefused as exc:
-        raise DirectoryError(exc.message) from exc
+        raise Forbidden("只有联席会议办公室和部门管理员可以导入检查对象。")
+    relative, _ = uploads.store_upload(upload, "directory/imports")
     name = Path(upload.name or "upload").name[:200]
     return jobs.start(IMPORT_JOB, f"导入检查对象：{name}", user=actor, department=actor.department,
                       params={"path": str(relative), "filename": name})
@@ -92,7 +82,7 @@ def import_entities(path: Path | str, *, actor, filename: str = "",
                     progress: Callable[..., None] | None = None) -> ImportOutcome:
     """Insert new entities and update existing ones (by USCC) from a file: every row or none."""
     if not can_import(actor):
-        raise DirectoryForbidden("只有联席会议办公室和部门管理员可以导入检查对象。")
+        raise Forbidden("只有联席会议办公室和部门管理员可以导入检查对象。")
     filename = filename or Path(path).name
     batch = uuid.uuid4().hex
     guarded = () if changes_register(actor) else GUARDED
@@ -100,7 +90,7 @@ def import_entities(path: Path | str, *, actor, filename: str = "",
 
     def audit_event(counts: loading.MergeCounts) -> None:
         if counts.rows == 0:
-            raise DirectoryError("文件中没有数据行。")
+            raise FileRefused("文件中没有数据行。")
         log.keep()
         audit.record(actor, "directory.import_entities", None,
                      after={"file": filename, "inserted": counts.inserted, "updated": counts.updated,
@@ -110,24 +100,21 @@ def import_entities(path: Path | str, *, actor, filename: str = "",
                              f"（变更记录 {batch}）",
                      department=actor.department)
 
-    try:
-        with importer.open_table(path) as table:
-            checker = importer.RowChecker(table.header, estimated_rows=max(table.estimated_rows - table.header_row, 0),
-                                          null=loading.null_value())
-            rows = checker.rows(enumerate(table.rows, start=table.header_row + 1), text=table.kind == "csv")
-            try:
-                counts = loading.load(rows, checker, progress=progress, finish=audit_event, log=log,
-                                      guarded=guarded)
-            except loading.Rejected:
-                pass
-            except loading.Guarded as exc:
-                _refuse_guarded(path, checker, exc.found)
-            finally:
-                log.discard()  # removes the unfinished file unless the import kept it
-        if checker.has_problems:
-            _reject(path, checker)
-    except importer.FileRefused as exc:
-        raise DirectoryError(exc.message) from exc
+    with importer.open_table(path) as table:
+        checker = importer.RowChecker(table.header, estimated_rows=max(table.estimated_rows - table.header_row, 0),
+                                      null=loading.null_value())
+        rows = checker.rows(enumerate(table.rows, start=table.header_row + 1), text=table.kind == "csv")
+        try:
+            counts = loading.load(rows, checker, progress=progress, finish=audit_event, log=log,
+                                  guarded=guarded)
+        except loading.Rejected:
+            pass
+        except loading.Guarded as exc:
+            _refuse_guarded(path, checker, exc.found)
+        finally:
+            log.discard()  # removes the unfinished file unless the import kept it
+    if checker.has_problems:
+        _reject(path, checker)
     return ImportOutcome(filename, counts.rows, counts.inserted, counts.updated, counts.unchanged, checker.ignored)
 
 
@@ -207,7 +194,7 @@ class MemberReport:
 
 def _require_manage(actor, department: Department | None) -> None:
     if not actor.manages(department):
-        raise DirectoryForbidden("只能管理本部门的名录分库。")
+        raise Forbidden("只能管理本部门的名录分库。")
 
 
 _CODE_TOKEN = re.compile(r"[^\s,，;；、|]+")
@@ -256,7 +243,7 @@ def save_sublibrary(*, actor, library: SubLibrary | None = None, department: Dep
         with transaction.atomic():
             library.save()
     except IntegrityError as exc:
-        raise DirectoryError(f"本部门已有名为“{name}”的分库。") from exc
+        raise WrongState(f"本部门已有名为“{name}”的分库。") from exc
     report = None
     if kind == SubLibraryKind.LIST:
         report = _set_members(library, codes or [])

@@ -16,13 +16,9 @@ from . import search, services
 def import_entities(job, progress) -> str:
     """Import an uploaded entity file; a file with any invalid row fails the job with the full report."""
     path = Path(settings.MEDIA_ROOT) / job.params["path"]
-    try:
+    try:  # a refusal (ImportRejected with its report) fails the job with its message
         outcome = services.import_entities(path, actor=job.created_by, filename=job.params.get("filename", ""),
                                            progress=progress)
-    except services.ImportRejected as exc:
-        raise jobs.JobError(exc.message, exc.report) from exc
-    except services.DirectoryError as exc:
-        raise jobs.JobError(exc.message) from exc
     finally:
         # The upload is only a vehicle: the audit event keeps the file name and the counts.
         path.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Department
+from shuangsuiji.common.errors import Forbidden, Refused, refuse
 from shuangsuiji.common.models import Job
 
 from . import importer, services
@@ -41,10 +42,6 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > self.cap
-
-
-def _forbidden(request, message: str) -> HttpResponse:
-    return render(request, "403.html", {"message": message}, status=403)
 
 
 def _results_context(request, queryset, filt: EntityFilter) -> dict:
@@ -89,10 +86,8 @@ def entity_import(request):
         else:
             try:
                 job = services.start_import(upload, actor=request.user)
-            except services.DirectoryForbidden as exc:
-                return _forbidden(request, exc.message)
-            except services.DirectoryError as exc:
-                messages.error(request, exc.message)
+            except Refused as exc:
+                refuse(request, exc)
             else:
                 return redirect("common:job_detail", job.pk)
     jobs = Job.objects.filter(kind=services.IMPORT_JOB, created_by=request.user)[:10]
@@ -144,7 +139,7 @@ def sublibrary_create(request):
 def sublibrary_edit(request, pk: int):
     library = get_object_or_404(SubLibrary.objects.select_related("department"), pk=pk)
     if not request.user.manages(library.department):
-        return _forbidden(request, "只能管理本部门的名录分库。")
+        raise Forbidden("只能管理本部门的名录分库。")
     return _sublibrary_form(request, library)
 
 
@@ -168,10 +163,8 @@ def _sublibrary_form(request, library: SubLibrary | None):
                     name=form.cleaned_data["name"], kind=form.cleaned_data["kind"],
                     description=form.cleaned_data["description"], rule=rule_filter.to_rule(),
                     codes=form.member_codes())
-            except services.DirectoryForbidden as exc:
-                return _forbidden(request, exc.message)
-            except services.DirectoryError as exc:
-                messages.error(request, exc.message)
+            except Refused as exc:
+                refuse(request, exc)
             else:
                 if report and (report.unknown or report.invalid):
                     messages.warning(request, report.message)
@@ -195,9 +188,6 @@ def sublibrary_rule_count(request):
 @require_POST
 def sublibrary_delete(request, pk: int):
     library = get_object_or_404(SubLibrary, pk=pk)
-    try:
-        services.delete_sublibrary(actor=request.user, library=library)
-    except services.DirectoryForbidden as exc:
-        return _forbidden(request, exc.message)
+    services.delete_sublibrary(actor=request.user, library=library)  # Forbidden → the 403 page
     messages.success(request, f"已删除名录分库“{library.name}”。")
     return redirect("directory:sublibrary_list")

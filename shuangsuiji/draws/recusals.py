@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shuangsuiji.common import audit
+from shuangsuiji.common.errors import Forbidden, WrongState
 from shuangsuiji.lottery import beacon
 from shuangsuiji.lottery import matching as lm
 from shuangsuiji.lottery import sources as lsources
@@ -34,16 +35,16 @@ def request_recusal(actor, member: TeamMember, *, applicant: str, reason: str,
     if applicant not in ("inspector", "business"):
         raise DrawServiceError("申请方只能是执法人员本人或检查对象。")
     if not member.active:
-        raise DrawServiceError("该人员已不在检查组中。")
+        raise WrongState("该人员已不在检查组中。")
     if member.draw.status not in (DrawStatus.REVEALED, DrawStatus.PUBLISHED):
-        raise DrawServiceError("该抽取已作废，不再受理回避申请。")
+        raise WrongState("该抽取已作废，不再受理回避申请。")
     if Recusal.objects.filter(member=member, status=RecusalStatus.PENDING).exists():
-        raise DrawServiceError("该人员已有待决定的回避申请。")
+        raise WrongState("该人员已有待决定的回避申请。")
     is_self = getattr(getattr(actor, "inspector", None), "pk", None) == member.inspector_id
     if applicant == "inspector" and not (is_self or actor.manages(member.department)):
-        raise DrawServiceError("执法人员自行回避只能由本人或其所在部门管理员登记，不能替同事申请。")
+        raise Forbidden("执法人员自行回避只能由本人或其所在部门管理员登记，不能替同事申请。")
     if applicant == "business" and not actor.manages(member.department):
-        raise DrawServiceError("检查对象的回避申请由该执法人员所在部门登记。")
+        raise Forbidden("检查对象的回避申请由该执法人员所在部门登记。")
     recusal = Recusal.objects.create(member=member, applicant=applicant, reason=reason.strip(), recorded_by=actor,
                                      category=category)
     audit.record(actor, "draw.recusal_request", member.draw, after={"member": member.pk, "applicant": applicant},
@@ -61,25 +62,25 @@ def decide_recusal(actor, recusal: Recusal, *, approve: bool, reason: str, round
                                                                   "member__department", "member__inspector").get(pk=recusal.pk)
     member = recusal.member
     if not actor.manages(member.department):
-        raise DrawServiceError("回避申请由该执法人员所在部门负责人决定。")
+        raise Forbidden("回避申请由该执法人员所在部门负责人决定。")
     if member.inspector.user_id is not None and member.inspector.user_id == actor.pk:
-        raise DrawServiceError("不能决定本人的回避申请。")
+        raise Forbidden("不能决定本人的回避申请。")
     if settings.SSJ_FOUR_EYES and recusal.recorded_by_id == actor.pk:
-        raise DrawServiceError("回避申请须由登记人以外的另一人决定：请由本部门另一名管理员或联席会议办公室决定。")
+        raise Forbidden("回避申请须由登记人以外的另一人决定：请由本部门另一名管理员或联席会议办公室决定。")
     if recusal.status != RecusalStatus.PENDING:
-        raise DrawServiceError("该回避申请已有决定。")
+        raise WrongState("该回避申请已有决定。")
     if not reason.strip():
         raise DrawServiceError("请写明决定理由。")
     draw = Draw.objects.select_for_update().get(pk=member.draw_id)
     if draw.status not in (DrawStatus.REVEALED, DrawStatus.PUBLISHED):
-        raise DrawServiceError("该抽取已作废，不再处理回避申请。")
+        raise WrongState("该抽取已作废，不再处理回避申请。")
     now = now or timezone.now()
     if approve:
         taken = Recusal.objects.filter(member__draw=draw, member__department=member.department,
                                        status__in=[RecusalStatus.AWAITING, RecusalStatus.APPROVED]).count()
         cap = settings.RECUSAL_CAP_PER_DEPARTMENT
         if taken >= cap and not actor.is_office:
-            raise DrawServiceError(f"本次抽取中{member.department.name}已有 {taken} 次回避替换（上限 {cap} 次），"
+            raise WrongState(f"本次抽取中{member.department.name}已有 {taken} 次回避替换（上限 {cap} 次），"
                                    "再有回避须由联席会议办公室决定。")
         soonest = beacon.first_round_after("quicknet", (now + dt.timedelta(
             seconds=settings.RECUSAL_ROUND_MARGIN_SECONDS)).timestamp())
@@ -121,15 +122,15 @@ def complete_recusal(actor, recusal: Recusal, revealed: Any, now: dt.datetime | 
                                                                   "member__department").get(pk=recusal.pk)
     member = recusal.member
     if not actor.manages(member.department):
-        raise DrawServiceError("回避替换由该执法人员所在部门办理。")
+        raise Forbidden("回避替换由该执法人员所在部门办理。")
     if recusal.status != RecusalStatus.AWAITING:
-        raise DrawServiceError("该回避申请不在待替换状态。")
+        raise WrongState("该回避申请不在待替换状态。")
     draw = Draw.objects.select_for_update().get(pk=member.draw_id)
     now = now or timezone.now()
     declaration = recusal.source["declaration"]
     public = lsources.publication_time(declaration)
     if now < public:
-        raise DrawServiceError(f"drand 第 {declaration['round']} 轮将于北京时间 "
+        raise WrongState(f"drand 第 {declaration['round']} 轮将于北京时间 "
                                f"{public.astimezone(lsources.CHINA_TZ):%Y-%m-%d %H:%M:%S} 产生，之后才能确定替换人员。")
     try:
         fresh = lsources.canonical_value(declaration, revealed, 1, check_signature=check_signature)

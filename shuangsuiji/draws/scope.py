@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.db.models.sql.constants import MULTI
 
+from shuangsuiji.common.errors import Refused
 from shuangsuiji.directory.models import CreditClass, Entity, EntityType, SubLibrary
 
 # Dimensions a draw may be stratified by: field, label, and whether its values are internal.
@@ -23,7 +24,7 @@ STRATA = {
 FILTERS = ("entity_type", "township", "industry", "scale", "credit_class")
 
 
-class ScopeError(ValueError):
+class ScopeError(Refused):
     """A scope the user must correct (message in Chinese)."""
 
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shuangsuiji.common import audit
+from shuangsuiji.common.errors import Forbidden, Refused, WrongState
 from shuangsuiji.common.workdays import add_working_days
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.items.models import InspectionItem
@@ -47,7 +48,7 @@ from .models import (
     LotteryKind,
     TeamMember,
 )
-from .scope import ALL, STRATA, PoolTable, ScopeError, pool_table, public_labels
+from .scope import ALL, STRATA, PoolTable, pool_table, public_labels
 
 # Which states a step may start from (the transition table).
 TRANSITIONS = {
@@ -60,15 +61,16 @@ TRANSITIONS = {
 STEP_LABELS = {"commit": "承诺", "reveal": "揭晓", "publish": "公布", "void": "作废", "redraw": "重新抽取"}
 
 
-class DrawServiceError(Exception):
-    """A refusal to show the user, in Chinese; the draw is left as it was."""
+class DrawServiceError(Refused):
+    """Wrong input for a draw, in Chinese; the draw is left as it was (who acts and from which state are
+    refused with the common ``Forbidden`` and ``WrongState``)."""
 
 
 def _check(actor, draw: Draw, step: str) -> None:
     if not actor.can_act_for(draw.department):
-        raise DrawServiceError("只有组织抽取的部门（或联席会议办公室）可以操作此抽取。")
+        raise Forbidden("只有组织抽取的部门（或联席会议办公室）可以操作此抽取。")
     if draw.status not in TRANSITIONS[step]:
-        raise DrawServiceError(
+        raise WrongState(
             f"抽取 {draw.number} 当前状态为“{draw.get_status_display()}”，不能{STEP_LABELS[step]}。"
         )
 
@@ -102,7 +104,7 @@ def prepare(actor, department, *, title: str, purpose: str = "", items=(), scope
             matching_params: dict | None = None, replaces: Draw | None = None) -> Draw:
     """Create a draw in preparation; nothing about it is public yet."""
     if not actor.can_act_for(department):
-        raise DrawServiceError("只能为本部门准备抽取。")
+        raise Forbidden("只能为本部门准备抽取。")
     if not title.strip():
         raise DrawServiceError("请填写抽取名称。")
     items = list(items)
@@ -162,10 +164,7 @@ def _check_exclusions(rows: list[dict]) -> list[dict]:
 def _public_pool(draw: Draw) -> tuple[Pool, dict[str, str], PoolTable]:
     """The canonical pool with public stratum labels, the internal → public label map, and the sorted
     table it was written from (USCC lookups and the matching precheck use it, not the pool bytes)."""
-    try:
-        table = pool_table(draw.scope, draw.strata_by)
-    except ScopeError as exc:
-        raise DrawServiceError(str(exc)) from None
+    table = pool_table(draw.scope, draw.strata_by)
     if not table.ids:
         raise DrawServiceError("按当前范围没有可抽取的存续市场主体，抽取池为空。")
     internal = sorted(set(table.internal.values())) if table.keys is not None else [ALL]
@@ -387,10 +386,10 @@ def load_pool(draw: Draw) -> Pool:
     """The frozen pool from disk, refused if its bytes no longer match the committed digest."""
     path = pool_path(draw)
     if not path.exists():
-        raise DrawServiceError(f"抽取 {draw.number} 的抽取池文件缺失，无法揭晓；请联系联席会议办公室。")
+        raise WrongState(f"抽取 {draw.number} 的抽取池文件缺失，无法揭晓；请联系联席会议办公室。")
     data = path.read_bytes()
     if hashlib.sha256(data).hexdigest() != draw.pool_sha256:
-        raise DrawServiceError(f"抽取 {draw.number} 的抽取池文件与承诺时的摘要不一致，已拒绝揭晓（疑似被改动）。")
+        raise WrongState(f"抽取 {draw.number} 的抽取池文件与承诺时的摘要不一致，已拒绝揭晓（疑似被改动）。")
     return Pool.from_tsv(data, draw.manifest["strata"])
 
 
@@ -409,7 +408,7 @@ def _with_sealed_witnesses(draw: Draw, revealed: list[Any]) -> list[Any]:
         sealed = draw.witness_sealed.get(str(i))
         typed = None if short else next(given)
         if sealed is None:
-            raise DrawServiceError(f"第 {i + 1} 个随机源（见证人）的封存号码缺失，无法揭晓；请联系联席会议办公室。")
+            raise WrongState(f"第 {i + 1} 个随机源（见证人）的封存号码缺失，无法揭晓；请联系联席会议办公室。")
         numbers = typed.get("numbers") if isinstance(typed, dict) else None
         if numbers is not None:
             try:
@@ -522,7 +521,7 @@ def publish_teams(actor, draw: Draw) -> Draw:
     """The inspection is over: the public kit now carries the (pseudonymous) teams and recusals."""
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     if draw.status != DrawStatus.PUBLISHED:
-        raise DrawServiceError(f"抽取 {draw.number} 尚未公布，不能公开检查组。")
+        raise WrongState(f"抽取 {draw.number} 尚未公布，不能公开检查组。")
     if draw.teams_published_at is None:
         draw.teams_published_at = timezone.now()
         draw.save(update_fields=["teams_published_at"])
@@ -553,7 +552,7 @@ def void(actor, draw: Draw, reason: str) -> Draw:
     if len(reason.strip()) < 5:
         raise DrawServiceError("作废必须写明理由（至少 5 个字），理由将向社会公开。")
     if draw.status == DrawStatus.COMMITTED and _sources_may_exist(draw):
-        raise DrawServiceError(
+        raise WrongState(
             "承诺的随机源可能已经产生，此时作废等于在知道结果后重抽。请先揭晓（结果将被记录并公开），再作废并说明理由。")
     before = draw.status
     draw.status, draw.void_reason, draw.voided_at, draw.voided_by = DrawStatus.VOID, reason.strip(), timezone.now(), actor
@@ -569,7 +568,7 @@ def redraw(actor, void_draw: Draw, reason: str = "") -> Draw:
     _check(actor, void_draw, "redraw")
     void_draw = Draw.objects.select_for_update().get(pk=void_draw.pk)
     if Draw.objects.filter(replaces=void_draw).exists():
-        raise DrawServiceError(f"抽取 {void_draw.number} 已有重新抽取记录。")
+        raise WrongState(f"抽取 {void_draw.number} 已有重新抽取记录。")
     new = prepare(actor, void_draw.department, title=void_draw.title,
                   purpose=f"重新抽取，替代已作废的 {void_draw.number}（作废理由：{void_draw.void_reason}）。{reason}".strip(),
                   items=void_draw.items.all(), scope=void_draw.scope, strata_by=void_draw.strata_by,
@@ -586,7 +585,7 @@ def kit_files(draw: Draw, include_matching: bool = False) -> dict[str, bytes]:
     (pseudonymous) and recusals once ``teams_published_at``; a blinded draw's public kit has no strata.
     """
     if draw.manifest is None:
-        raise DrawServiceError("该抽取尚未承诺，没有校验包。")
+        raise WrongState("该抽取尚未承诺，没有校验包。")
     pool = load_pool(draw)
     if not draw.seed:
         dump = lkit.kit_files(draw.manifest, pool, {"commitment": draw.commitment,
@@ -644,7 +643,7 @@ LOTTERY_FIELDS = ["name", "shape", "ranges", "distinct", "weekdays", "draw_time"
 def save_lottery_kind(actor, kind: LotteryKind, data: dict) -> LotteryKind:
     """The office edits the lottery schedule table; commitments already made keep the draw time they declared."""
     if not actor.is_office:
-        raise DrawServiceError("彩票开奖时间表由联席会议办公室维护。")
+        raise Forbidden("彩票开奖时间表由联席会议办公室维护。")
     before = audit.snapshot(kind, LOTTERY_FIELDS) if kind.pk else None
     for field in LOTTERY_FIELDS:
         setattr(kind, field, data[field])

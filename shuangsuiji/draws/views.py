@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common import audit
+from shuangsuiji.common.errors import Forbidden, Refused, form_errors, refuse
 
 from . import recusals, services
 from .forms import (
@@ -56,8 +57,8 @@ def draw_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             draw = services.prepare(user, department, **form.service_kwargs())
-        except services.DrawServiceError as exc:
-            form.add_error(None, str(exc))
+        except Refused as exc:
+            refuse(request, exc, form)
         else:
             messages.success(request, f"抽取 {draw.number} 已创建。请核对抽取池后发布承诺。")
             return redirect("draws:draw_detail", number=draw.number)
@@ -70,7 +71,7 @@ def draw_detail(request, number: str):
     if draw.status == DrawStatus.PREPARED:
         try:
             context["preview"], context["matching_preview"] = services.preview(draw)
-        except services.DrawServiceError as exc:
+        except Refused as exc:
             context["preview_error"] = str(exc)
         context["commit_form"] = CommitForm(allow_rehearsal=True)
     elif draw.status == DrawStatus.COMMITTED:
@@ -92,18 +93,12 @@ def draw_detail(request, number: str):
     return render(request, "draws/draw_detail.html", context)
 
 
-def _report_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for e in errors:
-            messages.error(request, e)
-
-
 def _step(request, number: str, action):
     draw = get_object_or_404(visible_draws(request.user), number=number)
     try:
         result = action(draw)
-    except services.DrawServiceError as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        refuse(request, exc)
         return None, draw
     return result, draw
 
@@ -112,7 +107,7 @@ def _step(request, number: str, action):
 def draw_commit(request, number: str):
     form = CommitForm(request.POST, allow_rehearsal=True)
     if not form.is_valid():
-        _report_errors(request, form)
+        form_errors(request, form)
         return redirect("draws:draw_detail", number=number)
     draw = get_object_or_404(visible_draws(request.user), number=number)
     if _large(draw):
@@ -133,7 +128,7 @@ def draw_reveal(request, number: str):
         return redirect("draws:draw_detail", number=number)
     form = RevealForm(request.POST, request.FILES, declared=draw.commitment["sources"])
     if not form.is_valid():
-        _report_errors(request, form)
+        form_errors(request, form)
         return redirect("draws:draw_detail", number=number)
     if _large(draw):
         return _background(request, draw, "draws.reveal", "揭晓", {"revealed": form.cleaned_data["revealed"]})
@@ -159,8 +154,7 @@ def _background(request, draw, kind: str, label: str, params: dict):
     from shuangsuiji.common import jobs
 
     if not request.user.can_act_for(draw.department):
-        messages.error(request, "只有组织抽取的部门（或联席会议办公室）可以操作此抽取。")
-        return redirect("draws:draw_detail", number=draw.number)
+        raise Forbidden("只有组织抽取的部门（或联席会议办公室）可以操作此抽取。")
     job = jobs.start(kind, f"抽取 {draw.number}：{label}", user=request.user, department=draw.department,
                      params={"draw": draw.pk, "actor": request.user.pk, **params})
     return redirect("common:job_detail", pk=job.pk)
@@ -233,7 +227,7 @@ def recusal_complete(request, number: str, pk: int):
     recusal = get_object_or_404(Recusal, pk=pk, member__draw__number=number)
     form = ReplacementForm(request.POST, request.FILES)
     if not form.is_valid():
-        _report_errors(request, form)
+        form_errors(request, form)
         return redirect("draws:draw_detail", number=number)
     done, _ = _step(request, number, lambda d: recusals.complete_recusal(request.user, recusal,
                                                                          form.cleaned_data["revealed"]))
@@ -249,8 +243,8 @@ def department_kit(request, number: str):
         raise Http404
     try:
         data = services.kit_zip(draw, include_matching=True)
-    except services.DrawServiceError as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        refuse(request, exc)
         return redirect("draws:draw_detail", number=number)
     if draw.blinded:  # it carries the strata (the internal credit classes): every download is on record
         audit.record(request.user, "draw.auditor_kit", draw, department=request.user.department,
@@ -272,8 +266,8 @@ def lottery_kind_edit(request, pk: int | None = None):
         try:  # the form has written into ``kind``; the service starts from the stored row for its audit
             kind = services.save_lottery_kind(request.user, LotteryKind.objects.get(pk=pk) if pk else LotteryKind(),
                                               data)
-        except services.DrawServiceError as exc:
-            form.add_error(None, str(exc))
+        except Refused as exc:
+            refuse(request, exc, form)
         else:
             messages.success(request, f"已保存「{kind.name}」的开奖时间表；已发布的承诺不受影响。")
             return redirect("draws:lottery_kinds")

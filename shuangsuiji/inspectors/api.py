@@ -10,12 +10,12 @@ import datetime
 import math
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from shuangsuiji.accounts.models import Department
+from shuangsuiji.common.errors import Forbidden, NotFound
 from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, READERS, WORKERS
 from shuangsuiji.common.schemas import ErrorOut, Id, PageNumber
 from shuangsuiji.directory.models import Entity, Township
@@ -24,7 +24,8 @@ from . import services
 from .filters import InspectorFilter
 from .importer import parse_date
 from .models import Conflict, Inspector
-from .validation import LABELS, InspectorData, compact
+from .services import InspectorError
+from .validation import InspectorData, compact
 
 router = Router(tags=["执法检查人员名录库"])
 
@@ -163,14 +164,6 @@ def conflict_out(c: Conflict) -> dict[str, Any]:
     }
 
 
-def _invalid(exc: ValidationError) -> tuple[int, dict]:
-    if hasattr(exc, "error_dict"):
-        errors = {f: "；".join(m) for f, m in exc.message_dict.items()}
-        detail = "；".join(f"{LABELS.get(f, f)}：{m}" for f, m in errors.items())
-        return Status(400, {"detail": detail, "errors": errors})
-    return Status(400, {"detail": "；".join(exc.messages)})
-
-
 def _dates(payload: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     """Parse date strings with the Chinese messages the import uses."""
     out: dict[str, Any] = {}
@@ -182,7 +175,7 @@ def _dates(payload: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
             except ValueError as exc:
                 errors[name] = str(exc)
     if errors:
-        raise ValidationError(errors)
+        raise InspectorError(errors)
     return out
 
 
@@ -196,7 +189,7 @@ def _changes(payload: dict[str, Any]) -> dict[str, Any]:
         text = (payload["township"] or "").strip()
         town = Township.objects.filter(Q(code=text) | Q(name=text)).first() if text else None
         if text and town is None:
-            raise ValidationError({"township": f"未找到乡镇（街道）“{text}”"})
+            raise InspectorError({"township": f"未找到乡镇（街道）“{text}”"})
         changes["township"] = town
     changes.update(_dates(payload, ("qualification_expires", "status_from", "status_until")))
     return changes
@@ -223,20 +216,15 @@ def create_inspector(request, payload: InspectorIn):
     if user.is_office:
         department = Department.objects.filter(code=data_in.get("department") or "").first()
         if department is None:
-            return Status(400, {"detail": "请用部门代码（如 scjgj）指定所属部门", "errors": {"department": "部门不存在"}})
+            raise InspectorError({"department": "部门不存在：请用部门代码（如 scjgj）指定所属部门"})
     else:
         department = user.department
         if data_in.get("department") and department and data_in["department"] != department.code:
-            return Status(403, {"detail": "只能在本部门登记执法检查人员。"})
+            raise Forbidden("只能在本部门登记执法检查人员。")
     if not user.manages(department):
-        return Status(403, {"detail": "只有部门管理员和联席会议办公室可以登记执法检查人员。"})
-    try:
-        data = InspectorData(name="", department=department).with_changes(**_changes(data_in))
-        inspector = services.create_inspector(user, data)
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
-    except ValidationError as exc:
-        return _invalid(exc)
+        raise Forbidden("只有部门管理员和联席会议办公室可以登记执法检查人员。")
+    data = InspectorData(name="", department=department).with_changes(**_changes(data_in))
+    inspector = services.create_inspector(user, data)
     return Status(201, inspector_out(inspector, user))
 
 
@@ -245,9 +233,9 @@ def domains(request, department: str | None = None):
     """Domain suggestions for a department: categories of its published items, then domains in use."""
     dept = Department.objects.filter(code=department).first() if department else request.user.department
     if dept is None:
-        return Status(404, {"detail": "部门不存在"})
+        raise NotFound("部门不存在")
     if not request.user.manages(dept):
-        return Status(403, {"detail": "只能查看本部门的领域建议。"})
+        raise Forbidden("只能查看本部门的领域建议。")
     return Status(200, services.domain_suggestions(dept))
 
 
@@ -269,13 +257,8 @@ def conflicts_search(request, entity_id: Id | None = None, uscc: str | None = No
 def end_conflict(request, conflict_id: int, payload: EndIn):
     """Close a conflict from a date on (today if none)."""
     conflict = get_object_or_404(Conflict.objects.visible_to(request.user), pk=conflict_id)
-    try:
-        ends_on = _dates(payload.dict(exclude_unset=True), ("ends_on",)).get("ends_on")
-        conflict = services.end_conflict(request.user, conflict, ends_on=ends_on)
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
-    except ValidationError as exc:
-        return _invalid(exc)
+    ends_on = _dates(payload.dict(exclude_unset=True), ("ends_on",)).get("ends_on")
+    conflict = services.end_conflict(request.user, conflict, ends_on=ends_on)
     return Status(200, conflict_out(conflict))
 
 
@@ -297,18 +280,13 @@ def update(request, inspector_id: int, payload: InspectorIn):
     """Change the given fields; a changed status is recorded in the status history."""
     inspector = _readable(request, inspector_id)
     data_in = payload.dict(exclude_unset=True)
-    try:
-        if not inspector.manageable_by(request.user):
-            raise PermissionDenied("只能修改本部门的执法检查人员。")
-        if "department" in data_in and data_in["department"] != inspector.department.code:
-            raise ValidationError({"department": "不能直接改变所属部门：请将本记录设为“调离”，再由新部门登记"})
-        data_in.pop("department", None)
-        data = InspectorData.of(inspector).with_changes(**_changes(data_in))
-        inspector = services.update_inspector(request.user, inspector, data)
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
-    except ValidationError as exc:
-        return _invalid(exc)
+    if not inspector.manageable_by(request.user):
+        raise Forbidden("只能修改本部门的执法检查人员。")
+    if "department" in data_in and data_in["department"] != inspector.department.code:
+        raise InspectorError({"department": "不能直接改变所属部门：请将本记录设为“调离”，再由新部门登记"})
+    data_in.pop("department", None)
+    data = InspectorData.of(inspector).with_changes(**_changes(data_in))
+    inspector = services.update_inspector(request.user, inspector, data)
     return Status(200, inspector_out(inspector, request.user))
 
 
@@ -317,15 +295,10 @@ def update(request, inspector_id: int, payload: InspectorIn):
 def change_status(request, inspector_id: int, payload: StatusIn):
     """在岗 / 请假 (from–until) / 调离 (from), recorded with its dates."""
     inspector = _readable(request, inspector_id)
-    try:
-        dates = _dates(payload.dict(exclude_unset=True), ("starts_on", "ends_on"))
-        inspector = services.change_status(request.user, inspector, status=payload.status,
-                                           starts_on=dates.get("starts_on"), ends_on=dates.get("ends_on"),
-                                           reason=payload.reason)
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
-    except ValidationError as exc:
-        return _invalid(exc)
+    dates = _dates(payload.dict(exclude_unset=True), ("starts_on", "ends_on"))
+    inspector = services.change_status(request.user, inspector, status=payload.status,
+                                       starts_on=dates.get("starts_on"), ends_on=dates.get("ends_on"),
+                                       reason=payload.reason)
     return Status(200, inspector_out(inspector, request.user))
 
 
@@ -335,7 +308,7 @@ def inspector_conflicts(request, inspector_id: int):
     """The conflicts declared for one inspector: personal, so only for the owning department and the office."""
     inspector = _readable(request, inspector_id)
     if not inspector.personal_visible_to(request.user):
-        return Status(403, {"detail": "回避申报属于个人信息，仅所属部门和联席会议办公室可以查看。"})
+        raise Forbidden("回避申报属于个人信息，仅所属部门和联席会议办公室可以查看。")
     return Status(200, [conflict_out(c) for c in inspector.conflicts.select_related("inspector__department", "entity")])
 
 
@@ -349,15 +322,10 @@ def declare_conflict(request, inspector_id: int, payload: ConflictIn):
         entity = Entity.objects.filter(pk=payload.entity_id).first()
     elif payload.entity_uscc:
         entity = Entity.objects.filter(uscc=compact(payload.entity_uscc)).first()
-    try:
-        dates = _dates(payload.dict(exclude_unset=True), ("valid_from", "valid_until"))
-        conflict = services.declare_conflict(request.user, inspector, entity=entity, relation=payload.relation,
-                                             reason=payload.reason, valid_from=dates.get("valid_from"),
-                                             valid_until=dates.get("valid_until"))
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
-    except ValidationError as exc:
-        return _invalid(exc)
+    dates = _dates(payload.dict(exclude_unset=True), ("valid_from", "valid_until"))
+    conflict = services.declare_conflict(request.user, inspector, entity=entity, relation=payload.relation,
+                                         reason=payload.reason, valid_from=dates.get("valid_from"),
+                                         valid_until=dates.get("valid_until"))
     return Status(201, conflict_out(conflict))
 
 

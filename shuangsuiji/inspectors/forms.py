@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from shuangsuiji.accounts.models import Department, Role, User
 from shuangsuiji.directory.models import Entity, Township
@@ -30,11 +29,6 @@ class StyledForm(forms.Form):
                 continue
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
-
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """Put a service's field messages beside the fields (or on top when no field matches)."""
-        for field, messages in exc.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
 
 
 class InspectorForm(StyledForm):

@@ -4,26 +4,34 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common import audit
+from shuangsuiji.common.errors import Forbidden, Refused
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.items.models import InspectionItem
 
 from .models import Conflict, DutyStatus, Inspector, InspectorKind, Qualification, StatusChange
-from .validation import InspectorData, cert_clash, check_status, clean
+from .validation import LABELS, InspectorData, cert_clash, check_status, clean
 
 STATUS_FIELDS = ("status", "status_from", "status_until")
 RECORD_FIELDS = ("name", "department", "kind", "category", "organisation", "township", "qualification_expires",
                  "id_number", "phone", "user")
 
 
+class InspectorError(Refused):
+    """Wrong input for an inspector or a conflict: ``errors`` maps each field to its problem, and the message
+    names them with their labels (who acts is refused with the common ``Forbidden``)."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("；".join(f"{LABELS.get(f, f)}：{m}" for f, m in errors.items()), errors)
+
+
 def _require_manager(actor, department: Department | None) -> None:
     if not actor.manages(department):
-        raise PermissionDenied("只能管理本部门的执法检查人员。")
+        raise Forbidden("只能管理本部门的执法检查人员。")
 
 
 def _snapshot(inspector: Inspector) -> dict:
@@ -39,7 +47,7 @@ def _save(inspector: Inspector) -> None:
             inspector.save()
     except IntegrityError:
         if inspector.cert_no and (msg := cert_clash(inspector.cert_no, inspector)):
-            raise ValidationError({"cert_no": msg}) from None
+            raise InspectorError({"cert_no": msg}) from None
         raise
 
 
@@ -68,7 +76,7 @@ def _record_status(actor, inspector: Inspector, reason: str = "") -> StatusChang
 def _validated(data: InspectorData, instance: Inspector | None = None) -> InspectorData:
     data, errors = clean(data, instance)
     if errors:
-        raise ValidationError(errors)
+        raise InspectorError(errors)
     return data
 
 
@@ -95,7 +103,7 @@ def update_inspector(actor, inspector: Inspector, data: InspectorData, *, status
     _require_manager(actor, inspector.department)
     if data.department is not None and data.department.pk != inspector.department_id:
         # Moving someone to another department is a transfer out here and a new record there.
-        raise ValidationError({"department": "不能直接改变所属部门：请将本记录设为“调离”，再由新部门登记"})
+        raise InspectorError({"department": "不能直接改变所属部门：请将本记录设为“调离”，再由新部门登记"})
     data = _validated(data, inspector)
     before = _snapshot(inspector)
     status_changed = any(getattr(inspector, f) != getattr(data, f) for f in STATUS_FIELDS)
@@ -121,7 +129,7 @@ def change_status(actor, inspector: Inspector, *, status: str, starts_on: dateti
         ends_on = None
     errors = check_status(status, starts_on, ends_on)
     if errors:
-        raise ValidationError(errors)
+        raise InspectorError(errors)
     before = _snapshot(inspector)
     inspector.status, inspector.status_from, inspector.status_until = status, starts_on, ends_on
     inspector.save(update_fields=["status", "status_from", "status_until", "updated_at"])
@@ -141,7 +149,7 @@ def declare_conflict(actor, inspector: Inspector, *, entity: Entity | None, rela
                      valid_from: datetime.date | None, valid_until: datetime.date | None = None) -> Conflict:
     """Record that ``inspector`` must not inspect ``entity`` during the period (回避)."""
     if not _can_declare(actor, inspector):
-        raise PermissionDenied("只能为本部门人员或本人登记回避关系。")
+        raise Forbidden("只能为本部门人员或本人登记回避关系。")
     relation, reason = (relation or "").strip(), (reason or "").strip()
     errors: dict[str, str] = {}
     if entity is None:
@@ -164,7 +172,7 @@ def declare_conflict(actor, inspector: Inspector, *, entity: Entity | None, rela
         if overlapping.exists():
             errors["entity"] = f"{inspector.name}与“{entity.name}”在该期间已登记回避关系，无需重复登记"
     if errors:
-        raise ValidationError(errors)
+        raise InspectorError(errors)
     conflict = Conflict.objects.create(inspector=inspector, entity=entity, relation=relation, reason=reason,
                                        valid_from=valid_from, valid_until=valid_until, declared_by=actor)
     audit.record(actor, "inspectors.conflict_declare", conflict, after=audit.snapshot(conflict),
@@ -180,9 +188,9 @@ def end_conflict(actor, conflict: Conflict, *, ends_on: datetime.date | None = N
     _require_manager(actor, conflict.inspector.department)
     ends_on = ends_on or datetime.date.today()
     if ends_on < conflict.valid_from:
-        raise ValidationError({"valid_until": "截止日期不能早于该回避关系的起始日期"})
+        raise InspectorError({"valid_until": "截止日期不能早于该回避关系的起始日期"})
     if conflict.valid_until is not None and conflict.valid_until <= ends_on:
-        raise ValidationError({"valid_until": f"该回避关系已于{conflict.valid_until:%Y-%m-%d}截止"})
+        raise InspectorError({"valid_until": f"该回避关系已于{conflict.valid_until:%Y-%m-%d}截止"})
     before = audit.snapshot(conflict)
     conflict.valid_until = ends_on
     conflict.save(update_fields=["valid_until"])
@@ -224,17 +232,18 @@ def import_roster(actor, planned: list, *, source: str = "") -> tuple[int, int]:
             else:
                 update_inspector(actor, item.instance, item.data, status_reason="名单导入")
                 updated += 1
-        except ValidationError as exc:
+        except InspectorError as exc:
             raise RowRefused(item.row, exc) from exc
     audit.record(actor, "inspectors.import", None, department=getattr(actor, "department", None),
                  summary=f"导入执法检查人员名单{source}：新增{created}人，更新{updated}人")
     return created, updated
 
 
-class RowRefused(Exception):
-    """A row that passed the checks but was refused on writing (someone changed the data meanwhile)."""
+class RowRefused(Refused):
+    """A row that passed the checks but was refused on writing (someone changed the data meanwhile); nothing
+    was imported, and ``report`` names the row's problems as the import's error table does."""
 
-    def __init__(self, row: int, error: ValidationError):
-        super().__init__(f"row {row}")
-        self.row = row
-        self.error = error
+    def __init__(self, row: int, error: InspectorError):
+        super().__init__(f"第{row}行写入时被拒绝，未导入任何人员。")
+        details = [{"row": row, "column": LABELS.get(f, f), "message": m} for f, m in error.errors.items()]
+        self.report = {"errors": details, "error_count": len(details)}

@@ -11,7 +11,6 @@ from shuangsuiji.accounts.models import Department
 from shuangsuiji.common import jobs
 
 from . import importer, services
-from .validation import LABELS
 
 
 @jobs.handler("inspectors.import")
@@ -19,11 +18,8 @@ def import_inspectors(job, progress) -> str:
     """Read the uploaded roster, check every row, then write all rows in one transaction or none."""
     params = job.params
     department = Department.objects.filter(pk=params.get("department_id")).first()
-    try:
-        table = importer.read_table(Path(settings.MEDIA_ROOT) / params["path"])
-        planned, errors = importer.check_rows(job.created_by, table, department, progress)
-    except importer.FileRefused as exc:
-        raise jobs.JobError(exc.message) from exc
+    table = importer.read_table(Path(settings.MEDIA_ROOT) / params["path"])  # FileRefused fails the job
+    planned, errors = importer.check_rows(job.created_by, table, department, progress)
     if not planned and not errors:
         raise jobs.JobError("文件中没有人员数据：表头下方没有任何非空行。")
     if errors:
@@ -32,13 +28,8 @@ def import_inspectors(job, progress) -> str:
             f"共发现 {len(errors)} 处错误（涉及 {rows} 行），未导入任何人员。请按错误明细修改后重新上传。",
             {"errors": errors, "error_count": len(errors)},
         )
-    try:
-        created, updated = services.import_roster(job.created_by, planned, source=f"（{params.get('filename', '')}）")
-    except services.RowRefused as exc:
-        details = [{"row": exc.row, "column": LABELS.get(f, f), "message": m}
-                   for f, msgs in exc.error.message_dict.items() for m in msgs]
-        raise jobs.JobError(f"第{exc.row}行写入时被拒绝，未导入任何人员。", {"errors": details,
-                                                                  "error_count": len(details)}) from exc
+    # A row refused on writing (RowRefused) fails the job with that row's problems.
+    created, updated = services.import_roster(job.created_by, planned, source=f"（{params.get('filename', '')}）")
     progress(len(planned), len(planned), force=True)
     jobs.set_report(job, {"created": created, "updated": updated, "link": reverse("inspectors:inspector_list"),
                           "link_label": "查看执法检查人员名录库"})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -15,16 +14,13 @@ from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common import jobs, uploads
+from shuangsuiji.common.errors import Forbidden, Refused, refuse
 from shuangsuiji.directory.models import Entity
 
 from . import importer, services
 from .filters import InspectorFilter, search_entities
 from .forms import RELATIONS, ConflictForm, EndConflictForm, ImportForm, InspectorForm, StatusForm
 from .models import Category, Conflict, DutyStatus, Inspector, InspectorKind
-
-
-def _forbidden(request, message: str):
-    return render(request, "403.html", {"message": message}, status=403)
 
 
 def inspector_list(request):
@@ -84,16 +80,14 @@ def _department_for_new(request) -> tuple[Department | None, bool]:
 def inspector_create(request):
     department, choose = _department_for_new(request)
     if not choose and not request.user.manages(department):
-        return _forbidden(request, "只有部门管理员和联席会议办公室可以登记执法检查人员。")
+        raise Forbidden("只有部门管理员和联席会议办公室可以登记执法检查人员。")
     form = InspectorForm(request.POST or None, department=department, choose_department=choose,
                          initial={"department": department, "kind": InspectorKind.OFFICER})
     if request.method == "POST" and form.is_valid():
         try:
             inspector = services.create_inspector(request.user, form.to_data())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        except PermissionDenied as exc:
-            return _forbidden(request, str(exc))
+        except Refused as exc:
+            refuse(request, exc, form)
         else:
             messages.success(request, f"已登记：{inspector.name}")
             return redirect("inspectors:inspector_detail", pk=inspector.pk)
@@ -105,13 +99,13 @@ def inspector_create(request):
 def inspector_edit(request, pk: int):
     inspector = _readable(request, pk)
     if not inspector.manageable_by(request.user):
-        return _forbidden(request, "只能修改本部门的执法检查人员。")
+        raise Forbidden("只能修改本部门的执法检查人员。")
     form = InspectorForm(request.POST or None, department=inspector.department, instance=inspector)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_inspector(request.user, inspector, form.to_data())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
+        except Refused as exc:
+            refuse(request, exc, form)
         else:
             messages.success(request, "已保存。")
             return redirect("inspectors:inspector_detail", pk=inspector.pk)
@@ -123,15 +117,15 @@ def inspector_edit(request, pk: int):
 def inspector_status(request, pk: int):
     inspector = _readable(request, pk)
     if not inspector.manageable_by(request.user):
-        return _forbidden(request, "只能变更本部门人员的在岗状态。")
+        raise Forbidden("只能变更本部门人员的在岗状态。")
     form = StatusForm(request.POST)
     if form.is_valid():
         c = form.cleaned_data
         try:
             services.change_status(request.user, inspector, status=c["status"], starts_on=c["starts_on"],
                                    ends_on=c["ends_on"], reason=c["reason"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
+        except Refused as exc:
+            refuse(request, exc, form)
     if form.errors:
         for errors in form.errors.values():
             messages.error(request, "在岗状态未变更：" + "；".join(errors))
@@ -143,15 +137,15 @@ def inspector_status(request, pk: int):
 def conflict_create(request, pk: int):
     inspector = _readable(request, pk)
     if not (inspector.manageable_by(request.user) or inspector.user_id == request.user.pk):
-        return _forbidden(request, "只能为本部门人员或本人登记回避关系。")
+        raise Forbidden("只能为本部门人员或本人登记回避关系。")
     form = ConflictForm(request.POST or None, initial={"valid_from": datetime.date.today()})
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
         try:
             services.declare_conflict(request.user, inspector, entity=c["entity"], relation=c["relation"],
                                       reason=c["reason"], valid_from=c["valid_from"], valid_until=c["valid_until"])
-        except ValidationError as exc:
-            form.add_service_errors(exc)
+        except Refused as exc:
+            refuse(request, exc, form)
         else:
             messages.success(request, "回避关系已登记。")
             return redirect("inspectors:inspector_detail", pk=inspector.pk)
@@ -169,10 +163,8 @@ def conflict_end(request, pk: int):
     if form.is_valid():
         try:
             services.end_conflict(request.user, conflict, ends_on=form.cleaned_data["ends_on"])
-        except PermissionDenied as exc:
-            return _forbidden(request, str(exc))
-        except ValidationError as exc:
-            form.add_service_errors(exc)
+        except Refused as exc:
+            refuse(request, exc, form)
     if form.errors:
         messages.error(request, "回避关系未截止：" + "；".join(m for ms in form.errors.values() for m in ms))
     else:
@@ -222,15 +214,15 @@ def entity_search(request):
 def inspector_import(request):
     choose = request.user.is_office
     if not choose and not request.user.manages(request.user.department):
-        return _forbidden(request, "只有部门管理员和联席会议办公室可以导入人员名单。")
+        raise Forbidden("只有部门管理员和联席会议办公室可以导入人员名单。")
     form = ImportForm(request.POST or None, request.FILES or None, choose_department=choose)
     if request.method == "POST" and form.is_valid():
         department = form.cleaned_data.get("department") if choose else request.user.department
         upload = form.cleaned_data["file"]
         try:
             path, kind = uploads.store_upload(upload, "inspectors")
-        except uploads.UploadRefused as exc:
-            form.add_error("file", exc.message)
+        except Refused as exc:
+            refuse(request, exc, form)
         else:
             job = jobs.start("inspectors.import", f"导入执法检查人员名单：{upload.name}", user=request.user,
                              department=department or request.user.department,

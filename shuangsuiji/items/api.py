@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.db.models import Count
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from shuangsuiji.accounts.models import Department
+from shuangsuiji.common.errors import NotFound
 from shuangsuiji.common.permissions import ADMINS, READERS
 from shuangsuiji.common.schemas import ErrorOut
 
@@ -131,16 +131,8 @@ def _visible(request):
 def _get_list(request, list_id: int) -> ItemList:
     lst = _visible(request).filter(pk=list_id).first()
     if lst is None:
-        raise HttpError(404, "清单不存在，或您无权查看。")
+        raise NotFound("清单不存在，或您无权查看。")
     return lst
-
-
-def _call(fn, *args, **kwargs):
-    """Run a service; its refusals become JSON errors with a Chinese ``detail``."""
-    try:
-        return fn(*args, **kwargs)
-    except services.ItemsError as exc:
-        raise HttpError(exc.status, exc.message) from exc
 
 
 @router.get("/lists", response=list[ItemListOut], url_name="items_list_lists")
@@ -156,7 +148,7 @@ def list_lists(request, department: str | None = None, level: str | None = None,
                                 ("status", status, ListStatus.values)):
         if value:
             if value not in allowed:
-                raise HttpError(400, f"参数 {key}=“{value}”无效，可选：{'、'.join(allowed)}。")
+                raise services.ItemsError(f"参数 {key}=“{value}”无效，可选：{'、'.join(allowed)}。")
             lists = lists.filter(**{key: value})
     return [_list_out(lst, lst.n) for lst in lists]
 
@@ -182,16 +174,16 @@ def import_list(request, file: File[UploadedFile] = None, kind: Form[str] = List
                 level: Form[str] = Level.PROVINCE, department: Form[str] = "", note: Form[str] = ""):
     """Upload a list file (multipart); the import runs as a background job whose id is returned."""
     if file is None:
-        raise HttpError(400, "请上传清单文件（字段名 file）。")
+        raise services.ItemsError("请上传清单文件（字段名 file）。")
     user = request.user
     scope = None
     if department:
         scope = Department.objects.filter(code=department).first()
         if scope is None:
-            raise HttpError(400, f"部门代码“{department}”不存在。")
+            raise services.ItemsError(f"部门代码“{department}”不存在。")
     elif not user.is_office:
         scope = user.department
-    job = _call(services.start_import, file, kind=kind, level=level, actor=user, department=scope, note=note)
+    job = services.start_import(file, kind=kind, level=level, actor=user, department=scope, note=note)
     job.refresh_from_db()
     return Status(202, {"job_id": job.pk, "status": job.status, "url": reverse("common:job_detail", args=[job.pk])})
 
@@ -200,7 +192,7 @@ def import_list(request, file: File[UploadedFile] = None, kind: Form[str] = List
              url_name="items_publish")
 def publish(request, list_id: int):
     """Publish a draft; the version in force until now is superseded."""
-    lst = _call(services.publish_list, _get_list(request, list_id), actor=request.user)
+    lst = services.publish_list(_get_list(request, list_id), actor=request.user)
     return _list_out(lst)
 
 
@@ -214,8 +206,8 @@ def new_version(request, list_id: int):
         try:
             note = str(NewVersionIn.model_validate(json.loads(request.body)).note)
         except (ValueError, TypeError) as exc:
-            raise HttpError(400, "请求体应为 JSON，例如 {\"note\": \"版本说明\"}。") from exc
-    lst = _call(services.new_version_from, _get_list(request, list_id), actor=request.user, note=note)
+            raise services.ItemsError("请求体应为 JSON，例如 {\"note\": \"版本说明\"}。") from exc
+    lst = services.new_version_from(_get_list(request, list_id), actor=request.user, note=note)
     return Status(201, _list_out(lst))
 
 
@@ -225,9 +217,9 @@ def diff(request, list_id: int, against: int | None = None):
     lst = _get_list(request, list_id)
     other = _get_list(request, against) if against else lst.previous_version()
     if other is None:
-        raise HttpError(400, "这是该清单的第一个版本，没有可比较的版本。")
+        raise services.ItemsError("这是该清单的第一个版本，没有可比较的版本。")
     old, new = (other, lst) if other.version < lst.version else (lst, other)
-    return _call(services.diff_versions, old, new).as_dict()
+    return services.diff_versions(old, new).as_dict()
 
 
 PERMISSIONS = {

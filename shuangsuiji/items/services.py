@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 from shuangsuiji.accounts.models import Department, Role
 from shuangsuiji.accounts.reference import match_department
 from shuangsuiji.common import audit, jobs, uploads
+from shuangsuiji.common.errors import Forbidden, Refused, WrongState
 
 from . import importer
 from .models import InspectionItem, ItemClass, ItemList, Level, ListKind, ListStatus, item_code
@@ -23,21 +24,9 @@ Progress = Callable[..., None]
 REPORT_ERROR_LIMIT = 1000
 
 
-class ItemsError(Exception):
-    """A refusal to show the user, in Chinese; ``errors`` maps form fields to their problem."""
-
-    status = 400
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-
-
-class ItemsForbidden(ItemsError):
-    """The user may not do this to this list (another department's, or a read-only role)."""
-
-    status = 403
+class ItemsError(Refused):
+    """Wrong input for a list or item, in Chinese; ``errors`` maps form fields to their problem (who acts and
+    from which state are refused with the common ``Forbidden`` and ``WrongState``)."""
 
 
 # ------------------------------------------------------------------------------------------ permissions
@@ -47,15 +36,15 @@ def _require_manage(user, department: Department | None) -> None:
     if user.manages(department):
         return
     if department is None:
-        raise ItemsForbidden("部门联合抽查事项清单及跨部门导入由联席会议办公室管理。")
+        raise Forbidden("部门联合抽查事项清单及跨部门导入由联席会议办公室管理。")
     if user.effective_role in (Role.DEPT_ADMIN, Role.OFFICE):
-        raise ItemsForbidden(f"只能管理本部门的清单，不能操作{department.name}的清单。")
-    raise ItemsForbidden("您的角色只能查看清单，不能修改。")
+        raise Forbidden(f"只能管理本部门的清单，不能操作{department.name}的清单。")
+    raise Forbidden("您的角色只能查看清单，不能修改。")
 
 
 def _require_draft(item_list: ItemList) -> None:
     if not item_list.is_editable:
-        raise ItemsError(f"{item_list}已{item_list.get_status_display()}，不能修改。"
+        raise WrongState(f"{item_list}已{item_list.get_status_display()}，不能修改。"
                          "如需调整，请先“基于此版本新建草稿”，在草稿中修改后再公布。")
 
 
@@ -272,10 +261,7 @@ def start_import(upload, *, kind: str, level: str, actor, department: Department
     """Check and store an uploaded list file, then import it as a background job; returns the job."""
     _check_options(kind, level)
     _require_import_scope(actor, kind, department)
-    try:
-        relative, _type = uploads.store_upload(upload, "items/imports", limit=importer.max_file_bytes())
-    except uploads.UploadRefused as exc:
-        raise ItemsError(exc.message) from exc
+    relative, _type = uploads.store_upload(upload, "items/imports", limit=importer.max_file_bytes())
     name = Path(upload.name or "upload").name[:200]
     return jobs.start(
         "items.import", f"导入抽查事项清单：{name}", user=actor, department=department,
@@ -293,12 +279,12 @@ def publish_list(item_list: ItemList, *, actor) -> ItemList:
     _require_manage(actor, item_list.department)
     lst = _locked(ItemList.objects.filter(pk=item_list.pk)).get()
     if lst.status != ListStatus.DRAFT:
-        raise ItemsError(f"{lst}已{lst.get_status_display()}，只有草稿可以公布。")
+        raise WrongState(f"{lst}已{lst.get_status_display()}，只有草稿可以公布。")
     if not lst.items.exists():
-        raise ItemsError(f"{lst}没有任何事项，不能公布。")
+        raise WrongState(f"{lst}没有任何事项，不能公布。")
     current = _locked(ItemList.objects.same_key(lst).filter(status=ListStatus.PUBLISHED)).first()
     if current is not None and current.version > lst.version:
-        raise ItemsError(f"已公布的第{current.version}版比该草稿（第{lst.version}版）更新，不能用旧草稿替代新版本。")
+        raise WrongState(f"已公布的第{current.version}版比该草稿（第{lst.version}版）更新，不能用旧草稿替代新版本。")
     if current is not None:
         current.status = ListStatus.SUPERSEDED
         current.save(update_fields=["status"])
@@ -318,10 +304,10 @@ def new_version_from(item_list: ItemList, *, actor, note: str = "") -> ItemList:
     """Copy a published (or earlier) version into a new draft for editing."""
     _require_manage(actor, item_list.department)
     if item_list.status == ListStatus.DRAFT:
-        raise ItemsError(f"{item_list}本身就是草稿，可直接编辑。")
+        raise WrongState(f"{item_list}本身就是草稿，可直接编辑。")
     draft = ItemList.objects.same_key(item_list).filter(status=ListStatus.DRAFT).order_by("-version").first()
     if draft is not None:
-        raise ItemsError(f"已有草稿第{draft.version}版，请在该草稿中继续编辑，或先删除它。")
+        raise WrongState(f"已有草稿第{draft.version}版，请在该草稿中继续编辑，或先删除它。")
     lst = _create_list(item_list.kind, item_list.department, item_list.level, actor,
                        note=note or f"基于第{item_list.version}版修订", filename=item_list.source_filename)
     sources = list(item_list.items.prefetch_related("co_lead_departments", "partner_departments"))

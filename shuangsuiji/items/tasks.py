@@ -18,14 +18,11 @@ def import_items(job, progress) -> str:
     params = job.params
     department = Department.objects.filter(pk=params.get("department_id")).first() if params.get(
         "department_id") else None
-    try:
-        outcome = services.run_import(
-            Path(settings.MEDIA_ROOT) / params["path"], kind=params["kind"], level=params["level"],
-            actor=job.created_by, department=department, note=params.get("note", ""),
-            filename=params.get("filename", ""), progress=progress,
-        )
-    except services.ItemsError as exc:
-        raise jobs.JobError(exc.message) from exc
+    outcome = services.run_import(
+        Path(settings.MEDIA_ROOT) / params["path"], kind=params["kind"], level=params["level"],
+        actor=job.created_by, department=department, note=params.get("note", ""),
+        filename=params.get("filename", ""), progress=progress,
+    )
     if not outcome.ok:
         raise jobs.JobError(outcome.message, outcome.report())
     jobs.set_report(job, outcome.report())

@@ -10,15 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from shuangsuiji.common.errors import Forbidden, Refused, refuse
+
 from . import services
 from .forms import ImportForm, ItemForm, ListFilterForm, NewVersionForm, RatioCapForm
 from .models import InspectionItem, ItemClass, ItemList, ListStatus
 
 
-def _refused(request, exc: services.ItemsError, fallback: str):
-    if isinstance(exc, services.ItemsForbidden):
-        return render(request, "403.html", {"message": exc.message}, status=403)
-    messages.error(request, exc.message)
+def _refused(request, exc: Refused, fallback: str):
+    refuse(request, exc)
     return redirect(fallback)
 
 
@@ -107,10 +107,8 @@ def import_form(request):
             job = services.start_import(form.cleaned_data["file"], kind=form.cleaned_data["kind"],
                                         level=form.cleaned_data["level"], actor=request.user,
                                         department=form.scope(), note=form.cleaned_data["note"])
-        except services.ItemsError as exc:
-            if isinstance(exc, services.ItemsForbidden):
-                return _refused(request, exc, "items:list_index")
-            form.add_error("file" if "文件" in exc.message else None, exc.message)
+        except Refused as exc:
+            refuse(request, exc, form)
         else:
             return redirect("common:job_detail", pk=job.pk)
     return render(request, "items/import_form.html", {"form": form})
@@ -122,12 +120,12 @@ def list_publish(request, pk: int):
     if request.method == "POST":
         try:
             services.publish_list(lst, actor=request.user)
-        except services.ItemsError as exc:
+        except Refused as exc:
             return _refused(request, exc, lst_url(lst))
         messages.success(request, f"已公布{lst}，公示门户即时更新。")
         return redirect(lst_url(lst))
     if not request.user.manages(lst.department):
-        return render(request, "403.html", {"message": "只能公布本部门的清单。"}, status=403)
+        raise Forbidden("只能公布本部门的清单。")
     current = ItemList.objects.same_key(lst).filter(status=ListStatus.PUBLISHED).first()
     diff = services.diff_versions(current, lst) if current and current.version < lst.version else None
     return render(request, "items/confirm.html", {
@@ -143,7 +141,7 @@ def list_new_version(request, pk: int):
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
         draft = services.new_version_from(lst, actor=request.user, note=note)
-    except services.ItemsError as exc:
+    except Refused as exc:
         return _refused(request, exc, lst_url(lst))
     messages.success(request, f"已新建草稿第{draft.version}版，可在其中修改后公布。")
     return redirect(lst_url(draft))
@@ -154,12 +152,12 @@ def list_delete(request, pk: int):
     if request.method == "POST":
         try:
             services.delete_draft(lst, actor=request.user)
-        except services.ItemsError as exc:
+        except Refused as exc:
             return _refused(request, exc, lst_url(lst))
         messages.success(request, f"已删除草稿{lst}。")
         return redirect("items:list_index")
     if not request.user.manages(lst.department):
-        return render(request, "403.html", {"message": "只能删除本部门的草稿。"}, status=403)
+        raise Forbidden("只能删除本部门的草稿。")
     return render(request, "items/confirm.html", {"list": lst, "action": "delete", "title": f"删除草稿{lst}",
                                                   "button": "确认删除", "count": lst.items.count()})
 
@@ -174,7 +172,7 @@ def list_ratio_caps(request, pk: int):
     try:
         count = services.set_ratio_caps(lst, actor=request.user, cap=form.cleaned_data["cap"],
                                         only_blank=form.cleaned_data["only_blank"])
-    except services.ItemsError as exc:
+    except Refused as exc:
         return _refused(request, exc, lst_url(lst))
     messages.success(request, f"已为 {count} 条一般检查事项设置抽查比例上限。")
     return redirect(lst_url(lst))
@@ -206,7 +204,7 @@ def item_edit(request, pk: int):
     item = _get_item(request, pk)
     lst = item.item_list
     if not request.user.manages(lst.department):
-        return render(request, "403.html", {"message": "只能修改本部门清单中的事项。"}, status=403)
+        raise Forbidden("只能修改本部门清单中的事项。")
     if not lst.is_editable:
         messages.error(request, "已公布或已替代的版本不能修改，请先基于该版本新建草稿。")
         return redirect("items:item_detail", pk=item.pk)
@@ -215,8 +213,8 @@ def item_edit(request, pk: int):
         fields = {k: form.cleaned_data[k] for k in form.fields}
         try:
             services.update_item(item, actor=request.user, **fields)
-        except services.ItemsError as exc:
-            _form_errors(form, exc)
+        except Refused as exc:
+            refuse(request, exc, form)
         else:
             messages.success(request, "事项已保存。")
             return redirect("items:item_detail", pk=item.pk)
@@ -226,7 +224,7 @@ def item_edit(request, pk: int):
 def item_add(request, pk: int):
     lst = _get_list(request, pk)
     if not request.user.manages(lst.department):
-        return render(request, "403.html", {"message": "只能在本部门的清单中新增事项。"}, status=403)
+        raise Forbidden("只能在本部门的清单中新增事项。")
     if not lst.is_editable:
         messages.error(request, "已公布或已替代的版本不能修改，请先基于该版本新建草稿。")
         return redirect(lst_url(lst))
@@ -235,8 +233,8 @@ def item_add(request, pk: int):
         fields = {k: form.cleaned_data[k] for k in form.fields}
         try:
             item = services.add_item(lst, actor=request.user, **fields)
-        except services.ItemsError as exc:
-            _form_errors(form, exc)
+        except Refused as exc:
+            refuse(request, exc, form)
         else:
             messages.success(request, "事项已新增。")
             return redirect("items:item_detail", pk=item.pk)
@@ -249,12 +247,12 @@ def item_delete(request, pk: int):
     if request.method == "POST":
         try:
             services.delete_item(item, actor=request.user)
-        except services.ItemsError as exc:
+        except Refused as exc:
             return _refused(request, exc, lst_url(lst))
         messages.success(request, "事项已从草稿中删除。")
         return redirect(lst_url(lst))
     if not request.user.manages(lst.department):
-        return render(request, "403.html", {"message": "只能修改本部门清单中的事项。"}, status=403)
+        raise Forbidden("只能修改本部门清单中的事项。")
     return render(request, "items/confirm.html", {"list": lst, "item": item, "action": "delete_item",
                                                   "title": "删除事项", "button": "确认删除"})
 
@@ -263,13 +261,6 @@ def _readable(field: str, value):
     if field == "item_class" and value in ItemClass.values:
         return ItemClass(value).label
     return value
-
-
-def _form_errors(form, exc: services.ItemsError) -> None:
-    if not exc.errors:
-        form.add_error(None, exc.message)
-    for key, message in exc.errors.items():
-        form.add_error(key if key in form.fields else None, message)
 
 
 def lst_url(lst: ItemList) -> str:

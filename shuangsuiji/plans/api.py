@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from shuangsuiji.accounts.models import Department
+from shuangsuiji.common.errors import Forbidden, NotFound
 from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, WORKERS
-from shuangsuiji.common.schemas import ErrorOut, Id, Offset, refusal
+from shuangsuiji.common.schemas import ErrorOut, Id, Offset
 from shuangsuiji.items.models import InspectionItem
 
 from . import services
@@ -171,16 +172,9 @@ def _readable_plan(request, plan_id: int) -> AnnualPlan:
     return get_object_or_404(AnnualPlan.objects.visible_to(request.user), pk=plan_id)
 
 
-def _refusal(exc: services.PlanError):
-    return refusal(exc, ("只有", "只能编辑", "无权", "只能为本部门"))
-
-
 @router.get("/", response={200: list[PlanOut], **ERRORS}, url_name="plans_list")
 def list_plans(request, year: int):
-    try:
-        services.check_year(year)
-    except services.PlanError as exc:
-        return _refusal(exc)
+    services.check_year(year)
     plans = AnnualPlan.objects.visible_to(request.user).filter(year=year).select_related("department")
     return Status(200, [plan_out(p, request.user) for p in plans])
 
@@ -188,23 +182,17 @@ def list_plans(request, year: int):
 @router.post("/", response={201: PlanOut, **ERRORS}, url_name="plans_create")
 def create_plan(request, payload: PlanIn):
     dept = None if payload.joint else request.user.department
-    try:
-        plan = services.create_plan(request.user, dept, payload.year, payload.title)
-    except services.PlanError as exc:
-        return _refusal(exc)
+    plan = services.create_plan(request.user, dept, payload.year, payload.title)
     return Status(201, plan_out(plan, request.user))
 
 
 @router.post("/{int:plan_id}/entries", response={201: PlanOut, **ERRORS}, url_name="plans_add_entry")
 def add_entry(request, plan_id: int, payload: EntryIn):
-    try:
-        plan = _readable_plan(request, plan_id)
-        lead, = _departments([payload.lead_department])
-        services.add_entry(request.user, plan, title=payload.title, kind=payload.kind, items=_items(payload.item_ids),
-                           scope_text=payload.scope_text, ratio_text=payload.ratio_text, timing=payload.timing,
-                           lead_department=lead, partner_departments=_departments(payload.partner_departments))
-    except services.PlanError as exc:
-        return _refusal(exc)
+    plan = _readable_plan(request, plan_id)
+    lead, = _departments([payload.lead_department])
+    services.add_entry(request.user, plan, title=payload.title, kind=payload.kind, items=_items(payload.item_ids),
+                       scope_text=payload.scope_text, ratio_text=payload.ratio_text, timing=payload.timing,
+                       lead_department=lead, partner_departments=_departments(payload.partner_departments))
     return Status(201, plan_out(AnnualPlan.objects.get(pk=plan_id), request.user))
 
 
@@ -215,36 +203,27 @@ def plan_step(request, plan_id: int, step: str, payload: ReasonIn):
              "publish": lambda p: services.publish_plan(request.user, p),
              "adjust": lambda p: services.adjust_plan(request.user, p, payload.reason)}
     if step not in steps:
-        return Status(404, {"detail": f"未知的操作“{step}”，可用：file、return、publish、adjust"})
-    try:
-        plan = steps[step](_readable_plan(request, plan_id))
-    except services.PlanError as exc:
-        return _refusal(exc)
+        raise NotFound(f"未知的操作“{step}”，可用：file、return、publish、adjust")
+    plan = steps[step](_readable_plan(request, plan_id))
     return Status(200, plan_out(plan, request.user))
 
 
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS}, url_name="tasks_list")
 def list_tasks(request, year: int):
-    try:
-        services.check_year(year)
-    except services.PlanError as exc:
-        return _refusal(exc)
+    services.check_year(year)
     return Status(200, [task_out(t) for t in services.tasks_visible_to(request.user).filter(year=year)[:500]])
 
 
 @router.post("/tasks", response={201: TaskOut, **ERRORS}, url_name="tasks_create")
 def create_task(request, payload: TaskIn):
     if request.user.department is None:
-        return Status(403, {"detail": "此账号不属于任何部门，不能创建任务。"})
+        raise Forbidden("此账号不属于任何部门，不能创建任务。")
     data = payload.dict()
-    try:
-        items = _items(data.pop("item_ids"))
-        partners = _departments(data.pop("partners"))
-        methods = data.pop("methods")
-        task = services.create_task(request.user, request.user.department, items=items, partners=partners,
-                                    methods={int(k): v for k, v in methods.items()}, **data)
-    except services.PlanError as exc:
-        return _refusal(exc)
+    items = _items(data.pop("item_ids"))
+    partners = _departments(data.pop("partners"))
+    methods = data.pop("methods")
+    task = services.create_task(request.user, request.user.department, items=items, partners=partners,
+                                methods={int(k): v for k, v in methods.items()}, **data)
     return Status(201, task_out(task))
 
 
@@ -259,40 +238,31 @@ def task_detail(request, number: str):
 
 @router.post("/tasks/{number}/commit", response={200: TaskOut, **ERRORS}, url_name="tasks_commit")
 def task_commit(request, number: str, payload: SourcesIn):
-    try:
-        task = services.commit(request.user, _task(request, number), payload.sources)
-    except services.PlanError as exc:
-        return _refusal(exc)
+    task = services.commit(request.user, _task(request, number), payload.sources)
     return Status(200, task_out(task))
 
 
 @router.post("/tasks/{number}/reveal", response={200: TaskOut, **ERRORS}, url_name="tasks_reveal")
 def task_reveal(request, number: str, payload: RevealIn):
-    try:
-        task = services.reveal(request.user, _task(request, number), payload.revealed)
-    except services.PlanError as exc:
-        return _refusal(exc)
+    task = services.reveal(request.user, _task(request, number), payload.revealed)
     return Status(200, task_out(task))
 
 
 @router.post("/tasks/{number}/steps/{step}", response={200: TaskOut, **ERRORS}, url_name="tasks_step")
 def task_step(request, number: str, step: str, payload: ReasonIn):
     task = _task(request, number)
-    try:
-        if step == "submit":
-            task = services.submit(request.user, task)
-        elif step == "approve":
-            task = services.approve(request.user, task)
-        elif step == "return":
-            task = services.return_task(request.user, task, payload.reason)
-        elif step == "issue":
-            task = services.issue_targeted(request.user, task)
-        elif step in ("start", "complete", "publish", "close"):
-            task = services.advance(request.user, task, step)
-        else:
-            return Status(404, {"detail": f"未知的操作“{step}”"})
-    except services.PlanError as exc:
-        return _refusal(exc)
+    if step == "submit":
+        task = services.submit(request.user, task)
+    elif step == "approve":
+        task = services.approve(request.user, task)
+    elif step == "return":
+        task = services.return_task(request.user, task, payload.reason)
+    elif step == "issue":
+        task = services.issue_targeted(request.user, task)
+    elif step in ("start", "complete", "publish", "close"):
+        task = services.advance(request.user, task, step)
+    else:
+        raise NotFound(f"未知的操作“{step}”")
     return Status(200, task_out(task))
 
 
@@ -300,7 +270,7 @@ def task_step(request, number: str, step: str, payload: ReasonIn):
 def task_visits(request, number: str, offset: Offset = 0, limit: int = 500):
     task = _task(request, number)
     if offset < 0 or not 1 <= limit <= 5000:
-        return Status(400, {"detail": "offset 不能为负，limit 应在 1 到 5000 之间"})
+        raise services.PlanError("offset 不能为负，limit 应在 1 到 5000 之间")
     visits = Visit.objects.filter(task=task, void=False).select_related("entity").order_by("number")
     return Status(200, [{"number": v.number, "uscc": v.entity.uscc, "name": v.entity.name, "sheet": v.sheet}
                         for v in visits[offset:offset + limit]])

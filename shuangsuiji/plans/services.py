@@ -1,7 +1,8 @@
 """Plans and tasks: every step checks who acts and from which state, and is audited.
 
-Refusals raise ``PlanError`` with a message in Chinese; a refused step leaves the database as it
-was (each service runs in one transaction). The draw itself is done by ``shuangsuiji.draws``.
+Refusals raise ``PlanError`` (wrong input) or the common ``Forbidden``/``WrongState`` (who acts, from which
+state) with a message in Chinese; a refused step leaves the database as it was (each service runs in one
+transaction); the draw services' refusals pass through as they are. The draw itself is done by ``shuangsuiji.draws``.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, Role
 from shuangsuiji.common import audit
+from shuangsuiji.common.errors import Forbidden, Refused, WrongState
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.models import DrawStatus, TeamMember
-from shuangsuiji.draws.scope import ScopeError, scope_queryset
+from shuangsuiji.draws.scope import scope_queryset
 from shuangsuiji.draws.signals import draw_revealed, draw_voided, team_changed
 from shuangsuiji.items.models import InspectionItem, ItemClass
 
@@ -41,8 +43,8 @@ from .models import (
 )
 
 
-class PlanError(Exception):
-    """A refusal to show the user, in Chinese; nothing was changed."""
+class PlanError(Refused):
+    """Wrong input for a plan or task, in Chinese; nothing was changed."""
 
 
 # ---------------------------------------------------------------- annual plans
@@ -76,9 +78,9 @@ def _published_only(items) -> list[InspectionItem]:
 def _may_edit_plan(actor, plan: AnnualPlan) -> None:
     if plan.department is None:
         if not actor.is_office:
-            raise PlanError("区联合抽查计划由联席会议办公室编制。")
+            raise Forbidden("区联合抽查计划由联席会议办公室编制。")
     elif not actor.can_act_for(plan.department):
-        raise PlanError("只能编辑本部门的年度计划。")
+        raise Forbidden("只能编辑本部门的年度计划。")
 
 
 @transaction.atomic
@@ -88,7 +90,7 @@ def create_plan(actor, department: Department | None, year: int, title: str = ""
                       title=title.strip() or f"{department.name if department else '定陶区'}{year}年度双随机抽查工作计划")
     _may_edit_plan(actor, plan)
     if AnnualPlan.objects.filter(year=year, department=department).exists():
-        raise PlanError(f"{plan.owner_name}已有{year}年度计划；如需变更，请对已公布的计划提出调整。")
+        raise WrongState(f"{plan.owner_name}已有{year}年度计划；如需变更，请对已公布的计划提出调整。")
     plan_year(year)
     plan.save()
     audit.record(actor, "plan.create", plan, after={"year": year, "title": plan.title})
@@ -101,7 +103,7 @@ def add_entry(actor, plan: AnnualPlan, *, title: str, kind: str, items, scope_te
     plan = _locked_plan(plan)
     _may_edit_plan(actor, plan)
     if not plan.is_editable:
-        raise PlanError(f"计划当前状态为“{plan.get_status_display()}”，不能修改。")
+        raise WrongState(f"计划当前状态为“{plan.get_status_display()}”，不能修改。")
     if kind not in TaskKind.values:
         raise PlanError("请选择抽查类型。")
     items = _published_only(items)
@@ -127,7 +129,7 @@ def remove_entry(actor, entry: PlanEntry) -> None:
     plan = entry.plan
     _may_edit_plan(actor, plan)
     if not plan.is_editable:
-        raise PlanError(f"计划当前状态为“{plan.get_status_display()}”，不能修改。")
+        raise WrongState(f"计划当前状态为“{plan.get_status_display()}”，不能修改。")
     audit.record(actor, "plan.entry.remove", plan, before={"entry": entry.title})
     entry.delete()
 
@@ -142,9 +144,9 @@ def file_plan(actor, plan: AnnualPlan, today: dt.date | None = None) -> AnnualPl
     plan = _locked_plan(plan)
     _may_edit_plan(actor, plan)
     if not plan.is_editable:
-        raise PlanError(f"计划当前状态为“{plan.get_status_display()}”，不能报备。")
+        raise WrongState(f"计划当前状态为“{plan.get_status_display()}”，不能报备。")
     if not plan.entries.exists():
-        raise PlanError("计划中还没有任何抽查批次，不能报备。")
+        raise WrongState("计划中还没有任何抽查批次，不能报备。")
     today = today or timezone.localdate()
     plan.status, plan.filed_at = PlanStatus.FILED, timezone.now()
     plan.filed_late = today > plan_year(plan.year).filing_deadline
@@ -157,9 +159,9 @@ def file_plan(actor, plan: AnnualPlan, today: dt.date | None = None) -> AnnualPl
 def return_plan(actor, plan: AnnualPlan, comment: str) -> AnnualPlan:
     plan = _locked_plan(plan)
     if not actor.is_office:
-        raise PlanError("只有联席会议办公室可以退回计划。")
+        raise Forbidden("只有联席会议办公室可以退回计划。")
     if plan.status != PlanStatus.FILED:
-        raise PlanError(f"计划当前状态为“{plan.get_status_display()}”，只能退回已报备的计划。")
+        raise WrongState(f"计划当前状态为“{plan.get_status_display()}”，只能退回已报备的计划。")
     if not comment.strip():
         raise PlanError("退回计划须写明修改意见。")
     plan.status, plan.return_comment = PlanStatus.RETURNED, comment.strip()
@@ -173,9 +175,9 @@ def publish_plan(actor, plan: AnnualPlan) -> AnnualPlan:
     """The office publishes a filed plan; a published adjustment supersedes the version before it."""
     plan = _locked_plan(plan)
     if not actor.is_office:
-        raise PlanError("只有联席会议办公室可以公布计划。")
+        raise Forbidden("只有联席会议办公室可以公布计划。")
     if plan.status != PlanStatus.FILED:
-        raise PlanError(f"计划当前状态为“{plan.get_status_display()}”，只能公布已报备的计划。")
+        raise WrongState(f"计划当前状态为“{plan.get_status_display()}”，只能公布已报备的计划。")
     plan.status, plan.published_at = PlanStatus.PUBLISHED, timezone.now()
     plan.save()
     if plan.previous_id:
@@ -190,9 +192,9 @@ def adjust_plan(actor, plan: AnnualPlan, reason: str) -> AnnualPlan:
     plan = _locked_plan(plan)
     _may_edit_plan(actor, plan)
     if plan.status != PlanStatus.PUBLISHED:
-        raise PlanError("只能对已公布的计划提出调整。")
+        raise WrongState("只能对已公布的计划提出调整。")
     if AnnualPlan.objects.filter(previous=plan).exists():
-        raise PlanError("此计划已有正在办理的调整版本。")
+        raise WrongState("此计划已有正在办理的调整版本。")
     if not reason.strip():
         raise PlanError("调整计划须写明理由。")
     new = AnnualPlan.objects.create(year=plan.year, department=plan.department, version=plan.version + 1,
@@ -262,16 +264,16 @@ def _step(actor, task: Task, step: str) -> Task:
     task = Task.objects.select_for_update().select_related("department").get(pk=task.pk)
     sources, target, label = TRANSITIONS[step]
     if not actor.can_act_for(task.department):
-        raise PlanError(f"只有发起部门（{task.department.name}）可以{label}；配合部门只办理本部门承担的部分。")
+        raise Forbidden(f"只有发起部门（{task.department.name}）可以{label}；配合部门只办理本部门承担的部分。")
     if step in ADMIN_STEPS and actor.effective_role not in (Role.OFFICE, Role.DEPT_ADMIN):
-        raise PlanError(f"只有发起部门的管理员可以{label}。")
+        raise Forbidden(f"只有发起部门的管理员可以{label}。")
     if step in ("commit", "reveal") and not task.is_random:
-        raise PlanError("定向检查不经随机抽取，请直接确定检查对象。")
+        raise WrongState("定向检查不经随机抽取，请直接确定检查对象。")
     if step == "issue" and task.is_random:
-        raise PlanError("随机抽查任务的检查对象只能由随机抽取产生。")
+        raise WrongState("随机抽查任务的检查对象只能由随机抽取产生。")
     if task.status not in sources:
         allowed = "、".join(TaskStatus(s).label for s in sorted(sources))
-        raise PlanError(f"任务 {task.number} 当前状态为“{task.get_status_display()}”，不能{label}"
+        raise WrongState(f"任务 {task.number} 当前状态为“{task.get_status_display()}”，不能{label}"
                         f"（只能在“{allowed}”状态下{label}）。")
     return task
 
@@ -331,7 +333,7 @@ def create_task(actor, department: Department, *, kind: str, title: str, items, 
                 year: int | None = None) -> Task:
     """A task in draft; items from the published lists only, the partners from the items' departments."""
     if not actor.can_act_for(department) or actor.effective_role not in (Role.OFFICE, Role.DEPT_ADMIN):
-        raise PlanError("只有部门管理员可以为本部门创建抽查任务。")
+        raise Forbidden("只有部门管理员可以为本部门创建抽查任务。")
     if kind not in TaskKind.values:
         raise PlanError("请选择任务类型。")
     if not title.strip():
@@ -375,15 +377,9 @@ def create_task(actor, department: Department, *, kind: str, title: str, items, 
         if "default" not in rules:
             raise PlanError("请设置抽取比例或固定户数。")
         for rule in [rules["default"], *(rules.get("per_stratum") or {}).values()]:
-            try:
-                draw_services.parse_rule(rule)
-            except draw_services.DrawServiceError as exc:
-                raise PlanError(str(exc)) from None
+            draw_services.parse_rule(rule)
         _check_caps(items, rules)
-        try:
-            scope_queryset(scope or {})
-        except ScopeError as exc:
-            raise PlanError(str(exc)) from None
+        scope_queryset(scope or {})
     if starts_on and ends_on and ends_on < starts_on:
         raise PlanError("结束日期早于开始日期。")
     year = check_year(year or (starts_on.year if starts_on else timezone.localdate().year))
@@ -441,7 +437,7 @@ def approve(actor, task: Task) -> Task:
     another administrator of the department, or the office."""
     task = _step(actor, task, "approve")
     if own_work(actor, task):
-        raise PlanError("审核须由另一人完成：本任务由您创建或提交，请由本部门另一名管理员或联席会议办公室审核锁定。")
+        raise Forbidden("审核须由另一人完成：本任务由您创建或提交，请由本部门另一名管理员或联席会议办公室审核锁定。")
     task.approved_at, task.approved_by = timezone.now(), actor
     return _move(actor, task, "approve", submitted_by=task.submitted_by_id)
 
@@ -484,18 +480,15 @@ def commit(actor, task: Task, sources: list[dict], now: dt.datetime | None = Non
     """Prepare and commit the task's draw in one step; a refusal leaves neither task nor draw changed."""
     task = _step(actor, task, "commit")
     items = [ti.item for ti in task.task_items.select_related("item", "item__department")]
-    try:
-        replaces = task.draw if task.draw_id and task.draw.status == DrawStatus.VOID else None
-        draw = draw_services.prepare(
-            actor, task.department, title=task.title, purpose=_describe(task), items=items, scope=task.scope,
-            strata_by=task.strata_by, rules=task.rules, exclusions=exclusions_for(task, now),
-            matching_params={"team_size": task.team_size}, replaces=replaces,
-        )
-        if _needs_populations(items, task.rules):
-            _check_caps(items, task.rules, _populations(draw))
-        draw = draw_services.commit(actor, draw, sources, now=now, task_ends_on=task.ends_on)
-    except draw_services.DrawServiceError as exc:
-        raise PlanError(str(exc)) from None
+    replaces = task.draw if task.draw_id and task.draw.status == DrawStatus.VOID else None
+    draw = draw_services.prepare(
+        actor, task.department, title=task.title, purpose=_describe(task), items=items, scope=task.scope,
+        strata_by=task.strata_by, rules=task.rules, exclusions=exclusions_for(task, now),
+        matching_params={"team_size": task.team_size}, replaces=replaces,
+    )
+    if _needs_populations(items, task.rules):
+        _check_caps(items, task.rules, _populations(draw))
+    draw = draw_services.commit(actor, draw, sources, now=now, task_ends_on=task.ends_on)
     task.draw = draw
     return _move(actor, task, "commit", draw=draw.number)
 
@@ -516,10 +509,7 @@ def _populations(draw) -> dict[str, int]:
 def reveal(actor, task: Task, revealed: list) -> Task:
     """Reveal the draw (final); ``on_draw_revealed`` then issues the visits, whichever page revealed it."""
     task = _step(actor, task, "reveal")
-    try:
-        draw_services.reveal(actor, task.draw, revealed)
-    except draw_services.DrawServiceError as exc:
-        raise PlanError(str(exc)) from None
+    draw_services.reveal(actor, task.draw, revealed)
     return Task.objects.select_related("draw").get(pk=task.pk)
 
 
@@ -540,8 +530,7 @@ def on_draw_voided(sender, draw, actor, **kwargs) -> None:
     if task is None:
         return
     if task.status not in (TaskStatus.COMMITTED, TaskStatus.DRAWN):
-        raise draw_services.DrawServiceError(
-            f"任务 {task.number} 已{task.get_status_display()}，不能再作废其抽取。")
+        raise WrongState(f"任务 {task.number} 已{task.get_status_display()}，不能再作废其抽取。")
     voided = Visit.objects.filter(task=task, draw=draw, void=False).update(void=True)
     before = task.status
     task.status = TaskStatus.APPROVED
@@ -602,16 +591,13 @@ def advance(actor, task: Task, step: str) -> Task:
     if step == "complete":
         for check in COMPLETION_CHECKS:
             if problem := check(task):
-                raise PlanError(problem)
+                raise WrongState(problem)
     if step == "publish" and task.draw_id:
         # The inspections are over and their results public: so are the draw (if the department had held
         # it until now), its teams (pseudonymous) and its recusals.
-        try:
-            if task.draw.status == DrawStatus.REVEALED:
-                draw_services.publish(actor, task.draw)
-            draw_services.publish_teams(actor, task.draw)
-        except draw_services.DrawServiceError as exc:
-            raise PlanError(str(exc)) from None
+        if task.draw.status == DrawStatus.REVEALED:
+            draw_services.publish(actor, task.draw)
+        draw_services.publish_teams(actor, task.draw)
     return _move(actor, task, step)
 
 

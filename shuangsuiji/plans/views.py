@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from shuangsuiji.common.errors import Refused, form_errors, refuse
 from shuangsuiji.draws.forms import CommitForm, RevealForm
 
 from . import services, sheets
@@ -23,13 +24,6 @@ def _year(request) -> int:
         return services.check_year(int(request.GET.get("year") or timezone.localdate().year))
     except (ValueError, services.PlanError):
         return timezone.localdate().year
-
-
-def _errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for e in errors:
-            messages.error(request, f"{label}：{e}" if label else e)
 
 
 def year_view(request):
@@ -66,13 +60,13 @@ def _plan_for(request, pk: int) -> AnnualPlan:
 def plan_create(request):
     form = PlanCreateForm(request.POST)
     if not form.is_valid():
-        _errors(request, form)
+        form_errors(request, form)
         return redirect("plans:year")
     department = None if request.user.is_office and request.POST.get("joint") else request.user.department
     try:
         plan = services.create_plan(request.user, department, form.cleaned_data["year"], form.cleaned_data["title"])
-    except services.PlanError as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        refuse(request, exc)
         return redirect("plans:year")
     messages.success(request, f"已创建 {plan.title}。请添加抽查批次后报备。")
     return redirect("plans:plan_detail", pk=plan.pk)
@@ -87,8 +81,8 @@ def plan_detail(request, pk: int):
         if form.is_valid():
             try:
                 services.add_entry(request.user, plan, **form.cleaned_data)
-            except services.PlanError as exc:
-                form.add_error(None, str(exc))
+            except Refused as exc:
+                refuse(request, exc, form)
             else:
                 messages.success(request, "已添加批次。")
                 return redirect("plans:plan_detail", pk=plan.pk)
@@ -115,8 +109,8 @@ def plan_step(request, pk: int, step: str):
     run, message = actions[step]
     try:
         result = run()
-    except services.PlanError as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        refuse(request, exc)
         return redirect("plans:plan_detail", pk=plan.pk)
     messages.success(request, message)
     return redirect("plans:plan_detail", pk=result.pk)
@@ -128,8 +122,8 @@ def entry_remove(request, pk: int):
     _plan_for(request, entry.plan_id)
     try:
         services.remove_entry(request.user, entry)
-    except services.PlanError as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        refuse(request, exc)
     return redirect("plans:plan_detail", pk=entry.plan_id)
 
 
@@ -147,8 +141,8 @@ def task_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             task = services.create_task(user, user.department, **form.service_kwargs())
-        except services.PlanError as exc:
-            form.add_error(None, str(exc))
+        except Refused as exc:
+            refuse(request, exc, form)
         else:
             messages.success(request, f"任务 {task.number} 已创建（草稿）。核对后提交审核。")
             return redirect("plans:task_detail", number=task.number)
@@ -197,8 +191,8 @@ def task_step(request, number: str, step: str):
             services.issue_targeted(request.user, task)
         else:
             services.advance(request.user, task, step)
-    except services.PlanError as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        refuse(request, exc)
     else:
         messages.success(request, STEP_MESSAGES[step])
     return redirect("plans:task_detail", number=number)
@@ -209,12 +203,12 @@ def task_commit(request, number: str):
     task = _task_for(request, number)
     form = CommitForm(request.POST)
     if not form.is_valid():
-        _errors(request, form)
+        form_errors(request, form)
         return redirect("plans:task_detail", number=number)
     try:
         task = services.commit(request.user, task, form.cleaned_data["sources"])
-    except services.PlanError as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        refuse(request, exc)
     else:
         messages.success(request, f"抽取 {task.draw.number} 的承诺已发布：抽取池、排除名单和规则已冻结。")
     return redirect("plans:task_detail", number=number)
@@ -228,12 +222,12 @@ def task_reveal(request, number: str):
         return redirect("plans:task_detail", number=number)
     form = RevealForm(request.POST, request.FILES, declared=task.draw.commitment["sources"])
     if not form.is_valid():
-        _errors(request, form)
+        form_errors(request, form)
         return redirect("plans:task_detail", number=number)
     try:
         task = services.reveal(request.user, task, form.cleaned_data["revealed"])
-    except services.PlanError as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        refuse(request, exc)
     else:
         messages.success(request, f"抽取结果已确定，不可更改；已生成 {task.visits.filter(void=False).count()} 张检查单。")
     return redirect("plans:task_detail", number=number)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, WORKERS
-from shuangsuiji.common.schemas import ErrorOut, refusal
+from shuangsuiji.common.schemas import ErrorOut
 
 from . import services
 from .models import ResultCode, VisitPart
@@ -151,11 +151,8 @@ def save_part(request, part_id: int, payload: PartIn):
     part = _visible_part(request, part_id)
     results = {r.item_id: {"codes": r.codes, "findings": r.findings, "unlicensed": r.unlicensed}
                for r in payload.results}
-    try:
-        part = services.save_part(request.user, part, revision=payload.revision, results=results,
-                                  arrived_at=payload.arrived_at, left_at=payload.left_at, submit=payload.submit)
-    except services.ResultError as exc:
-        return refusal(exc)
+    part = services.save_part(request.user, part, revision=payload.revision, results=results,
+                              arrived_at=payload.arrived_at, left_at=payload.left_at, submit=payload.submit)
     return Status(200, part_out(request.user, part))
 
 
@@ -163,10 +160,7 @@ def save_part(request, part_id: int, payload: PartIn):
 def review_part(request, part_id: int, payload: ReviewIn):
     """The department approves a submitted part or returns it with a comment."""
     part = _visible_part(request, part_id)
-    try:
-        part = services.review(request.user, part, approve=payload.approve, comment=payload.comment)
-    except services.ResultError as exc:
-        return refusal(exc)
+    part = services.review(request.user, part, approve=payload.approve, comment=payload.comment)
     return Status(200, part_out(request.user, part))
 
 

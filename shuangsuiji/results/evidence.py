@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from shuangsuiji.common import audit
+from shuangsuiji.common.errors import Forbidden, TooLarge, WrongState
 
 from .models import Evidence, EvidenceKind, ItemResult
 from .services import ResultError, is_assigned, may_review, step
@@ -46,9 +47,9 @@ def _display_copy(source: Path, target: Path) -> None:
 def attach(user, row: ItemResult, upload, *, kind: str = EvidenceKind.PHOTO, source: str = "") -> Evidence:
     part = row.part
     if not (is_assigned(user, part) or may_review(user, part)):
-        raise ResultError("只有本部门检查组成员或管理员可以上传此事项的证据。")
+        raise Forbidden("只有本部门检查组成员或管理员可以上传此事项的证据。")
     if not part.editable:
-        raise ResultError(f"此检查记录{part.get_status_display()}，不能再添加证据。")
+        raise WrongState(f"此检查记录{part.get_status_display()}，不能再添加证据。")
     if kind not in EvidenceKind.values:
         raise ResultError("请选择证据类型。")
     if kind in (EvidenceKind.THIRD_PARTY, EvidenceKind.EXPERT) and not source.strip():
@@ -56,7 +57,7 @@ def attach(user, row: ItemResult, upload, *, kind: str = EvidenceKind.PHOTO, sou
     if upload.size == 0:
         raise ResultError("上传的文件是空的。")
     if upload.size > limit():
-        raise ResultError(f"文件大小为 {upload.size / 1048576:.1f} MB，超过上限 {limit() // 1048576} MB。")
+        raise TooLarge(f"文件大小为 {upload.size / 1048576:.1f} MB，超过上限 {limit() // 1048576} MB。")
     upload.seek(0)
     found = sniff(upload.read(16))
     if found is None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, Role
 from shuangsuiji.common import audit
+from shuangsuiji.common.errors import Forbidden, Refused, WrongState
 from shuangsuiji.draws.models import TeamMember
 from shuangsuiji.items.models import InspectionItem
 from shuangsuiji.plans.models import Task, TaskStatus, Visit
@@ -38,8 +39,9 @@ FOLLOWUP_DAYS = {FollowUpKind.NONE: 0, FollowUpKind.RECTIFY: 30, FollowUpKind.CA
                  FollowUpKind.JUDICIAL: 15, FollowUpKind.OTHER: 30}
 
 
-class ResultError(Exception):
-    """A refusal, worded for the user."""
+class ResultError(Refused):
+    """Wrong input for a result or follow-up, worded for the user (who acts and from which state are refused
+    with the common ``Forbidden`` and ``WrongState``)."""
 
 
 def step(visit, part, actor, name: str, detail: str = "") -> None:
@@ -133,11 +135,11 @@ def save_part(user, part: VisitPart, *, revision: int, results: dict, arrived_at
     second device never overwrites the first one's work silently."""
     part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
     if not is_assigned(user, part):
-        raise ResultError("只有被匹配到本部门检查组的执法人员可以录入此检查结果（谁检查、谁录入）。")
+        raise Forbidden("只有被匹配到本部门检查组的执法人员可以录入此检查结果（谁检查、谁录入）。")
     if not part.editable:
-        raise ResultError(f"此检查记录{part.get_status_display()}，不能再修改。")
+        raise WrongState(f"此检查记录{part.get_status_display()}，不能再修改。")
     if revision != part.revision:
-        raise ResultError("此检查记录已在别处更新（修订号不一致）。请刷新页面核对后再保存；您填写的内容已保留在本机。")
+        raise WrongState("此检查记录已在别处更新（修订号不一致）。请刷新页面核对后再保存；您填写的内容已保留在本机。")
     vocab = vocabulary()
     rows = {r.item_id: r for r in part.results.select_related("item")}
     unknown = [k for k in results if _int_or_none(k) not in rows]
@@ -236,9 +238,9 @@ def unfinished_parts(task: Task) -> str | None:
 def review(user, part: VisitPart, *, approve: bool, comment: str = "") -> VisitPart:
     part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
     if not may_review(user, part):
-        raise ResultError(f"只有{part.department.name}的管理员可以审核本部门的检查结果。")
+        raise Forbidden(f"只有{part.department.name}的管理员可以审核本部门的检查结果。")
     if part.status != PartStatus.SUBMITTED:
-        raise ResultError(f"此检查记录{part.get_status_display()}，只有待审核的记录可以审核。")
+        raise WrongState(f"此检查记录{part.get_status_display()}，只有待审核的记录可以审核。")
     if approve:
         missing = [r.item.name[:30] for r in part.results.select_related("item")
                    if r.has_problem and not r.followups.exists()]
@@ -261,9 +263,9 @@ def publish(user, part: VisitPart) -> VisitPart:
     """谁公开: the department publishes its own approved results."""
     part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
     if not may_review(user, part):
-        raise ResultError(f"只有{part.department.name}的管理员可以公开本部门的检查结果。")
+        raise Forbidden(f"只有{part.department.name}的管理员可以公开本部门的检查结果。")
     if part.status != PartStatus.APPROVED:
-        raise ResultError("只有审核通过的检查结果可以公开。")
+        raise WrongState("只有审核通过的检查结果可以公开。")
     part.status, part.published_at = PartStatus.PUBLISHED, timezone.now()
     part.save(update_fields=["status", "published_at", "updated_at"])
     publication = public.freeze(part)
@@ -282,9 +284,9 @@ def reopen_for_correction(user, part: VisitPart, reason: str) -> VisitPart:
     one is approved and published, and then shows as 已更正 with this reason."""
     part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
     if not may_review(user, part):
-        raise ResultError(f"只有{part.department.name}的管理员可以更正本部门已公开的检查结果。")
+        raise Forbidden(f"只有{part.department.name}的管理员可以更正本部门已公开的检查结果。")
     if part.status != PartStatus.PUBLISHED:
-        raise ResultError("只有已公开的检查结果需要走更正程序；未公开的记录请直接退回修改。")
+        raise WrongState("只有已公开的检查结果需要走更正程序；未公开的记录请直接退回修改。")
     reason = " ".join(reason.split())
     if not reason:
         raise ResultError("更正已公开的检查结果，请写明更正理由（将随更正后的结果一并公开）。")
@@ -321,11 +323,11 @@ def create_followup(user, row: ItemResult, *, kind: str, owner: Department | Non
     row = ItemResult.objects.select_related("part", "part__visit", "part__department", "item").get(pk=row.pk)
     part = row.part
     if not _may_decide(user, row):
-        raise ResultError(f"只有{part.department.name}的检查组成员或管理员可以确定后续处置。")
+        raise Forbidden(f"只有{part.department.name}的检查组成员或管理员可以确定后续处置。")
     if part.status in (PartStatus.DRAFT, PartStatus.RETURNED) and not is_assigned(user, part):
-        raise ResultError("检查结果提交后，部门管理员才能确定后续处置。")
+        raise WrongState("检查结果提交后，部门管理员才能确定后续处置。")
     if not row.has_problem:
-        raise ResultError("此事项未发现问题，无需后续处置。")
+        raise WrongState("此事项未发现问题，无需后续处置。")
     if kind not in FollowUpKind.values:
         raise ResultError("请选择后续处置方式。")
     owner = owner or part.department
@@ -382,20 +384,20 @@ def act_on_followup(user, fu: FollowUp, action: str, **data) -> FollowUp:
     fu = FollowUp.objects.select_for_update().select_related("owner", "result__part__visit", "result__part").get(pk=fu.pk)
     part = fu.result.part
     if user.effective_role not in (Role.OFFICE, Role.DEPT_ADMIN) or not user.can_act_for(fu.owner):
-        raise ResultError(f"只有负责部门（{fu.owner.name}）的管理员可以办理此后续处置。")
+        raise Forbidden(f"只有负责部门（{fu.owner.name}）的管理员可以办理此后续处置。")
     if fu.status == FollowUpStatus.CLOSED:
-        raise ResultError("此后续处置已办结。")
+        raise WrongState("此后续处置已办结。")
     today = timezone.localdate()
     if action == "acknowledge":
         if fu.status != FollowUpStatus.OPEN:
-            raise ResultError("此后续处置已签收。")
+            raise WrongState("此后续处置已签收。")
         fu.status, fu.acknowledged_by, fu.acknowledged_at = FollowUpStatus.ACKNOWLEDGED, user, timezone.now()
         detail = f"{fu.owner.name}签收"
     elif fu.status == FollowUpStatus.OPEN:
-        raise ResultError("请先签收。")
+        raise WrongState("请先签收。")
     elif action == "receipt":
         if fu.kind != FollowUpKind.JUDICIAL:
-            raise ResultError("只有移送司法机关的处置需要登记回执。")
+            raise WrongState("只有移送司法机关的处置需要登记回执。")
         number, received = str(data.get("receipt_number") or "").strip(), data.get("received_on")
         if not number or not received:
             raise ResultError("请填写回执编号和接收日期。")
@@ -416,9 +418,9 @@ def act_on_followup(user, fu: FollowUp, action: str, **data) -> FollowUp:
         if not note:
             raise ResultError("请写明办结情况。")
         if fu.kind == FollowUpKind.RECTIFY and not fu.recheck_result:
-            raise ResultError("责令改正的事项须先登记复查情况再办结。")
+            raise WrongState("责令改正的事项须先登记复查情况再办结。")
         if fu.kind == FollowUpKind.JUDICIAL and not fu.receipt_number:
-            raise ResultError("移送司法机关的事项须先登记接收回执再办结。")
+            raise WrongState("移送司法机关的事项须先登记接收回执再办结。")
         if fu.kind == FollowUpKind.CASE:
             fu.case_number = str(data.get("case_number") or fu.case_number).strip()
             if not fu.case_number:
@@ -439,7 +441,7 @@ def act_on_followup(user, fu: FollowUp, action: str, **data) -> FollowUp:
 def add_minor_violation(user, *, behaviour: str, keywords: str, conditions: str = "", basis: str = "",
                         item: InspectionItem | None = None) -> MinorViolation:
     if not user.is_office:
-        raise ResultError("免罚清单由联席会议办公室维护。")
+        raise Forbidden("免罚清单由联席会议办公室维护。")
     if not behaviour.strip() or not keywords.strip():
         raise ResultError("请填写违法行为和匹配关键词。")
     entry = MinorViolation(behaviour=behaviour.strip(), keywords=keywords.strip(), item=item, created_by=user)
@@ -455,7 +457,7 @@ def add_minor_violation(user, *, behaviour: str, keywords: str, conditions: str 
 @transaction.atomic
 def retire_minor_violation(user, entry: MinorViolation) -> None:
     if not user.is_office:
-        raise ResultError("免罚清单由联席会议办公室维护。")
+        raise Forbidden("免罚清单由联席会议办公室维护。")
     entry.active = False
     entry.save(update_fields=["active"])
     audit.record(user, "minor.retire", entry)

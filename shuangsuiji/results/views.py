@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.common.errors import Refused, form_errors, refuse
 
 from . import evidence as evidence_files
 from . import services
@@ -19,13 +20,6 @@ from .models import Evidence, ItemResult, MinorViolation, PartStatus, ResultCode
 
 def _url(visit) -> str:
     return reverse("results:visit", args=[visit.number])
-
-
-def _errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for e in errors:
-            messages.error(request, f"{label}：{e}" if label else e)
 
 
 def workbench(request):
@@ -123,8 +117,8 @@ def part_save(request, pk: int):
         services.save_part(request.user, part, revision=revision, results=results_from_post(request.POST, part),
                            arrived_at=request.POST.get("arrived_at", ""), left_at=request.POST.get("left_at", ""),
                            submit=submit)
-    except services.ResultError as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        refuse(request, exc)
     else:
         messages.success(request, "已提交，等待部门审核。" if submit else "草稿已保存。")
     return redirect(f"{_url(part.visit)}#part-{part.pk}")
@@ -136,13 +130,13 @@ def evidence_upload(request, pk: int):
     _part(request, row.part_id)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        _errors(request, form)
+        form_errors(request, form)
     else:
         try:
             ev = evidence_files.attach(request.user, row, form.cleaned_data["file"], kind=form.cleaned_data["kind"],
                                        source=form.cleaned_data["source"])
-        except services.ResultError as exc:
-            messages.error(request, str(exc))
+        except Refused as exc:
+            refuse(request, exc)
         else:
             messages.success(request, f"已上传 {ev.name}（SHA-256 {ev.sha256[:16]}…）。")
     return redirect(f"{_url(row.part.visit)}#result-{row.pk}")
@@ -175,8 +169,8 @@ def part_review(request, pk: int):
         else:
             services.review(request.user, part, approve=action == "approve", comment=request.POST.get("comment", ""))
             messages.success(request, "已审核通过。" if action == "approve" else "已退回修改。")
-    except services.ResultError as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        refuse(request, exc)
     return redirect(f"{_url(part.visit)}#part-{part.pk}")
 
 
@@ -186,7 +180,7 @@ def followup_create(request, pk: int):
     _part(request, row.part_id)
     form = FollowUpForm(request.POST)
     if not form.is_valid():
-        _errors(request, form)
+        form_errors(request, form)
     else:
         d = form.cleaned_data
         minor = MinorViolation.objects.filter(pk=d["minor_violation"], active=True).first() if d["minor_violation"] else None
@@ -195,8 +189,8 @@ def followup_create(request, pk: int):
                                      note=d["note"], rectify_deadline=d["rectify_deadline"], case_type=d["case_type"],
                                      judicial_organ=d["judicial_organ"], referral_number=d["referral_number"],
                                      minor_violation=minor, education=d["education"])
-        except services.ResultError as exc:
-            messages.error(request, str(exc))
+        except Refused as exc:
+            refuse(request, exc)
         else:
             messages.success(request, "后续处置已登记。")
     return redirect(f"{_url(row.part.visit)}#result-{row.pk}")
@@ -228,12 +222,12 @@ def followup_step(request, pk: int, action: str):
     fu = get_object_or_404(services.followups_visible_to(request.user), pk=pk)
     form = FollowUpStepForm(request.POST)
     if not form.is_valid():
-        _errors(request, form)
+        form_errors(request, form)
     else:
         try:
             services.act_on_followup(request.user, fu, action, **form.cleaned_data)
-        except services.ResultError as exc:
-            messages.error(request, str(exc))
+        except Refused as exc:
+            refuse(request, exc)
         else:
             messages.success(request, "已办理。")
     return redirect("results:followup_detail", pk=fu.pk)
@@ -243,14 +237,14 @@ def minor_list(request):
     form = MinorViolationForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
-            _errors(request, form)
+            form_errors(request, form)
         else:
             d = form.cleaned_data
             try:
                 services.add_minor_violation(request.user, behaviour=d["behaviour"], keywords=d["keywords"],
                                              conditions=d["conditions"], basis=d["basis"], item=d["item_code"])
-            except services.ResultError as exc:
-                messages.error(request, str(exc))
+            except Refused as exc:
+                refuse(request, exc)
             else:
                 messages.success(request, "已加入免罚清单。")
                 return redirect("results:minor_list")
@@ -264,8 +258,8 @@ def minor_retire(request, pk: int):
     entry = get_object_or_404(MinorViolation, pk=pk, active=True)
     try:
         services.retire_minor_violation(request.user, entry)
-    except services.ResultError as exc:
-        messages.error(request, str(exc))
+    except Refused as exc:
+        refuse(request, exc)
     else:
         messages.success(request, f"“{entry.behaviour}”已移出免罚清单（记录保留）。")
     return redirect("results:minor_list")

@@ -6,6 +6,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from shuangsuiji.common.errors import FileRefused, Forbidden
 from shuangsuiji.common.models import AuditEvent
 from shuangsuiji.directory import services
 from shuangsuiji.directory.models import Entity, EntityStatus, EntityType
@@ -212,7 +213,7 @@ def test_an_excel_number_cell_that_ate_a_code_gets_a_plain_explanation(personas,
 def test_a_file_that_cannot_be_read_is_refused_with_a_reason(personas, tmp_path, content, words):
     path = tmp_path / "f.csv"
     path.write_bytes(content)
-    with pytest.raises(services.DirectoryError) as info:
+    with pytest.raises(FileRefused) as info:
         services.import_entities(path, actor=personas.office)
     assert words in info.value.message
 
@@ -220,7 +221,7 @@ def test_a_file_that_cannot_be_read_is_refused_with_a_reason(personas, tmp_path,
 def test_leaders_and_inspectors_may_not_import(personas, tmp_path):
     path = write_csv(tmp_path / "a.csv", [row()])
     for user in (personas.leader, personas.inspector):
-        with pytest.raises(services.DirectoryForbidden):
+        with pytest.raises(Forbidden):
             services.import_entities(path, actor=user)
 
 
@@ -255,7 +256,7 @@ def test_backslashes_tabs_and_line_breaks_in_values_survive_the_bulk_load(person
 def test_a_file_that_turns_unreadable_halfway_is_refused_and_nothing_is_kept(personas, tmp_path):
     path = write_csv(tmp_path / "half.csv", [row() for _ in range(1500)])
     path.write_bytes(path.read_bytes() + "统一,坏".encode("gb18030") + b"\n")  # valid UTF-8 start, then not
-    with pytest.raises(services.DirectoryError) as info:
+    with pytest.raises(FileRefused) as info:
         services.import_entities(path, actor=personas.office)
     assert "编码" in info.value.message
     assert not Entity.objects.exists()

@@ -5,6 +5,7 @@ import codecs
 import openpyxl
 import pytest
 
+from shuangsuiji.common.errors import FileRefused
 from shuangsuiji.common.models import Job
 from shuangsuiji.directory import services
 from shuangsuiji.directory.models import Entity
@@ -54,7 +55,7 @@ def test_a_failing_job_shows_a_reference_number_and_no_traceback(personas, clien
 
 def test_a_huge_cell_is_refused_in_chinese_naming_the_row(personas, tmp_path):
     path = write_csv(tmp_path / "big.csv", [row(), row(住所="号" * 200_000)])
-    with pytest.raises(services.DirectoryError) as info:
+    with pytest.raises(FileRefused) as info:
         services.import_entities(path, actor=personas.office)
     assert "第 3 行" in info.value.message and "字" in info.value.message
     assert "field" not in info.value.message and not Entity.objects.exists()
@@ -79,7 +80,7 @@ def test_a_workbook_without_a_header_names_every_sheet_it_looked_at(personas, tm
     book.active.append(["说明"])
     book.create_sheet("数据").append(["名称", "地址"])
     book.save(tmp_path / "none.xlsx")
-    with pytest.raises(services.DirectoryError) as info:
+    with pytest.raises(FileRefused) as info:
         services.import_entities(tmp_path / "none.xlsx", actor=personas.office)
     assert "填表说明" in info.value.message and "数据" in info.value.message
 

@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from shuangsuiji.common.errors import Forbidden
 from shuangsuiji.common.models import AuditEvent
 from shuangsuiji.directory import services
 from shuangsuiji.directory.models import EntityStatus, SubLibrary, SubLibraryKind
@@ -58,13 +59,13 @@ def test_a_rule_with_an_unknown_value_is_refused_in_chinese(personas):
 
 def test_a_department_admin_cannot_create_or_edit_another_departments_sub_library(personas):
     carols = make_sublibrary(personas.partner_dept, name="卫健分库")
-    with pytest.raises(services.DirectoryForbidden):
+    with pytest.raises(Forbidden):
         services.save_sublibrary(actor=personas.lead_admin, library=carols, department=personas.partner_dept,
                                  name="改名", kind=SubLibraryKind.RULE)
-    with pytest.raises(services.DirectoryForbidden):
+    with pytest.raises(Forbidden):
         services.save_sublibrary(actor=personas.lead_admin, department=personas.partner_dept, name="冒名",
                                  kind=SubLibraryKind.RULE)
-    with pytest.raises(services.DirectoryForbidden):
+    with pytest.raises(Forbidden):
         services.delete_sublibrary(actor=personas.lead_admin, library=carols)
     assert SubLibrary.objects.get(pk=carols.pk).name == "卫健分库"
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from shuangsuiji.common.errors import Forbidden, WrongState
 from shuangsuiji.common.models import AuditEvent
 from shuangsuiji.draws import services
 from shuangsuiji.draws.models import Draw, DrawnEntity, DrawStatus, ImmutableDrawError, LotteryKind
@@ -66,7 +67,7 @@ def test_neutral_stratum_codes_are_assigned_in_a_secret_order():
 def test_a_revealed_draw_cannot_be_changed_or_revealed_again(personas, directory):
     draw = services.commit(personas.lead_admin, prepared(personas), SOURCES, now=COMMIT_AT)
     draw = services.reveal(personas.lead_admin, draw, REVEALED)
-    with pytest.raises(services.DrawServiceError, match="不能揭晓"):
+    with pytest.raises(WrongState, match="不能揭晓"):
         services.reveal(personas.lead_admin, draw, [{"numbers": [[1, 2, 3]]}])
     draw.seed = "0" * 64
     with pytest.raises(ImmutableDrawError):
@@ -114,13 +115,13 @@ def test_a_tampered_pool_file_stops_the_reveal(personas, directory):
     draw = services.commit(personas.lead_admin, prepared(personas), SOURCES, now=COMMIT_AT)
     path = services.pool_path(draw)
     path.write_bytes(path.read_bytes().replace(b"\t", b"\tX", 1))
-    with pytest.raises(services.DrawServiceError, match="摘要不一致"):
+    with pytest.raises(WrongState, match="摘要不一致"):
         services.reveal(personas.lead_admin, draw, REVEALED)
 
 
 def test_another_department_cannot_commit_the_draw(personas, directory):
     draw = prepared(personas)
-    with pytest.raises(services.DrawServiceError, match="组织抽取的部门"):
+    with pytest.raises(Forbidden, match="组织抽取的部门"):
         services.commit(personas.partner_admin, draw, SOURCES, now=COMMIT_AT)
 
 
@@ -141,7 +142,7 @@ def test_a_void_draw_is_redrawn_as_a_new_linked_record(personas, directory):
     new = services.redraw(personas.lead_admin, void)
     assert new.replaces == void and new.status == DrawStatus.PREPARED and new.number != void.number
     assert void.seed and DrawnEntity.objects.filter(draw=void).count() == 20  # the void record keeps its result
-    with pytest.raises(services.DrawServiceError, match="已有重新抽取"):
+    with pytest.raises(WrongState, match="已有重新抽取"):
         services.redraw(personas.lead_admin, void)
 
 

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.common.errors import Forbidden, WrongState
 from shuangsuiji.common.testing import make_user
 from shuangsuiji.draws import recusals, services
 from shuangsuiji.draws.models import Draw, DrawStatus, Recusal, RecusalStatus, TeamMember
@@ -113,7 +114,7 @@ def test_an_approved_recusal_draws_a_recorded_replayable_replacement(personas, j
     member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
     recusal = recusals.request_recusal(personas.office, member, applicant="business",
                                        reason="检查对象称该执法人员为其前员工的近亲属")
-    with pytest.raises(services.DrawServiceError, match="部门负责人"):
+    with pytest.raises(Forbidden, match="部门负责人"):
         recusals.decide_recusal(personas.lead_admin, recusal, approve=True, reason="同意")
     recusal = recusals.decide_recusal(personas.partner_admin, recusal, approve=True, reason="经核实存在利害关系",
                                       round_no=LATER_ROUND, now=DECIDE_AT)
@@ -160,7 +161,7 @@ def test_a_certificate_changed_after_the_commitment_does_not_break_the_reveal(pe
 
 def test_a_committed_draw_cannot_be_voided_once_its_numbers_may_exist(personas, joint):
     draw = services.commit(personas.lead_admin, joint[0], SOURCES, now=COMMIT_AT)
-    with pytest.raises(services.DrawServiceError, match="先揭晓"):
+    with pytest.raises(WrongState, match="先揭晓"):
         services.void(personas.lead_admin, draw, "结果不理想，重新抽取")
 
 
@@ -210,7 +211,7 @@ def test_a_replacement_is_drawn_from_a_round_that_did_not_exist_at_the_decision(
     recusal = recusals.decide_recusal(personas.partner_admin, recusal, approve=True, reason="属实",
                                       round_no=LATER_ROUND, now=DECIDE_AT)
     assert recusal.source["declared_at"] == "2023-08-24T09:00:00Z"
-    with pytest.raises(services.DrawServiceError, match="之后才能确定替换人员"):
+    with pytest.raises(WrongState, match="之后才能确定替换人员"):
         recusals.complete_recusal(personas.partner_admin, recusal, LATER_REVEALED,
                                   now=DECIDE_AT + dt.timedelta(hours=1))
     forged = dict(LATER_REVEALED, signature="00" + LATER_REVEALED["signature"][2:])
@@ -227,7 +228,7 @@ def test_recusals_beyond_the_cap_need_the_office(personas, joint, settings):
     approve_recusal(personas.partner_admin, recusals.request_recusal(personas.office, first,
                                                                      applicant="business", reason="亲属"))
     again = recusals.request_recusal(personas.office, second, applicant="business", reason="同学")
-    with pytest.raises(services.DrawServiceError, match="已有 1 次回避替换（上限 1 次），再有回避须由联席会议办公室决定"):
+    with pytest.raises(WrongState, match="已有 1 次回避替换（上限 1 次），再有回避须由联席会议办公室决定"):
         recusals.decide_recusal(personas.partner_admin, again, approve=True, reason="属实", round_no=LATER_ROUND,
                                 now=DECIDE_AT)
     second_office = make_user("olga", Role.OFFICE, personas.lead_dept)  # four eyes: not who registered it

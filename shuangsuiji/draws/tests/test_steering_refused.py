@@ -157,7 +157,7 @@ def test_a_task_with_a_live_draw_cannot_get_another_one(personas, client_for):
     c = client_for(personas.lead_admin)
     assert _commit(c, task, [DRAND]).status_code == 200
     again = _commit(c, task, [DRAND])
-    assert again.status_code == 400 and "不能发布抽取承诺" in again.json()["detail"]
+    assert again.status_code == 409 and "不能发布抽取承诺" in again.json()["detail"]
     assert Draw.objects.count() == 1
 
 

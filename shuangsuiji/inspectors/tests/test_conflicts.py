@@ -3,11 +3,12 @@
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 
+from shuangsuiji.common.errors import Forbidden
 from shuangsuiji.common.models import AuditEvent
 from shuangsuiji.inspectors import services
 from shuangsuiji.inspectors.models import Conflict
+from shuangsuiji.inspectors.services import InspectorError
 from shuangsuiji.inspectors.testing import make_conflict, make_entity, make_inspector
 
 D = datetime.date
@@ -34,31 +35,31 @@ def test_an_inspector_may_declare_their_own_conflict_but_not_anothers(personas, 
     entity = make_entity()
     declare(personas.conflicted_inspector, erin, entity)
     other = make_inspector(department=personas.lead_dept)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         declare(personas.conflicted_inspector, other, entity)
 
 
 def test_another_department_cannot_declare_or_end(personas, erin):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         declare(personas.partner_admin, erin, make_entity())
     conflict = make_conflict(inspector=erin)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.end_conflict(personas.partner_admin, conflict, ends_on=D(2026, 5, 1))
 
 
 def test_an_overlapping_declaration_for_the_same_pair_is_refused(personas, erin):
     entity = make_entity(name="菏泽市定陶区恒泰木业有限公司")
     declare(personas.lead_admin, erin, entity)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(InspectorError) as exc:
         declare(personas.lead_admin, erin, entity, valid_from=D(2026, 6, 1))
-    assert exc.value.message_dict["entity"] == ["艾琳与“菏泽市定陶区恒泰木业有限公司”在该期间已登记回避关系，无需重复登记"]
+    assert exc.value.errors["entity"] == "艾琳与“菏泽市定陶区恒泰木业有限公司”在该期间已登记回避关系，无需重复登记"
 
 
 def test_a_declaration_needs_an_entity_a_relation_and_dates_in_order(personas, erin):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(InspectorError) as exc:
         services.declare_conflict(personas.lead_admin, erin, entity=None, relation="", valid_from=D(2026, 5, 1),
                                   valid_until=D(2026, 4, 1))
-    assert set(exc.value.message_dict) == {"entity", "relation", "valid_until"}
+    assert set(exc.value.errors) == {"entity", "relation", "valid_until"}
 
 
 def test_ending_a_conflict_keeps_the_record_with_its_end_date(personas, erin):
@@ -66,7 +67,7 @@ def test_ending_a_conflict_keeps_the_record_with_its_end_date(personas, erin):
     services.end_conflict(personas.lead_admin, conflict, ends_on=D(2026, 3, 31))
     conflict.refresh_from_db()
     assert conflict.valid_until == D(2026, 3, 31) and not conflict.is_active(D(2026, 4, 1))
-    with pytest.raises(ValidationError):
+    with pytest.raises(InspectorError):
         services.end_conflict(personas.lead_admin, conflict, ends_on=D(2026, 5, 1))
 
 

@@ -3,14 +3,15 @@
 import datetime
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.cn import ric
 
+from shuangsuiji.common.errors import Forbidden
 from shuangsuiji.common.models import AuditEvent
 from shuangsuiji.inspectors import services
 from shuangsuiji.inspectors.models import Category, DutyStatus, Inspector, InspectorKind, StatusChange
+from shuangsuiji.inspectors.services import InspectorError
 from shuangsuiji.inspectors.testing import make_inspector
 from shuangsuiji.inspectors.validation import InspectorData, check_id_number, compact
 from shuangsuiji.items.models import ListStatus
@@ -23,9 +24,9 @@ def officer(dept, **changes) -> InspectorData:
 
 
 def errors_of(call) -> dict:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(InspectorError) as exc:
         call()
-    return {k: " ".join(v) for k, v in exc.value.message_dict.items()}
+    return dict(exc.value.errors)
 
 
 def test_an_admin_registers_an_officer_and_the_audit_log_records_it(personas):
@@ -78,13 +79,13 @@ def test_a_third_party_is_stored_without_certificate(personas):
 
 
 def test_a_department_admin_cannot_register_for_another_department(personas):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.create_inspector(personas.partner_admin, officer(personas.lead_dept))
 
 
 @pytest.mark.parametrize("persona", ["leader", "inspector"])
 def test_leaders_and_inspectors_cannot_register_anyone(personas, persona):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         services.create_inspector(getattr(personas, persona), officer(personas.lead_dept))
 
 

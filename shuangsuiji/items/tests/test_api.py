@@ -32,7 +32,7 @@ def test_publish_new_version_and_diff_through_the_api(personas, client_for):
     published = client.post(f"/api/v1/items/lists/{lst.pk}/publish")
     assert published.status_code == 200 and published.json()["status"] == ListStatus.PUBLISHED
     again = client.post(f"/api/v1/items/lists/{lst.pk}/publish")
-    assert again.status_code == 400 and "只有草稿可以公布" in again.json()["detail"]
+    assert again.status_code == 409 and "只有草稿可以公布" in again.json()["detail"]
     draft = client.post(f"/api/v1/items/lists/{lst.pk}/new-version", {"note": "修订"},
                         content_type="application/json")
     assert draft.status_code == 201 and draft.json()["version"] == 2 and draft.json()["note"] == "修订"

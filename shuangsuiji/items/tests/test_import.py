@@ -3,6 +3,7 @@
 import pytest
 
 from shuangsuiji.common import jobs
+from shuangsuiji.common.errors import FileRefused, Forbidden, TooLarge
 from shuangsuiji.common.models import AuditEvent, Job, JobStatus
 from shuangsuiji.items import services
 from shuangsuiji.items.models import InspectionItem, ItemClass, ItemList, ListKind, ListStatus
@@ -136,7 +137,7 @@ def test_the_csv_and_xlsx_joint_lists_are_the_same(personas):
 def test_imports_outside_ones_scope_are_refused(personas, actor, kwargs, message):
     if "department" in kwargs:
         kwargs["department"] = getattr(personas, kwargs["department"])
-    with pytest.raises(services.ItemsForbidden, match=message):
+    with pytest.raises(Forbidden, match=message):
         services.import_file(RANDOM_CSV, level="province", actor=getattr(personas, actor), **kwargs)
 
 
@@ -193,7 +194,7 @@ def test_an_upload_that_is_not_a_list_file_is_refused_before_any_job(personas):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("list.xlsx", b"\x00\x01binary\x00" * 10)
-    with pytest.raises(services.ItemsError, match="无法识别的文件类型"):
+    with pytest.raises(FileRefused, match="无法识别的文件类型"):
         services.start_import(upload, kind=ListKind.RANDOM, level="county", actor=personas.office)
     assert Job.objects.count() == 0
 
@@ -203,7 +204,7 @@ def test_an_upload_above_the_limit_is_refused_before_it_is_read(personas, settin
 
     settings.SSJ_MAX_UPLOAD_BYTES = 10
     upload = SimpleUploadedFile("big.csv", b"x" * 100)
-    with pytest.raises(services.ItemsError, match="超过上限"):
+    with pytest.raises(TooLarge, match="超过上限"):
         services.start_import(upload, kind=ListKind.RANDOM, level="county", actor=personas.office)
 
 

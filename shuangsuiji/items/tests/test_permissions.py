@@ -2,6 +2,7 @@
 
 import pytest
 
+from shuangsuiji.common.errors import Forbidden
 from shuangsuiji.items import services
 from shuangsuiji.items.models import ItemList, ListKind, ListStatus
 from shuangsuiji.items.testing import make_list
@@ -9,7 +10,7 @@ from shuangsuiji.items.testing import make_list
 
 def test_bob_cannot_publish_carols_list(personas, client_for):
     carols = make_list(personas.partner_dept)
-    with pytest.raises(services.ItemsForbidden, match="区卫生健康局"):
+    with pytest.raises(Forbidden, match="区卫生健康局"):
         services.publish_list(carols, actor=personas.lead_admin)
     client = client_for(personas.lead_admin)
     assert client.post(f"/items/lists/{carols.pk}/publish/").status_code == 404  # a draft of another department
@@ -35,7 +36,7 @@ def test_a_leader_reads_everything_but_cannot_write(personas, client_for):
     assert client.get(f"/items/lists/{draft.pk}/").status_code == 200
     assert client.post(f"/items/lists/{draft.pk}/publish/").status_code == 403
     assert client.get("/items/import/").status_code == 403
-    with pytest.raises(services.ItemsForbidden):
+    with pytest.raises(Forbidden):
         services.publish_list(draft, actor=personas.leader)
 
 
@@ -57,6 +58,6 @@ def test_department_admins_see_their_own_drafts_and_everyones_published_lists(pe
 
 def test_the_joint_list_is_the_offices(personas):
     joint = make_list(None, kind=ListKind.JOINT)
-    with pytest.raises(services.ItemsForbidden, match="联席会议办公室"):
+    with pytest.raises(Forbidden, match="联席会议办公室"):
         services.publish_list(joint, actor=personas.lead_admin)
     services.publish_list(joint, actor=personas.office)

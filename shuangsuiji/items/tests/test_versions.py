@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from shuangsuiji.common.errors import WrongState
 from shuangsuiji.common.models import AuditEvent
 from shuangsuiji.items import services
 from shuangsuiji.items.models import InspectionItem, ItemClass, ItemList, ListKind, ListStatus
@@ -25,10 +26,10 @@ def test_publishing_a_draft_supersedes_the_version_in_force(personas):
 
 def test_only_a_draft_with_items_can_be_published(personas):
     empty = make_list(personas.lead_dept, items=0)
-    with pytest.raises(services.ItemsError, match="没有任何事项"):
+    with pytest.raises(WrongState, match="没有任何事项"):
         services.publish_list(empty, actor=personas.lead_admin)
     published = make_list(personas.partner_dept, status=ListStatus.PUBLISHED)
-    with pytest.raises(services.ItemsError, match="只有草稿可以公布"):
+    with pytest.raises(WrongState, match="只有草稿可以公布"):
         services.publish_list(published, actor=personas.office)
 
 
@@ -36,20 +37,20 @@ def test_an_older_draft_cannot_replace_a_newer_published_version(personas):
     old_draft = make_list(personas.lead_dept)
     newer = make_list(personas.lead_dept)
     services.publish_list(newer, actor=personas.office)
-    with pytest.raises(services.ItemsError, match="更新"):
+    with pytest.raises(WrongState, match="更新"):
         services.publish_list(old_draft, actor=personas.office)
 
 
 def test_published_versions_are_immutable(personas):
     lst = make_list(personas.lead_dept, status=ListStatus.PUBLISHED)
     item = lst.items.first()
-    with pytest.raises(services.ItemsError, match="不能修改"):
+    with pytest.raises(WrongState, match="不能修改"):
         services.update_item(item, actor=personas.lead_admin, name="改名")
-    with pytest.raises(services.ItemsError, match="不能修改"):
+    with pytest.raises(WrongState, match="不能修改"):
         services.delete_item(item, actor=personas.lead_admin)
-    with pytest.raises(services.ItemsError, match="不能修改"):
+    with pytest.raises(WrongState, match="不能修改"):
         services.add_item(lst, actor=personas.lead_admin, category="甲", name="乙", object_type="丙")
-    with pytest.raises(services.ItemsError, match="不能修改"):
+    with pytest.raises(WrongState, match="不能修改"):
         services.delete_draft(lst, actor=personas.lead_admin)
     item.refresh_from_db()
     assert item.name == "事项1"
@@ -65,7 +66,7 @@ def test_a_new_version_copies_the_published_list_into_a_draft(personas):
     copied = draft.items.get(name="二手车市场监管")
     assert sorted(d.code for d in copied.partner_departments.all()) == ["gafj", "scjgj", "swju"]
     assert services.diff_versions(published, draft).is_empty
-    with pytest.raises(services.ItemsError, match="已有草稿第2版"):
+    with pytest.raises(WrongState, match="已有草稿第2版"):
         services.new_version_from(published, actor=personas.office)
 
 

@@ -5,10 +5,10 @@ both people are recorded; a district may switch the rule off (SSJ_FOUR_EYES=0)."
 import pytest
 
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.common.errors import Forbidden
 from shuangsuiji.common.testing import make_user
 from shuangsuiji.draws import recusals
 from shuangsuiji.draws.models import RecusalStatus, TeamMember
-from shuangsuiji.draws.services import DrawServiceError
 from shuangsuiji.draws.testing import DECIDE_AT, LATER_ROUND
 from shuangsuiji.draws.tests.test_draw_matching import joint, revealed  # noqa: F401 - the fixture
 from shuangsuiji.plans import services
@@ -26,7 +26,7 @@ def submitted(personas):
 
 def test_the_admin_who_created_and_submitted_a_task_cannot_approve_it(personas):
     task = submitted(personas)
-    with pytest.raises(services.PlanError, match="须由另一人"):
+    with pytest.raises(Forbidden, match="须由另一人"):
         services.approve(personas.lead_admin, task)
     task.refresh_from_db()
     assert task.status == TaskStatus.SUBMITTED and task.approved_by is None
@@ -48,7 +48,7 @@ def test_the_admin_who_registered_a_recusal_cannot_decide_it(personas, joint):  
     draw = revealed(personas, joint[0])
     member = TeamMember.objects.filter(draw=draw, department=personas.partner_dept).first()
     recusal = recusals.request_recusal(personas.partner_admin, member, applicant="business", reason="亲属")
-    with pytest.raises(DrawServiceError, match="登记人以外的另一人"):
+    with pytest.raises(Forbidden, match="登记人以外的另一人"):
         recusals.decide_recusal(personas.partner_admin, recusal, approve=True, reason="属实", round_no=LATER_ROUND,
                                 now=DECIDE_AT)
     colleague = make_user("carol2", Role.DEPT_ADMIN, personas.partner_dept)

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from shuangsuiji.common.errors import Forbidden, WrongState
 from shuangsuiji.common.models import AuditEvent
 from shuangsuiji.draws.testing import make_published_item
 from shuangsuiji.items.models import ItemList, ListStatus
@@ -59,7 +60,7 @@ def test_the_deadline_is_data_per_year(personas, plan):
 
 def test_only_the_office_returns_and_publishes_and_a_returned_plan_can_be_fixed_and_refiled(personas, plan):
     services.file_plan(personas.lead_admin, plan)
-    with pytest.raises(services.PlanError, match="联席会议办公室"):
+    with pytest.raises(Forbidden, match="联席会议办公室"):
         services.publish_plan(personas.lead_admin, plan)
     with pytest.raises(services.PlanError, match="修改意见"):
         services.return_plan(personas.office, plan, " ")
@@ -72,7 +73,7 @@ def test_only_the_office_returns_and_publishes_and_a_returned_plan_can_be_fixed_
 
 
 def test_a_department_cannot_edit_another_departments_plan(personas, plan):
-    with pytest.raises(services.PlanError, match="本部门"):
+    with pytest.raises(Forbidden, match="本部门"):
         services.file_plan(personas.partner_admin, plan)
 
 
@@ -94,12 +95,12 @@ def test_an_adjustment_is_a_new_version_with_a_reason_and_the_public_sees_the_cu
 
 def test_published_plans_cannot_be_edited(personas, plan):
     services.file_plan(personas.lead_admin, plan)
-    with pytest.raises(services.PlanError, match="不能修改"):
+    with pytest.raises(WrongState, match="不能修改"):
         entry_for(personas, plan, make_published_item(personas.lead_dept, "另一事项"))
 
 
 def test_the_district_joint_plan_is_drafted_by_the_office(personas):
-    with pytest.raises(services.PlanError, match="联席会议办公室"):
+    with pytest.raises(Forbidden, match="联席会议办公室"):
         services.create_plan(personas.lead_admin, None, 2027)
     joint = services.create_plan(personas.office, None, 2027)
     with pytest.raises(services.PlanError, match="配合部门"):

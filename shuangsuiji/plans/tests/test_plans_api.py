@@ -23,10 +23,10 @@ def test_a_joint_task_through_the_api(personas, client_for):
     number = answer.json()["number"]
     assert answer.json()["partners"] == [personas.partner_dept.code]
     skipped = post(c, f"/tasks/{number}/commit", {"sources": SOURCES})
-    assert skipped.status_code == 400 and "不能发布抽取承诺" in skipped.json()["detail"]
+    assert skipped.status_code == 409 and "不能发布抽取承诺" in skipped.json()["detail"]
     assert post(c, f"/tasks/{number}/steps/submit", {}).status_code == 200
     own = post(c, f"/tasks/{number}/steps/approve", {})
-    assert own.status_code == 400 and "另一人" in own.json()["detail"]  # four eyes
+    assert own.status_code == 403 and "另一人" in own.json()["detail"]  # four eyes
     assert post(client_for(personas.office), f"/tasks/{number}/steps/approve", {}).status_code == 200
     c = client_for(personas.lead_admin)
     with time_machine.travel(COMMIT_AT, tick=False):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from shuangsuiji.common.errors import Forbidden, WrongState
 from shuangsuiji.common.models import AuditEvent
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.draws import services as draw_services
@@ -88,9 +89,9 @@ def test_skipping_a_state_is_refused_with_the_states_named(personas):
     make_directory(20, inactive=0)
     task = services.create_task(personas.lead_admin, personas.lead_dept, kind="internal", title="x",
                                 items=[make_published_item(personas.lead_dept)], rules={"default": {"count": 2}})
-    with pytest.raises(services.PlanError, match="当前状态为“草稿”，不能发布抽取承诺"):
+    with pytest.raises(WrongState, match="当前状态为“草稿”，不能发布抽取承诺"):
         services.commit(personas.lead_admin, task, SOURCES, now=COMMIT_AT)
-    with pytest.raises(services.PlanError, match="不能开始实施"):
+    with pytest.raises(WrongState, match="不能开始实施"):
         services.advance(personas.lead_admin, task, "start")
     task.refresh_from_db()
     assert task.status == TaskStatus.DRAFT
@@ -98,13 +99,13 @@ def test_skipping_a_state_is_refused_with_the_states_named(personas):
 
 def test_only_the_lead_departments_administrator_locks_and_draws(personas):
     task = approved_joint_task(personas)
-    with pytest.raises(services.PlanError, match="发起部门"):
+    with pytest.raises(Forbidden, match="发起部门"):
         services.commit(personas.partner_admin, task, SOURCES, now=COMMIT_AT)
     other = services.create_task(personas.lead_admin, personas.lead_dept, kind="internal", title="y",
                                  items=[make_published_item(personas.lead_dept, "另一事项")],
                                  rules={"default": {"count": 2}})
     services.submit(personas.inspector, other)
-    with pytest.raises(services.PlanError, match="管理员"):
+    with pytest.raises(Forbidden, match="管理员"):
         services.approve(personas.inspector, other)
 
 
@@ -161,7 +162,7 @@ def test_a_targeted_check_needs_a_reason_and_never_draws(personas):
                                 targets=[entities[0].uscc, entities[1].uscc])
     services.submit(personas.lead_admin, task)
     services.approve(personas.office, task)
-    with pytest.raises(services.PlanError, match="定向检查不经随机抽取"):
+    with pytest.raises(WrongState, match="定向检查不经随机抽取"):
         services.commit(personas.lead_admin, task, SOURCES, now=COMMIT_AT)
     task = services.issue_targeted(personas.lead_admin, task)
     assert task.visits.count() == 2 and task.draw is None
@@ -171,7 +172,7 @@ def test_the_rest_of_the_life_cycle_is_audited(personas):
     task = drawn(personas, approved_joint_task(personas, n=40))
     task = services.advance(personas.lead_admin, task, "start")
     parts = sum(len(v.sheet) for v in task.visits.all())
-    with pytest.raises(services.PlanError, match=f"还有 {parts} 份部门检查记录未审核通过"):
+    with pytest.raises(WrongState, match=f"还有 {parts} 份部门检查记录未审核通过"):
         services.advance(personas.lead_admin, task, "complete")
     for visit in task.visits.all():  # the review itself is the results app's (results/tests)
         result_services.ensure_parts(visit)
@@ -222,7 +223,7 @@ def test_voiding_the_draw_returns_the_task_and_the_redraw_is_a_new_linked_draw(p
 
 def test_a_draw_whose_task_is_under_way_cannot_be_voided(personas):
     task = services.advance(personas.lead_admin, drawn(personas, approved_joint_task(personas, n=40)), "start")
-    with pytest.raises(draw_services.DrawServiceError, match="检查实施中"):
+    with pytest.raises(WrongState, match="检查实施中"):
         draw_services.void(personas.lead_admin, task.draw, "想重新抽取一次")
     task.draw.refresh_from_db()
     assert task.draw.status == DrawStatus.REVEALED

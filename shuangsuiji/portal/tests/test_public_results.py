@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from shuangsuiji.common.errors import Forbidden, WrongState
 from shuangsuiji.directory import search
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.directory.search import SearchError, check, normalise
@@ -32,7 +33,7 @@ def test_publishing_freezes_only_public_fields_and_a_correction_is_a_new_version
     assert "13912345678" not in json.dumps(first.lines, ensure_ascii=False)
     with pytest.raises(services.ResultError, match="更正理由"):
         services.reopen_for_correction(personas.lead_admin, lead, "  ")
-    with pytest.raises(services.ResultError, match="管理员"):
+    with pytest.raises(Forbidden, match="管理员"):
         services.reopen_for_correction(personas.inspector, lead, "误选")
     services.reopen_for_correction(personas.lead_admin, lead, "误选结果用语")
     assert Publication.objects.current().get(part=lead) == first  # stays public while being corrected
@@ -46,7 +47,7 @@ def test_publishing_freezes_only_public_fields_and_a_correction_is_a_new_version
     assert first.corrected_at is not None and second.version == 2
     assert second.summary == "未发现问题" and second.correction_reason == "误选结果用语"
     services.reopen_for_correction(personas.lead_admin, lead, "再次更正")
-    with pytest.raises(services.ResultError, match="只有已公开"):
+    with pytest.raises(WrongState, match="只有已公开"):
         services.reopen_for_correction(personas.lead_admin, lead, "已在更正中")
 
 

@@ -6,8 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from shuangsuiji.common.errors import Forbidden
 from shuangsuiji.draws import recusals
-from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.models import TeamMember
 from shuangsuiji.draws.testing import approve_recusal
 from shuangsuiji.results import services
@@ -47,7 +47,7 @@ def test_the_recused_officer_can_no_longer_enter_results_and_the_record_says_why
     visit, _ = field_visit(personas)
     part = next(p for p in services.ensure_parts(visit) if p.department_id == personas.lead_dept.pk)
     recused, replacement = _recuse(personas, visit)
-    with pytest.raises(services.ResultError, match="谁检查、谁录入"):
+    with pytest.raises(Forbidden, match="谁检查、谁录入"):
         services.save_part(personas.inspector, part, revision=0, results={})
     left, joined = ProcessStep.objects.filter(visit=visit, step="team").order_by("id")
     assert recused.cert_no in left.detail and "近亲属" in left.detail and "待决定时声明的随机源产生后抽取" in left.detail
@@ -58,7 +58,7 @@ def test_an_inspector_cannot_file_a_self_recusal_for_a_colleague(personas):
     visit, _ = field_visit(personas)
     colleague = TeamMember.objects.filter(draw=visit.draw, entity=visit.entity, department=personas.lead_dept,
                                           active=True).exclude(inspector__user=personas.inspector).first()
-    with pytest.raises(draw_services.DrawServiceError, match="不能替同事申请"):
+    with pytest.raises(Forbidden, match="不能替同事申请"):
         recusals.request_recusal(personas.inspector, colleague, applicant="inspector", reason="我想换人")
     mine = TeamMember.objects.get(draw=visit.draw, entity=visit.entity, inspector__user=personas.inspector)
     assert recusals.request_recusal(personas.inspector, mine, applicant="inspector", reason="与负责人系同学")

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, Role
+from shuangsuiji.common.errors import Forbidden, TooLarge, WrongState
 from shuangsuiji.common.models import AuditEvent
 from shuangsuiji.common.testing import make_user
 from shuangsuiji.plans.models import TaskStatus
@@ -61,11 +62,11 @@ def test_only_the_assigned_inspector_enters_and_a_stale_revision_is_refused(pers
     visit, partner_inspector = field_visit(personas)
     part = lead_part(visit, personas)
     for outsider in (personas.conflicted_inspector, partner_inspector, personas.lead_admin):
-        with pytest.raises(services.ResultError, match="谁检查、谁录入"):
+        with pytest.raises(Forbidden, match="谁检查、谁录入"):
             services.save_part(outsider, part, revision=0, results={})
     saved = services.save_part(personas.inspector, part, revision=0, results=answer(part, ["no_problem"]))
     assert saved.revision == 1 and saved.status == PartStatus.DRAFT
-    with pytest.raises(services.ResultError, match="修订号不一致"):
+    with pytest.raises(WrongState, match="修订号不一致"):
         services.save_part(personas.inspector, part, revision=0, results=answer(part, ["pending"]))
     assert part.results.get().codes == ["no_problem"]
 
@@ -91,14 +92,14 @@ def test_the_vocabulary_rules_and_a_complete_submission(personas):
     done = submitted(personas, visit)
     assert done.status == PartStatus.SUBMITTED and done.results.get().has_problem
     assert visit.task.__class__.objects.get(pk=visit.task_id).status == TaskStatus.IN_PROGRESS
-    with pytest.raises(services.ResultError, match="不能再修改"):
+    with pytest.raises(WrongState, match="不能再修改"):
         services.save_part(personas.inspector, done, revision=done.revision, results={})
 
 
 def test_review_needs_the_departments_admin_a_follow_up_for_problems_and_a_reason_to_return(personas):
     visit, _ = field_visit(personas)
     part = submitted(personas, visit)
-    with pytest.raises(services.ResultError, match="管理员可以审核"):
+    with pytest.raises(Forbidden, match="管理员可以审核"):
         services.review(personas.partner_admin, part, approve=True)
     with pytest.raises(services.ResultError, match="确定后续处置"):
         services.review(personas.lead_admin, part, approve=True)
@@ -110,7 +111,7 @@ def test_review_needs_the_departments_admin_a_follow_up_for_problems_and_a_reaso
     services.create_followup(personas.lead_admin, again.results.get(), kind=FollowUpKind.RECTIFY,
                              rectify_deadline=timezone.localdate() + dt.timedelta(days=15))
     approved = services.review(personas.lead_admin, again, approve=True)
-    with pytest.raises(services.ResultError, match="管理员可以公开"):
+    with pytest.raises(Forbidden, match="管理员可以公开"):
         services.publish(personas.partner_admin, approved)
     assert services.publish(personas.lead_admin, approved).status == PartStatus.PUBLISHED
 
@@ -126,9 +127,9 @@ def test_a_follow_up_routed_to_another_department_which_acknowledges_and_closes_
     fu = services.create_followup(personas.lead_admin, row, kind=FollowUpKind.NOTIFY, owner=personas.partner_dept,
                                   note="从业人员未取得健康证明，抄告卫健部门")
     assert fu.status == FollowUpStatus.OPEN and fu.due_on == timezone.localdate() + dt.timedelta(days=10)
-    with pytest.raises(services.ResultError, match="负责部门"):
+    with pytest.raises(Forbidden, match="负责部门"):
         services.act_on_followup(personas.lead_admin, fu, "acknowledge")
-    with pytest.raises(services.ResultError, match="请先签收"):
+    with pytest.raises(WrongState, match="请先签收"):
         services.act_on_followup(personas.partner_admin, fu, "close", closing_note="x")
     services.act_on_followup(personas.partner_admin, fu, "acknowledge")
     with pytest.raises(services.ResultError, match="办结情况"):
@@ -149,7 +150,7 @@ def test_a_suspected_crime_is_referred_with_its_documents_and_its_receipt(person
     fu = services.create_followup(personas.lead_admin, row, kind=FollowUpKind.JUDICIAL,
                                   judicial_organ="菏泽市公安局定陶分局", referral_number="定市监移〔2026〕3号")
     services.act_on_followup(personas.lead_admin, fu, "acknowledge")
-    with pytest.raises(services.ResultError, match="接收回执"):
+    with pytest.raises(WrongState, match="接收回执"):
         services.act_on_followup(personas.lead_admin, fu, "close", closing_note="已移送")
     with pytest.raises(services.ResultError, match="不能晚于今天"):
         services.act_on_followup(personas.lead_admin, fu, "receipt", receipt_number="公定受〔2026〕8号",
@@ -162,7 +163,7 @@ def test_a_suspected_crime_is_referred_with_its_documents_and_its_receipt(person
 
 def test_the_minor_violation_list_proposes_no_penalty_and_requires_the_education_given(personas):
     visit, _ = field_visit(personas)
-    with pytest.raises(services.ResultError, match="联席会议办公室维护"):
+    with pytest.raises(Forbidden, match="联席会议办公室维护"):
         services.add_minor_violation(personas.lead_admin, behaviour="x", keywords="y")
     entry = services.add_minor_violation(personas.office, behaviour="未在显著位置公示食品经营许可证",
                                          keywords="未公示许可证、未悬挂许可证")
@@ -216,10 +217,10 @@ def test_evidence_is_stored_with_its_hash_and_a_smaller_copy_and_bad_files_are_r
     report = evidence.attach(personas.inspector, row, SimpleUploadedFile("r.pdf", b"%PDF-1.4 report"),
                              kind="third_party", source="山东省食品药品检验研究院")
     assert report.display_path == "" and report.get_kind_display() == "第三方机构报告"
-    with pytest.raises(services.ResultError, match="检查组成员或管理员"):
+    with pytest.raises(Forbidden, match="检查组成员或管理员"):
         evidence.attach(partner_inspector, row, SimpleUploadedFile("c.png", data))
     settings.SSJ_MAX_EVIDENCE_BYTES = 100
-    with pytest.raises(services.ResultError, match="超过上限"):
+    with pytest.raises(TooLarge, match="超过上限"):
         evidence.attach(personas.inspector, row, SimpleUploadedFile("d.png", data))
     assert row.evidence.count() == 2
     assert len(list((tmp_path / "evidence").rglob("*.*"))) == 3  # two originals and one display copy, nothing from refusals
@@ -256,8 +257,8 @@ def test_a_task_is_complete_only_when_every_departments_part_is_approved(persona
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS
     expected = sum(len(v.sheet) for v in task.visits.filter(void=False))
-    with pytest.raises(plan_services.PlanError, match=f"还有 {expected} 份"):
+    with pytest.raises(WrongState, match=f"还有 {expected} 份"):
         plan_services.advance(personas.lead_admin, task, "complete")
     services.review(personas.lead_admin, part, approve=True)
-    with pytest.raises(plan_services.PlanError, match=f"还有 {expected - 1} 份"):
+    with pytest.raises(WrongState, match=f"还有 {expected - 1} 份"):
         plan_services.advance(personas.lead_admin, task, "complete")

@@ -36,13 +36,13 @@ def test_an_inspector_submits_through_the_api_and_a_replay_is_refused(personas, 
     draft = put(c, f"/parts/{mine['id']}", {**body, "submit": False})
     assert draft.status_code == 200 and draft.json()["revision"] == mine["revision"] + 1
     replay = put(c, f"/parts/{mine['id']}", {**body, "submit": False})
-    assert replay.status_code == 400 and "修订号不一致" in replay.json()["detail"]
+    assert replay.status_code == 409 and "修订号不一致" in replay.json()["detail"]
     assert ProcessStep.objects.filter(part_id=mine["id"], step="edited").count() == 1
     done = put(c, f"/parts/{mine['id']}", {**body, "revision": draft.json()["revision"]})
     assert done.status_code == 200, done.content
     assert done.json()["status"] == PartStatus.SUBMITTED and done.json()["results"][0]["codes"] == ["no_problem"]
     again = put(c, f"/parts/{mine['id']}", {**body, "revision": done.json()["revision"]})
-    assert again.status_code == 400 and "不能再修改" in again.json()["detail"]
+    assert again.status_code == 409 and "不能再修改" in again.json()["detail"]
 
     other = put(client_for(partner_inspector), f"/parts/{mine['id']}", {**body, "revision": done.json()["revision"]})
     assert other.status_code == 403 and "谁检查、谁录入" in other.json()["detail"]
