@@ -12,8 +12,10 @@ def _immediate_tasks(settings, tmp_path):
 
 @pytest.fixture
 def personas(db):
-    from shuangsuiji.common.testing import make_personas
+    from shuangsuiji.accounts.testing import make_personas
+    from shuangsuiji.directory.reference import load_towns
 
+    load_towns()
     return make_personas()
 
 
@@ -69,7 +71,7 @@ def page(request, browser, live_server):
 @pytest.fixture
 def login_as(page):
     """Log in through the real form."""
-    from shuangsuiji.common.testing import PASSWORD
+    from shuangsuiji.accounts.testing import PASSWORD
 
     def login(user):
         page.goto_path("/accounts/login/")

@@ -32,7 +32,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from shuangsuiji.common.testing import make_personas
+    from shuangsuiji.accounts.testing import make_personas
     from shuangsuiji.items import services
     from shuangsuiji.items.testing import JOINT_CSV, RANDOM_CSV, RANDOM_HEADER, SAMPLES_DIR
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "shuangsuiji.plans",
     "shuangsuiji.results",
     "shuangsuiji.portal",
+    "shuangsuiji.site",  # above the domain apps: home, health check, error pages, demo, deployment checks
 ]
 
 MIDDLEWARE = [

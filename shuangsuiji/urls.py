@@ -4,13 +4,13 @@ from django.views.generic import RedirectView
 
 from shuangsuiji.accounts.forms import AdminLoginForm
 from shuangsuiji.api import api
-from shuangsuiji.common import views as common_views
 from shuangsuiji.common.permissions import ANY_STAFF, PUBLIC
+from shuangsuiji.site import views as site_views
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
-    path("healthz", common_views.healthz, name="healthz"),
-    path("favicon.ico", common_views.favicon, name="favicon"),
+    path("", site_views.home, name="home"),
+    path("healthz", site_views.healthz, name="healthz"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
     path("accounts/", include("shuangsuiji.accounts.urls")),
     path("jobs/", include("shuangsuiji.common.urls")),
     path("items/", include("shuangsuiji.items.urls")),
@@ -28,7 +28,7 @@ urlpatterns = [
 ]
 
 admin.site.login_form = AdminLoginForm  # throttled like the platform's own login
-handler404 = common_views.not_found
+handler404 = site_views.not_found
 
 PERMISSIONS = {
     "home": ANY_STAFF,

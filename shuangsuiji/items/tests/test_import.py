@@ -161,7 +161,7 @@ def test_created_items_have_history_records_by_the_importer(personas):
 def test_an_uploaded_file_is_imported_by_a_background_job_with_progress(tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from shuangsuiji.common.testing import make_personas
+    from shuangsuiji.accounts.testing import make_personas
 
     personas = make_personas()
     upload = SimpleUploadedFile("海南清单.xls", (SAMPLES_DIR / "hainan_random_2020.xls").read_bytes())
@@ -178,7 +178,7 @@ def test_an_uploaded_file_is_imported_by_a_background_job_with_progress(tmp_path
 def test_a_failing_import_job_keeps_the_error_report_and_changes_nothing():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from shuangsuiji.common.testing import make_personas
+    from shuangsuiji.accounts.testing import make_personas
 
     personas = make_personas()
     upload = SimpleUploadedFile("bad.xlsx", (SAMPLES_DIR / "bad_items.xlsx").read_bytes())

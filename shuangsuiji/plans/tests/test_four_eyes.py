@@ -5,8 +5,8 @@ both people are recorded; a district may switch the rule off (SSJ_FOUR_EYES=0)."
 import pytest
 
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.accounts.testing import make_user
 from shuangsuiji.common.errors import Forbidden
-from shuangsuiji.common.testing import make_user
 from shuangsuiji.draws import recusals
 from shuangsuiji.draws.models import RecusalStatus, TeamMember
 from shuangsuiji.draws.testing import DECIDE_AT, LATER_ROUND

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, Role
+from shuangsuiji.accounts.testing import make_user
 from shuangsuiji.common.errors import Forbidden, TooLarge, WrongState
 from shuangsuiji.common.models import AuditEvent
-from shuangsuiji.common.testing import make_user
 from shuangsuiji.plans.models import TaskStatus
 from shuangsuiji.results import evidence, services
 from shuangsuiji.results.models import (

@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
-from shuangsuiji.common import deployment
 from shuangsuiji.draws.services import pool_path
 from shuangsuiji.draws.testing import make_revealed_draw
+from shuangsuiji.site import deployment
 
 GOOD_KEY = "k" * 50
 

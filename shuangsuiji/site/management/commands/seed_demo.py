@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from shuangsuiji.common import demo
+from shuangsuiji.site import demo
 
 
 class Command(BaseCommand):

@@ -86,7 +86,7 @@ def check_queue() -> list[Finding]:
 
 
 def check_fonts() -> list[Finding]:
-    from .fonts import find_cjk_font
+    from shuangsuiji.common.fonts import find_cjk_font
 
     if find_cjk_font() is None:
         return [Finding(ERROR, "fonts", "找不到中文字体，PDF 检查单无法生成：请安装 fonts-noto-cjk，或用 SSJ_CJK_FONT 指定字体文件。")]

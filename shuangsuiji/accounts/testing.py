@@ -1,15 +1,12 @@
-"""Personas shared by every app's tests (office, lead and partner departments, inspectors, public)."""
+"""Personas shared by every app's tests (office, lead and partner departments, inspectors, public); the
+root conftest's ``personas`` fixture also loads the district's towns."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
-from django.urls import URLPattern, URLResolver, get_resolver
-
-from shuangsuiji.accounts.models import Department, Role, User
-from shuangsuiji.accounts.reference import ensure_departments
-from shuangsuiji.directory.reference import load_towns
+from .models import Department, Role, User
+from .reference import ensure_departments
 
 PASSWORD = "Ssj-test-2026!"
 
@@ -37,7 +34,6 @@ class Personas:
 
 def make_personas() -> Personas:
     depts = {d.code: d for d in ensure_departments()}
-    load_towns()
     lead, partner = depts["scjgj"], depts["wjj"]
     return Personas(
         office=make_user("alice", Role.OFFICE, depts["scjgj"], display_name="联席办 艾丽"),
@@ -49,30 +45,3 @@ def make_personas() -> Personas:
         lead_dept=lead,
         partner_dept=partner,
     )
-
-
-# ---------------------------------------------------------------- every named URL
-
-SAMPLE = {"int": "987654", "slug": "no-such-code", "str": "no-such", "path": "no-such", "uuid": str(uuid.uuid4())}
-
-
-def routes(resolver=None, namespace="", prefix=""):
-    """(view name, concrete path) for every named URL outside Django's own admin site."""
-    resolver = resolver or get_resolver()
-    for p in resolver.url_patterns:
-        if isinstance(p, URLResolver):
-            if p.namespace == "admin":
-                continue
-            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
-            yield from routes(p, ns, prefix + _fill(p.pattern))
-        elif isinstance(p, URLPattern) and p.name:
-            yield f"{namespace}{p.name}", "/" + prefix + _fill(p.pattern)
-
-
-def _fill(pattern) -> str:
-    route = str(pattern)
-    for name, converter in getattr(pattern, "converters", {}).items():
-        kind = {"IntConverter": "int", "SlugConverter": "slug", "UUIDConverter": "uuid",
-                "PathConverter": "path"}.get(type(converter).__name__, "str")
-        route = route.replace(f"<{kind}:{name}>", SAMPLE[kind]).replace(f"<{name}>", SAMPLE["str"])
-    return route.lstrip("^").rstrip("$")

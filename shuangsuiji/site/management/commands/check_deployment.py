@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from shuangsuiji.common.deployment import ERROR, run_all
+from shuangsuiji.site.deployment import ERROR, run_all
 
 
 class Command(BaseCommand):
