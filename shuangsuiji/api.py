@@ -10,8 +10,8 @@ from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import django_auth
 
+from shuangsuiji.accounts.permissions import ANY_STAFF
 from shuangsuiji.common.errors import Refused
-from shuangsuiji.common.permissions import ANY_STAFF
 
 # Answers any operation may give besides its own: documented once so clients (and the schema fuzzer) know.
 COMMON_ERRORS = {
@@ -83,7 +83,7 @@ api = PlatformAPI(
     auth=django_auth,
 )
 
-UPLOAD_LIMITS: dict = {}  # operation → the largest file it takes (common.uploads.upload_limit)
+UPLOAD_LIMITS: dict = {}  # operation → the largest file it takes (site.routes.upload_limit)
 PERMISSIONS = {
     "api-root": ANY_STAFF,
     "openapi-json": ANY_STAFF,

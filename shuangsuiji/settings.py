@@ -65,10 +65,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "shuangsuiji.common.uploads.UploadLimitMiddleware",  # before anything reads (and spools) an upload
+    "shuangsuiji.site.routes.UploadLimitMiddleware",  # before anything reads (and spools) an upload
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "shuangsuiji.common.permissions.PermissionMapMiddleware",
+    "shuangsuiji.site.routes.PermissionMapMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "shuangsuiji.common.errors.RefusalMiddleware",  # a page's uncaught refusal → its status and message
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -90,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "shuangsuiji.common.context.navigation",
+                "shuangsuiji.site.context.navigation",
             ],
         },
     },

@@ -3,8 +3,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from shuangsuiji.accounts.forms import AdminLoginForm
+from shuangsuiji.accounts.permissions import ANY_STAFF, PUBLIC
 from shuangsuiji.api import api
-from shuangsuiji.common.permissions import ANY_STAFF, PUBLIC
 from shuangsuiji.site import views as site_views
 
 urlpatterns = [
@@ -12,7 +12,7 @@ urlpatterns = [
     path("healthz", site_views.healthz, name="healthz"),
     path("favicon.ico", site_views.favicon, name="favicon"),
     path("accounts/", include("shuangsuiji.accounts.urls")),
-    path("jobs/", include("shuangsuiji.common.urls")),
+    path("jobs/", include("shuangsuiji.site.common_urls")),
     path("items/", include("shuangsuiji.items.urls")),
     path("directory/", include("shuangsuiji.directory.urls")),
     path("inspectors/", include("shuangsuiji.inspectors.urls")),

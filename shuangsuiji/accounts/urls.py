@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from shuangsuiji.common.permissions import ANY_STAFF, PUBLIC
+from shuangsuiji.accounts.permissions import ANY_STAFF, PUBLIC
 
 from .forms import LoginForm, ThrottledPasswordChangeForm
 

@@ -84,62 +84,6 @@ def _is_workbook(path: Path) -> bool:
         return False
 
 
-# ------------------------------------------------------------------------------------ limits at the door
-
-MULTIPART_SLACK = 1024 * 1024  # boundaries and the form's other fields around the file
-
-
 def small_file() -> int:
     """The limit for a drand round or lottery result uploaded as a file."""
     return 1024 * 1024
-
-
-def upload_limit(view_name: str) -> int:
-    """The largest file a route accepts: each app declares ``UPLOAD_LIMITS`` beside its ``PERMISSIONS``
-    (found the same way, through ``permissions.SOURCES``); every other route gets SSJ_MAX_UPLOAD_BYTES."""
-    from importlib import import_module
-
-    from .permissions import SOURCES
-
-    namespace, _, name = view_name.rpartition(":")
-    module = SOURCES.get(namespace)
-    limit = getattr(import_module(module), "UPLOAD_LIMITS", {}).get(name) if module else None
-    return limit() if limit else settings.SSJ_MAX_UPLOAD_BYTES
-
-
-class UploadLimitMiddleware:
-    """Refuses an upload above its route's limit from the Content-Length header, before anything reads the
-    body: CsrfViewMiddleware would otherwise parse — and spool to disk — the whole file first. Placed
-    before it; the same Chinese answer for every upload (JSON under /api/)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.method in ("POST", "PUT", "PATCH") and request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
-            from django.urls import Resolver404, resolve
-
-            try:
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = -1
-            try:
-                limit = upload_limit(resolve(request.path_info).view_name)
-            except Resolver404:
-                limit = settings.SSJ_MAX_UPLOAD_BYTES
-            if length < 0 or length > limit + MULTIPART_SLACK:
-                return refuse_upload(request, length, limit)
-        return self.get_response(request)
-
-
-def refuse_upload(request, length: int, limit: int):
-    size = "大小不明" if length < 0 else f"约 {length / 1048576:.1f} MB"
-    message = (f"上传的内容{size}，超过此处的上限 {max(limit // 1048576, 1)} MB，未接收任何内容；"
-               "请确认选择了正确的文件，或压缩、拆分后重试。")
-    if request.path_info.startswith("/api/"):
-        from django.http import JsonResponse
-
-        return JsonResponse({"detail": message}, status=413, json_dumps_params={"ensure_ascii": False})
-    from django.shortcuts import render
-
-    return render(request, "400.html", {"message": message}, status=413)

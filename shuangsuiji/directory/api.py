@@ -14,9 +14,9 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from shuangsuiji.accounts.permissions import ADMINS, ANY_STAFF, READERS
 from shuangsuiji.common.errors import Forbidden, NotFound
 from shuangsuiji.common.models import Job
-from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, READERS
 from shuangsuiji.common.views import visible_jobs
 
 from . import services, uscc

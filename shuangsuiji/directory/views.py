@@ -79,7 +79,7 @@ def entity_detail(request, uscc: str):
 
 def entity_import(request):
     """Upload a CSV/XLSX file; the import runs as a background job with a progress bar."""
-    if request.method == "POST":  # a file above the limit never gets here (common.uploads.UploadLimitMiddleware)
+    if request.method == "POST":  # a file above the limit never gets here (site.routes.UploadLimitMiddleware)
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "请选择要上传的 CSV 或 Excel 文件。")

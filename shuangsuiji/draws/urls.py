@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.common.permissions import ADMINS, OFFICE, READERS, WORKERS
+from shuangsuiji.accounts.permissions import ADMINS, OFFICE, READERS, WORKERS
 from shuangsuiji.common.uploads import small_file
 
 from . import views
@@ -42,5 +42,5 @@ PERMISSIONS = {
     "recusal_complete": ADMINS,
 }
 
-# A drand round or lottery result as a file (common.uploads.UploadLimitMiddleware).
+# A drand round or lottery result as a file (site.routes.UploadLimitMiddleware).
 UPLOAD_LIMITS = {"draw_reveal": small_file, "recusal_complete": small_file}

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from shuangsuiji.accounts.models import Department
+from shuangsuiji.accounts.permissions import ADMINS, ANY_STAFF, READERS, WORKERS
 from shuangsuiji.common.errors import Forbidden, NotFound
-from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, READERS, WORKERS
 from shuangsuiji.common.schemas import ErrorOut, Id, PageNumber
 from shuangsuiji.directory.models import Entity, Township
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, READERS, WORKERS
+from shuangsuiji.accounts.permissions import ADMINS, ANY_STAFF, READERS, WORKERS
 
 from . import views
 

@@ -12,8 +12,8 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from shuangsuiji.accounts.models import Department
+from shuangsuiji.accounts.permissions import ADMINS, READERS
 from shuangsuiji.common.errors import NotFound
-from shuangsuiji.common.permissions import ADMINS, READERS
 from shuangsuiji.common.schemas import ErrorOut
 
 from . import importer, services
@@ -231,4 +231,4 @@ PERMISSIONS = {
     "items_new_version": ADMINS,
 }
 
-UPLOAD_LIMITS = {"items_import": importer.max_file_bytes}  # see common.uploads.UploadLimitMiddleware
+UPLOAD_LIMITS = {"items_import": importer.max_file_bytes}  # see site.routes.UploadLimitMiddleware

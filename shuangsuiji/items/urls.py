@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.common.permissions import ADMINS, READERS
+from shuangsuiji.accounts.permissions import ADMINS, READERS
 
 from . import importer, views
 
@@ -36,5 +36,5 @@ PERMISSIONS = {
     "item_delete": ADMINS,
 }
 
-# Uploads above these are refused at the door (common.uploads.UploadLimitMiddleware); others: the default.
+# Uploads above these are refused at the door (site.routes.UploadLimitMiddleware); others: the default.
 UPLOAD_LIMITS = {"import_form": importer.max_file_bytes}

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
 from shuangsuiji.accounts.models import Department
+from shuangsuiji.accounts.permissions import ADMINS, ANY_STAFF, WORKERS
 from shuangsuiji.common.errors import Forbidden, NotFound
-from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, WORKERS
 from shuangsuiji.common.schemas import ErrorOut, Id, Offset
 from shuangsuiji.items.models import InspectionItem
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, WORKERS
+from shuangsuiji.accounts.permissions import ADMINS, ANY_STAFF, WORKERS
 from shuangsuiji.common.uploads import small_file
 
 from . import views
@@ -40,4 +40,4 @@ PERMISSIONS = {
     "visit_detail": ANY_STAFF,
 }
 
-UPLOAD_LIMITS = {"task_reveal": small_file}  # a drand round as a file (common.uploads.UploadLimitMiddleware)
+UPLOAD_LIMITS = {"task_reveal": small_file}  # a drand round as a file (site.routes.UploadLimitMiddleware)

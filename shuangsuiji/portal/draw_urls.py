@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from shuangsuiji.common.permissions import PUBLIC
+from shuangsuiji.accounts.permissions import PUBLIC
 
 from . import draws
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.common.permissions import PUBLIC
+from shuangsuiji.accounts.permissions import PUBLIC
 
 from . import businesses, items, opendata, tasks, views
 

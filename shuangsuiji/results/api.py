@@ -9,7 +9,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, WORKERS
+from shuangsuiji.accounts.permissions import ADMINS, ANY_STAFF, WORKERS
 from shuangsuiji.common.schemas import ErrorOut
 
 from . import services

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.common.permissions import ADMINS, ANY_STAFF, OFFICE, WORKERS
+from shuangsuiji.accounts.permissions import ADMINS, ANY_STAFF, OFFICE, WORKERS
 
 from . import evidence, views
 
@@ -35,5 +35,5 @@ PERMISSIONS = {
     "minor_retire": OFFICE,
 }
 
-# One photo or scan (common.uploads.UploadLimitMiddleware refuses more at the door).
+# One photo or scan (site.routes.UploadLimitMiddleware refuses more at the door).
 UPLOAD_LIMITS = {"evidence_upload": evidence.limit}

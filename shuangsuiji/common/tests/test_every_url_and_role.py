@@ -10,7 +10,7 @@ import json
 import pytest
 
 from shuangsuiji.api import api
-from shuangsuiji.common.permissions import rule_for
+from shuangsuiji.site.routes import rule_for
 from shuangsuiji.site.testing import routes
 
 ROLES = ["anonymous", "office", "lead_admin", "inspector", "leader"]

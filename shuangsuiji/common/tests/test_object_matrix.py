@@ -29,7 +29,6 @@ from django.utils import timezone
 from shuangsuiji.accounts.models import Department, Role
 from shuangsuiji.accounts.testing import make_user
 from shuangsuiji.common.models import Job
-from shuangsuiji.common.permissions import rule_for
 from shuangsuiji.directory.models import SubLibrary
 from shuangsuiji.draws import recusals
 from shuangsuiji.draws import services as draw_services
@@ -42,6 +41,7 @@ from shuangsuiji.plans.tests.test_plans import entry_for
 from shuangsuiji.results.models import Evidence, FollowUp, FollowUpKind
 from shuangsuiji.results.services import ensure_parts
 from shuangsuiji.results.testing import field_visit
+from shuangsuiji.site.routes import rule_for
 from shuangsuiji.site.testing import routes
 
 # URL name → (record rule, path of the lead department's record); "change" URLs are not read here.

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from shuangsuiji.common.permissions import rule_for
+from shuangsuiji.site.routes import rule_for
 
 
 def all_url_names(resolver=None, namespace=""):

@@ -7,7 +7,7 @@ import inspect
 import pytest
 from django.urls import get_resolver
 
-from shuangsuiji.common.uploads import MULTIPART_SLACK, upload_limit
+from shuangsuiji.site.routes import MULTIPART_SLACK, upload_limit
 from shuangsuiji.site.testing import routes
 
 UPLOADS = {

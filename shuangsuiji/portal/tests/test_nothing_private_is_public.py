@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, User
 from shuangsuiji.common.models import Job
-from shuangsuiji.common.permissions import rule_for
 from shuangsuiji.directory.models import CreditClass, Entity, EntityChange, EntityType, SubLibrary
 from shuangsuiji.draws.models import Draw, Recusal
 from shuangsuiji.inspectors.models import Conflict, Inspector, StatusChange
@@ -24,6 +23,7 @@ from shuangsuiji.plans.models import AnnualPlan, Task, Visit
 from shuangsuiji.results.models import Evidence, FollowUp, ItemResult, PartStatus, Publication, VisitPart
 from shuangsuiji.results.services import ensure_parts
 from shuangsuiji.site import demo
+from shuangsuiji.site.routes import rule_for
 from shuangsuiji.site.testing import routes
 
 # Values planted in fields that must never reach the public.

@@ -1,7 +1,10 @@
+"""The shared pages of ``common`` (background jobs, the audit log) under their namespace "common", with their
+rules: ``common`` itself knows no roles."""
+
 from django.urls import path
 
-from . import views
-from .permissions import ANY_STAFF, OFFICE
+from shuangsuiji.accounts.permissions import ANY_STAFF, OFFICE
+from shuangsuiji.common import views
 
 app_name = "common"
 urlpatterns = [

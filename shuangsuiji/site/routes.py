@@ -1,52 +1,27 @@
-"""The permission map: every URL name has a rule, and a URL without one is refused.
+"""Every app's routes, gathered: who may reach each URL (the permission map) and the largest upload it takes.
 
-Each app's ``urls.py`` declares ``PERMISSIONS = {url_name: Rule}`` beside its patterns; this module
-gathers them under the app's namespace. Department scope (a department acts only for itself) is
-enforced in querysets and services; this map decides who may reach a URL at all.
+Each app's ``urls.py`` (and ``api.py``) declares ``PERMISSIONS = {url_name: Rule}`` (rules in
+``accounts/permissions.py``) and, where it takes files, ``UPLOAD_LIMITS = {url_name: callable}`` beside its
+patterns; this module finds them under the app's namespace. A URL without a rule is refused (deny by
+default, ADR 0001); an upload above its route's limit is refused before anything reads it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from shuangsuiji.accounts.models import Role
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Who may reach a URL: the public, or logged-in users with one of ``roles``."""
-
-    public: bool = False
-    roles: frozenset[str] = field(default_factory=frozenset)
-    note: str = ""
-
-    def allows(self, user) -> bool:
-        if self.public:
-            return True
-        if not user.is_authenticated or not user.is_active:
-            return False
-        return user.effective_role in self.roles
-
-
-PUBLIC = Rule(public=True, note="公开门户")
-ANY_STAFF = Rule(roles=frozenset(Role.values))
-OFFICE = Rule(roles=frozenset({Role.OFFICE}))
-ADMINS = Rule(roles=frozenset({Role.OFFICE, Role.DEPT_ADMIN}))
-WORKERS = Rule(roles=frozenset({Role.OFFICE, Role.DEPT_ADMIN, Role.INSPECTOR}))
-READERS = Rule(roles=frozenset({Role.OFFICE, Role.DEPT_ADMIN, Role.LEADER}))
-# Django's admin site checks is_staff itself (only superusers have it); its login page must load.
-ADMIN_SITE = Rule(public=True, note="Django admin: checks is_staff itself")
+from shuangsuiji.accounts.permissions import ADMIN_SITE, Rule
 
 # namespace -> module holding PERMISSIONS for that namespace ("" = project urls)
 SOURCES = {
     "": "shuangsuiji.urls",
     "accounts": "shuangsuiji.accounts.urls",
-    "common": "shuangsuiji.common.urls",
+    "common": "shuangsuiji.site.common_urls",
     "items": "shuangsuiji.items.urls",
     "directory": "shuangsuiji.directory.urls",
     "inspectors": "shuangsuiji.inspectors.urls",
@@ -134,3 +109,51 @@ def _deny(request, message: str, status: int):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=status)
     return render(request, "403.html", {"message": message}, status=status)
+
+
+# ------------------------------------------------------------------------------------ limits at the door
+
+MULTIPART_SLACK = 1024 * 1024  # boundaries and the form's other fields around the file
+
+
+def upload_limit(view_name: str) -> int:
+    """The largest file a route accepts: each app declares ``UPLOAD_LIMITS`` beside its ``PERMISSIONS``
+    (found the same way, through ``SOURCES``); every other route gets SSJ_MAX_UPLOAD_BYTES."""
+    namespace, _, name = view_name.rpartition(":")
+    module = SOURCES.get(namespace)
+    limit = getattr(import_module(module), "UPLOAD_LIMITS", {}).get(name) if module else None
+    return limit() if limit else settings.SSJ_MAX_UPLOAD_BYTES
+
+
+class UploadLimitMiddleware:
+    """Refuses an upload above its route's limit from the Content-Length header, before anything reads the
+    body: CsrfViewMiddleware would otherwise parse — and spool to disk — the whole file first. Placed
+    before it; the same Chinese answer for every upload (JSON under /api/)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("POST", "PUT", "PATCH") and request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+            from django.urls import Resolver404, resolve
+
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = -1
+            try:
+                limit = upload_limit(resolve(request.path_info).view_name)
+            except Resolver404:
+                limit = settings.SSJ_MAX_UPLOAD_BYTES
+            if length < 0 or length > limit + MULTIPART_SLACK:
+                return refuse_upload(request, length, limit)
+        return self.get_response(request)
+
+
+def refuse_upload(request, length: int, limit: int):
+    size = "大小不明" if length < 0 else f"约 {length / 1048576:.1f} MB"
+    message = (f"上传的内容{size}，超过此处的上限 {max(limit // 1048576, 1)} MB，未接收任何内容；"
+               "请确认选择了正确的文件，或压缩、拆分后重试。")
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=413, json_dumps_params={"ensure_ascii": False})
+    return render(request, "400.html", {"message": message}, status=413)

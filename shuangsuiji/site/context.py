@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from shuangsuiji.common.permissions import rule_for
+from shuangsuiji.site.routes import rule_for
 
 NAV = [
     ("工作台", "home"),
