@@ -40,6 +40,14 @@ class DrawQuerySet(models.QuerySet):
     def for_department(self, department):
         return self.filter(department=department)
 
+    def visible_to(self, user):
+        """The draws a user may read: every one for the office and the leader; for a department those it
+        organises or has people in (a joint draw's partner department)."""
+        if user.sees_all_departments:
+            return self
+        taking_part = Draw.objects.filter(team_members__department_id=user.department_id).values("pk")
+        return self.filter(models.Q(department_id=user.department_id) | models.Q(pk__in=taking_part))
+
     def overdue(self, today):
         """Committed or revealed draws still unpublished after their deadline."""
         return self.filter(status__in=UNPUBLISHED, publish_by__lt=today)

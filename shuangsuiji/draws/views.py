@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,13 +25,9 @@ from .models import Draw, DrawnEntity, DrawStatus, LotteryKind, Recusal, TeamMem
 
 
 def visible_draws(user):
-    """Office and leader see all; a department sees the draws it organises or takes part in."""
-    qs = Draw.objects.select_related("department").defer("result", "manifest", "matching_basis", "matching",
-                                                          "matching_people", "matching_townships")
-    if user.sees_all_departments:
-        return qs
-    part = Draw.objects.filter(team_members__department_id=user.department_id).values("pk")
-    return qs.filter(Q(department_id=user.department_id) | Q(pk__in=part))
+    """The draws the user may read (``Draw.objects.visible_to``), without the large JSON a list never shows."""
+    return Draw.objects.visible_to(user).select_related("department").defer(
+        "result", "manifest", "matching_basis", "matching", "matching_people", "matching_townships")
 
 
 def draw_list(request):

@@ -263,7 +263,7 @@ def end_conflict(request, conflict_id: int, payload: EndIn):
 
 
 def _readable(request, inspector_id: int) -> Inspector:
-    return get_object_or_404(Inspector.objects.readable_by(request.user).select_related("department", "township"),
+    return get_object_or_404(Inspector.objects.visible_to(request.user).select_related("department", "township"),
                              pk=inspector_id)
 
 

@@ -47,7 +47,7 @@ class InspectorQuerySet(models.QuerySet):
             return self.filter(user=user)
         return self.none()
 
-    def readable_by(self, user):
+    def visible_to(self, user):
         """Records a user may open: admins may read other departments' records too (without personal data),
         because joint inspections put officers of several departments in one team."""
         if user.effective_role == Role.DEPT_ADMIN and user.department_id:

@@ -45,7 +45,7 @@ def _with_end_rights(conflicts, user) -> list[Conflict]:
 
 
 def _readable(request, pk: int) -> Inspector:
-    qs = Inspector.objects.readable_by(request.user).select_related("department", "township", "user")
+    qs = Inspector.objects.visible_to(request.user).select_related("department", "township", "user")
     return get_object_or_404(qs, pk=pk)
 
 

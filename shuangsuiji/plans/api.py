@@ -211,7 +211,8 @@ def plan_step(request, plan_id: int, step: str, payload: ReasonIn):
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS}, url_name="tasks_list")
 def list_tasks(request, year: int):
     services.check_year(year)
-    return Status(200, [task_out(t) for t in services.tasks_visible_to(request.user).filter(year=year)[:500]])
+    tasks = Task.objects.visible_to(request.user).select_related("department", "draw").filter(year=year)
+    return Status(200, [task_out(t) for t in tasks[:500]])
 
 
 @router.post("/tasks", response={201: TaskOut, **ERRORS}, url_name="tasks_create")
@@ -228,7 +229,7 @@ def create_task(request, payload: TaskIn):
 
 
 def _task(request, number: str) -> Task:
-    return get_object_or_404(services.tasks_visible_to(request.user), number=number)
+    return get_object_or_404(Task.objects.visible_to(request.user).select_related("department", "draw"), number=number)
 
 
 @router.get("/tasks/{number}", response={200: TaskOut, **ERRORS}, url_name="tasks_detail")

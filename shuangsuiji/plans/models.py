@@ -142,6 +142,16 @@ class TaskStatus(models.TextChoices):
     CLOSED = "closed", "已办结"
 
 
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The tasks a user may read, on pages and in the API alike: every one for the office and the leader;
+        for a department those it leads or takes part in."""
+        if user.sees_all_departments:
+            return self
+        mine = models.Q(department_id=user.department_id) | models.Q(partners=user.department_id)
+        return self.filter(mine).distinct()
+
+
 class Task(models.Model):
     """One inspection task; random kinds are drawn through exactly one draw (``draw``)."""
 
@@ -180,6 +190,8 @@ class Task(models.Model):
                                      on_delete=models.PROTECT, related_name="+")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -607,13 +607,6 @@ COMPLETION_CHECKS: list[Callable[[Task], str | None]] = []
 
 
 # ---------------------------------------------------------------- views over a year
-
-def tasks_visible_to(user):
-    qs = Task.objects.select_related("department", "draw")
-    if user.sees_all_departments:
-        return qs
-    return qs.filter(Q(department_id=user.department_id) | Q(partners=user.department_id)).distinct()
-
 
 def overlaps(year: int, limit: int = 50) -> list[dict]:
     """Businesses visited in the same year by several departments' separate tasks: candidates to merge."""

@@ -29,7 +29,7 @@ def _year(request) -> int:
 def year_view(request):
     """The office sees the district's year; a department its plan, its tasks and what is due."""
     year, user = _year(request), request.user
-    tasks = services.tasks_visible_to(user).filter(year=year)
+    tasks = Task.objects.visible_to(user).filter(year=year)
     context = {
         "year": year, "years": range(timezone.localdate().year + 1, 2019, -1),
         "deadline": services.plan_year(year).filing_deadline,
@@ -130,7 +130,7 @@ def entry_remove(request, pk: int):
 # ---------------------------------------------------------------- tasks
 
 def _task_for(request, number: str) -> Task:
-    return get_object_or_404(services.tasks_visible_to(request.user), number=number)
+    return get_object_or_404(Task.objects.visible_to(request.user).select_related("department", "draw"), number=number)
 
 
 def task_create(request):
@@ -234,8 +234,8 @@ def task_reveal(request, number: str):
 
 
 def task_list(request):
-    tasks = services.tasks_visible_to(request.user).filter(year=_year(request)).annotate(
-        n_visits=Count("visits"))
+    tasks = (Task.objects.visible_to(request.user).select_related("department", "draw")
+             .filter(year=_year(request)).annotate(n_visits=Count("visits")))
     return render(request, "plans/task_list.html", {"tasks": tasks, "year": _year(request)})
 
 

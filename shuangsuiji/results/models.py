@@ -254,6 +254,16 @@ class MinorViolation(models.Model):
         return [k for k in re.split(r"[、,，;；\s]+", self.keywords) if k]
 
 
+class FollowUpQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The follow-ups a user may read: every one for the office and the leader; for a department those
+        it owns (including ones another department routed to it) and those of its own results."""
+        if user.sees_all_departments:
+            return self
+        dept = user.department_id
+        return self.filter(models.Q(owner_id=dept) | models.Q(result__part__department_id=dept))
+
+
 class FollowUp(models.Model):
     """The follow-up (后续处置) of one problem result: an owner department, a due date and a closing state."""
 
@@ -286,6 +296,8 @@ class FollowUp(models.Model):
                                   related_name="+")
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     closing_note = models.TextField("办结情况", blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]

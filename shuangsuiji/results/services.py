@@ -367,11 +367,9 @@ def create_followup(user, row: ItemResult, *, kind: str, owner: Department | Non
 
 
 def followups_visible_to(user):
-    qs = FollowUp.objects.select_related("owner", "result__item", "result__part__visit__entity",
-                                         "result__part__department")
-    if user.sees_all_departments:
-        return qs
-    return qs.filter(Q(owner_id=user.department_id) | Q(result__part__department_id=user.department_id))
+    """``FollowUp.objects.visible_to`` with the rows the follow-up pages and API show."""
+    return FollowUp.objects.visible_to(user).select_related("owner", "result__item", "result__part__visit__entity",
+                                                            "result__part__department")
 
 
 def overdue(qs, today=None):

@@ -111,11 +111,11 @@ def test_only_the_lead_departments_administrator_locks_and_draws(personas):
 
 def test_partners_see_the_joint_task_and_others_do_not(personas):
     task = approved_joint_task(personas)
-    assert task in services.tasks_visible_to(personas.partner_admin)
+    assert task in Task.objects.visible_to(personas.partner_admin)
     internal = services.create_task(personas.lead_admin, personas.lead_dept, kind="internal", title="内部",
                                     items=[make_published_item(personas.lead_dept, "内部事项")],
                                     rules={"default": {"count": 2}})
-    assert internal not in services.tasks_visible_to(personas.partner_admin)
+    assert internal not in Task.objects.visible_to(personas.partner_admin)
 
 
 def test_an_internal_task_cannot_cite_another_departments_items(personas):
