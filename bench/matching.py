@@ -29,6 +29,7 @@ from shuangsuiji.lottery.matching import (  # noqa: E402
     Snapshot,
     Target,
     Task,
+    draw_teams,
     plan_for,
 )
 
@@ -84,9 +85,9 @@ def speed(n_targets: int, n_inspectors: int) -> None:
     c0, t0 = time.process_time(), time.perf_counter()
     plan = plan_for(snap)
     c1, t1 = time.process_time(), time.perf_counter()
-    a = plan.draw("5eed" * 16)
+    a = draw_teams(plan, "5eed" * 16)
     c2, t2 = time.process_time(), time.perf_counter()
-    plan.draw("beef" * 16)
+    draw_teams(plan, "beef" * 16)
     c3, t3 = time.process_time(), time.perf_counter()
     errors = [p for p in plan.problems if p.severity == "error"]
     loads = a.loads()
@@ -121,7 +122,7 @@ def fairness(n_seeds: int) -> None:
     devs: list[float] = []
     t0 = time.perf_counter()
     for s in range(n_seeds):
-        a = plan.draw(f"{s:064x}", stats)
+        a = draw_teams(plan, f"{s:064x}", stats)
         for team in a.teams:
             for j in team.officers:
                 counts[(team.target, team.dept, j)] += 1

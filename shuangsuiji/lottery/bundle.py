@@ -12,9 +12,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # Dependency order: each module only imports modules listed before it.
-# The matcher comes last: verify imports it lazily, so a kit's teams are replayed by the same single file.
+# The matcher comes last (its data, the seed-free plan, the seeded draw, the entry point): verify imports it
+# lazily, so a kit's teams are replayed by the same single file.
 MODULES = ("errors", "canonical", "tickets", "rfc3797", "quota", "beacon", "sources", "sampling", "kit", "verify",
-           "matching")
+           "match_types", "match_plan", "match_draw", "matching")
 
 HEADER = '''#!/usr/bin/env python3
 """verify_draw.py: 验证「双随机、一公开」抽取结果（ssj-draw/1）。

@@ -1965,30 +1965,20 @@ if __name__ == "__main__":
     raise SystemExit(main())
 '''))
 
-# ---- shuangsuiji/lottery/matching.py
-_MODULES.append(('shuangsuiji.lottery.matching', r'''"""Random matching of inspectors to drawn targets (the second "随机" of 双随机), stdlib only.
-
-The assignment is a pure function of (seed, snapshot).  `plan_for(snapshot)`, before
-any seed exists, finds every problem and fixes each inspector's balanced planned load
-and weight; `Plan.draw(seed)` then serves the parts in seed order, each drawing its team
-by systematic sampling from probabilities capped at q, so that every inspector-target
-pair is drawn with probability at most q and every hard constraint holds in every draw.
-docs/matching.md explains the choices and the guarantees.
-"""
+# ---- shuangsuiji/lottery/match_types.py
+_MODULES.append(('shuangsuiji.lottery.match_types', r'''"""The matching's data (part 1 of 3, with match_plan and match_draw; `matching` is the entry point):
+constants, the snapshot it starts from, the assignment it produces, their canonical JSON, and the
+garbage-collector pause both other parts run under. Standard library only."""
 
 from __future__ import annotations
 
 import gc
 import hashlib
 import json
-import math
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from fractions import Fraction
-from itertools import accumulate
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from shuangsuiji.lottery.errors import DrawError
 
@@ -2002,11 +1992,6 @@ KINDS = (OFFICER, *THIRD_PARTY_KINDS)
 POOL_OFFICER = "officer"
 POOL_THIRD_PARTY = "third_party"
 
-# The plan's capacity check counts planned loads in integer units of 1/UNIT, so that
-# "load <= cap" is decided exactly, the same on every platform.
-UNIT = 1 << 30
-_IPF_ROUNDS = 40
-_IPF_TOLERANCE = 1e-4
 
 
 class MatchingError(DrawError):
@@ -2328,7 +2313,8 @@ def assignment_from_json(text: str) -> Assignment:
     return assignment_from_obj(json.loads(text))
 
 
-# --------------------------------------------------------------------------- randomness
+
+# --------------------------------------------------------------------------- speed
 
 
 @contextmanager
@@ -2341,46 +2327,44 @@ def _no_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+'''))
 
+# ---- shuangsuiji/lottery/match_plan.py
+_MODULES.append(('shuangsuiji.lottery.match_plan', r'''"""The seed-free part of the matching (part 2 of 3): who is eligible for which part, the pools by
+department and kind, the capped fitting of every inspector's weight and planned load, and the problems
+found before any seed exists (`plan_for`). docs/matching.md explains the choices."""
 
-def _ticket(seed: str, label: str) -> int:
-    """Return the 256-bit SHA-256 of "seed|label" as an integer (orders things at random)."""
-    return int.from_bytes(hashlib.sha256(f"{seed}|{label}".encode()).digest(), "big")
+from __future__ import annotations
 
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, NamedTuple
 
-class _Stream:
-    """Uniform integers from SHA-256("seed|context|counter") blocks, 64 bits at a time."""
+from shuangsuiji.lottery.match_types import (
+    KINDS,
+    OFFICER,
+    POOL_OFFICER,
+    POOL_THIRD_PARTY,
+    Inspector,
+    Part,
+    Problem,
+    Snapshot,
+    Target,
+    Task,
+    _canonical,
+    _no_gc,
+    normalize,
+    snapshot_to_obj,
+)
 
-    __slots__ = ("_prefix", "_counter", "_words")
-
-    def __init__(self, seed: str, context: str) -> None:
-        self._prefix = f"{seed}|{context}|".encode()
-        self._counter = 0
-        self._words: list[int] = []
-
-    def uniforms(self, n: int) -> list[float]:
-        """Return n floats (k + 0.5) / 2**53 in (0, 1), k the top 53 bits of successive 64-bit words."""
-        out: list[float] = []
-        while len(out) < n:
-            if not self._words:
-                d = hashlib.sha256(self._prefix + str(self._counter).encode()).digest()
-                self._counter += 1
-                self._words = [int.from_bytes(d[k : k + 8], "big") for k in (24, 16, 8, 0)]
-            out.append(((self._words.pop() >> 11) + 0.5) / (1 << 53))
-        return out
-
-    def below(self, n: int) -> int:
-        """Return a uniform integer in [0, n) by rejection (exact, no modulo bias)."""
-        limit = (1 << 64) - (1 << 64) % n
-        while True:
-            if not self._words:
-                d = hashlib.sha256(self._prefix + str(self._counter).encode()).digest()
-                self._counter += 1
-                # Popped from the end: words are used in digest order 0..3.
-                self._words = [int.from_bytes(d[k : k + 8], "big") for k in (24, 16, 8, 0)]
-            w = self._words.pop()
-            if w < limit:
-                return w % n
+# The plan's capacity check counts planned loads in integer units of 1/UNIT, so that
+# "load <= cap" is decided exactly, the same on every platform.
+UNIT = 1 << 30
+_IPF_ROUNDS = 40
+_IPF_TOLERANCE = 1e-4
 
 
 # --------------------------------------------------------------------------- eligibility
@@ -2761,8 +2745,18 @@ def _repair(pool: _Pool, load: list[int], caps_u: list[int], relaxed: bool) -> b
         load[end] += delta
 
 
+
+def _eligible(pool: _Pool, part: _PartRow) -> list[int]:
+    """Return the columns eligible for a part: its class's columns minus the recusal holes."""
+    cols = pool.classes[part.cls].cols
+    if not part.holes:
+        return cols
+    holes = set(part.holes)
+    return [k for n, k in enumerate(cols) if n not in holes]
+
+
 @dataclass
-class Plan:
+class MatchPlan:
     """The seed-free part of the matching: eligibility, fitted weights, planned loads, problems."""
 
     snapshot: Snapshot
@@ -2789,75 +2783,98 @@ class Plan:
                     out[(part.target, pool.dept, pool.cols[k])] = v
         return out
 
-    def draw(self, seed: str, stats: dict[str, Any] | None = None) -> Assignment:
-        """Sample the assignment for a seed (pure function of seed and snapshot).
 
-        `stats`, if given, receives counts of parts that had to leave the plan:
-        "forced" (fewer than team/q inspectors left with room) and "repairs"; if it holds a
-        dict under "probe", the conditional probability of every pair at its draw is added
-        to it (summed over draws this estimates each pair's probability with low variance).
-        """
-        if self.errors:
-            raise MatchingError(self.errors)
-        with _no_gc():
-            return self._draw(seed, {} if stats is None else stats)
-
-    def _draw(self, seed: str, stats: dict[str, Any]) -> Assignment:
-        teams: dict[tuple[str, str], list[list[str]]] = {}
-        for pool in self.pools:
-            slot = 0 if pool.pool == POOL_OFFICER else 1
-            for tid, members in _draw_pool(seed, pool, stats).items():
-                teams.setdefault((tid, pool.dept), [[], []])[slot] = sorted(members)
-        out = tuple(Team(tid, dept, tuple(v[0]), tuple(v[1])) for (tid, dept), v in sorted(teams.items()))
-        return Assignment(seed=seed, snapshot_digest=self.digest, teams=out)
-
-
-def plan_for(snapshot: Snapshot) -> Plan:
+def plan_for(snapshot: Snapshot) -> MatchPlan:
     """Return the seed-free plan of a snapshot (eligibility, weights, planned loads and problems)."""
     with _no_gc():
         return _plan_for(snapshot)
 
 
-def _plan_for(snapshot: Snapshot) -> Plan:
+def _plan_for(snapshot: Snapshot) -> MatchPlan:
     s = normalize(snapshot)
     digest = hashlib.sha256(_canonical(snapshot_to_obj(s, normalized=True)).encode("utf-8")).hexdigest()
     problems = _validate(s)
     if problems:
-        return Plan(s, digest, problems, [])
+        return MatchPlan(s, digest, problems, [])
     pools = _build_pools(s, problems)
     blocked = {(p.dept, p.pool) for p in problems if p.severity == "error"}
     for pool in pools:
         if (pool.dept, pool.pool) not in blocked:
             _plan_pool(pool, problems)
-    return Plan(s, digest, problems, pools)
+    return MatchPlan(s, digest, problems, pools)
+'''))
+
+# ---- shuangsuiji/lottery/match_draw.py
+_MODULES.append(('shuangsuiji.lottery.match_draw', r'''"""The seeded part of the matching (part 3 of 3): the seed's random streams, then `draw_teams`, which
+serves a plan's parts in seed order, each drawing its team by systematic sampling from probabilities
+capped at q, with augmenting paths so every hard constraint holds; `precheck` makes one trial draw with a
+public seed to name the part where a draw would run dry."""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_left
+from itertools import accumulate
+from typing import Any
+
+from shuangsuiji.lottery.match_plan import (
+    MatchPlan,
+    _eligible,
+    _fewest_for_cap,
+    _Pool,
+    _pool_label,
+    _waterfill,
+    plan_for,
+)
+from shuangsuiji.lottery.match_types import (
+    POOL_OFFICER,
+    Assignment,
+    MatchingError,
+    Problem,
+    Snapshot,
+    Team,
+    _no_gc,
+)
 
 
-PRECHECK_SEED = "precheck"
+def _ticket(seed: str, label: str) -> int:
+    """Return the 256-bit SHA-256 of "seed|label" as an integer (orders things at random)."""
+    return int.from_bytes(hashlib.sha256(f"{seed}|{label}".encode()).digest(), "big")
 
 
-def precheck(snapshot: Snapshot) -> list[Problem]:
-    """Return every problem found before any draw: infeasible parts, forced pairings, capacity.
+class _Stream:
+    """Uniform integers from SHA-256("seed|context|counter") blocks, 64 bits at a time."""
 
-    Besides the plan's checks it makes one trial draw with the public seed PRECHECK_SEED:
-    the draw serves parts one by one with augmenting paths, so it fails exactly when no
-    assignment meets the caps (recusal holes included), and names the part that failed.
-    """
-    plan = plan_for(snapshot)
-    problems = list(plan.problems)
-    if any(p.code in ("invalid", "team_size") for p in problems):
-        return problems
-    # Pools whose parts all have enough eligible people get a trial draw, also when the
-    # capacity check failed: the part where it runs dry is the one to name.
-    short = {(p.dept, p.pool) for p in problems if p.code == "too_few_eligible"}
-    with _no_gc():
-        for pool in plan.pools:
-            if (pool.dept, pool.pool) in short:
-                continue
-            try:
-                _draw_pool(PRECHECK_SEED, pool, {})
-            except MatchingError as e:
-                problems.extend(e.problems)
-    return problems
+    __slots__ = ("_prefix", "_counter", "_words")
+
+    def __init__(self, seed: str, context: str) -> None:
+        self._prefix = f"{seed}|{context}|".encode()
+        self._counter = 0
+        self._words: list[int] = []
+
+    def uniforms(self, n: int) -> list[float]:
+        """Return n floats (k + 0.5) / 2**53 in (0, 1), k the top 53 bits of successive 64-bit words."""
+        out: list[float] = []
+        while len(out) < n:
+            if not self._words:
+                d = hashlib.sha256(self._prefix + str(self._counter).encode()).digest()
+                self._counter += 1
+                self._words = [int.from_bytes(d[k : k + 8], "big") for k in (24, 16, 8, 0)]
+            out.append(((self._words.pop() >> 11) + 0.5) / (1 << 53))
+        return out
+
+    def below(self, n: int) -> int:
+        """Return a uniform integer in [0, n) by rejection (exact, no modulo bias)."""
+        limit = (1 << 64) - (1 << 64) % n
+        while True:
+            if not self._words:
+                d = hashlib.sha256(self._prefix + str(self._counter).encode()).digest()
+                self._counter += 1
+                # Popped from the end: words are used in digest order 0..3.
+                self._words = [int.from_bytes(d[k : k + 8], "big") for k in (24, 16, 8, 0)]
+            w = self._words.pop()
+            if w < limit:
+                return w % n
 
 
 # --------------------------------------------------------------------------- the draw
@@ -2981,15 +2998,6 @@ def _draw_pool(seed: str, pool: _Pool, stats: dict[str, Any]) -> dict[str, list[
     return {parts[i].target: [ids[k] for k in team[i]] for i in range(n)}
 
 
-def _eligible(pool: _Pool, part: _PartRow) -> list[int]:
-    """Return the columns eligible for a part: its class's columns minus the recusal holes."""
-    cols = pool.classes[part.cls].cols
-    if not part.holes:
-        return cols
-    holes = set(part.holes)
-    return [k for n, k in enumerate(cols) if n not in holes]
-
-
 def _augment(pool: _Pool, i: int, team: list[list[int]], holders: list[list[int]], done: list[int]) -> int:
     """Give part i one more inspector by moving others along an augmenting path; return whose load grew.
 
@@ -3041,12 +3049,121 @@ def _augment(pool: _Pool, i: int, team: list[list[int]], holders: list[list[int]
         k = prev
 
 
-# --------------------------------------------------------------------------- public entry points
+def draw_teams(plan: MatchPlan, seed: str, stats: dict[str, Any] | None = None) -> Assignment:
+    """Sample the assignment for a seed (pure function of seed and snapshot).
+
+    `stats`, if given, receives counts of parts that had to leave the plan:
+    "forced" (fewer than team/q inspectors left with room) and "repairs"; if it holds a
+    dict under "probe", the conditional probability of every pair at its draw is added
+    to it (summed over draws this estimates each pair's probability with low variance).
+    """
+    if plan.errors:
+        raise MatchingError(plan.errors)
+    stats = {} if stats is None else stats
+    with _no_gc():
+        teams: dict[tuple[str, str], list[list[str]]] = {}
+        for pool in plan.pools:
+            slot = 0 if pool.pool == POOL_OFFICER else 1
+            for tid, members in _draw_pool(seed, pool, stats).items():
+                teams.setdefault((tid, pool.dept), [[], []])[slot] = sorted(members)
+        out = tuple(Team(tid, dept, tuple(v[0]), tuple(v[1])) for (tid, dept), v in sorted(teams.items()))
+        return Assignment(seed=seed, snapshot_digest=plan.digest, teams=out)
+
+
+PRECHECK_SEED = "precheck"
+
+
+def precheck(snapshot: Snapshot) -> list[Problem]:
+    """Return every problem found before any draw: infeasible parts, forced pairings, capacity.
+
+    Besides the plan's checks it makes one trial draw with the public seed PRECHECK_SEED:
+    the draw serves parts one by one with augmenting paths, so it fails exactly when no
+    assignment meets the caps (recusal holes included), and names the part that failed.
+    """
+    plan = plan_for(snapshot)
+    problems = list(plan.problems)
+    if any(p.code in ("invalid", "team_size") for p in problems):
+        return problems
+    # Pools whose parts all have enough eligible people get a trial draw, also when the
+    # capacity check failed: the part where it runs dry is the one to name.
+    short = {(p.dept, p.pool) for p in problems if p.code == "too_few_eligible"}
+    with _no_gc():
+        for pool in plan.pools:
+            if (pool.dept, pool.pool) in short:
+                continue
+            try:
+                _draw_pool(PRECHECK_SEED, pool, {})
+            except MatchingError as e:
+                problems.extend(e.problems)
+    return problems
+'''))
+
+# ---- shuangsuiji/lottery/matching.py
+_MODULES.append(('shuangsuiji.lottery.matching', r'''"""Random matching of inspectors to drawn targets (the second "随机" of 双随机), stdlib only.
+
+The assignment is a pure function of (seed, snapshot).  `plan_for(snapshot)` (match_plan), before
+any seed exists, finds every problem and fixes each inspector's balanced planned load
+and weight; `draw_teams(plan, seed)` (match_draw) then serves the parts in seed order, each drawing its team
+by systematic sampling from probabilities capped at q, so that every inspector-target
+pair is drawn with probability at most q and every hard constraint holds in every draw.
+docs/matching.md explains the choices and the guarantees.
+
+This module is the entry point (`match`, `replace`, `replay`, `qualified`) and names every public piece of
+the three parts: match_types (data and JSON), match_plan (seed-free) and match_draw (seeded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from shuangsuiji.lottery.match_draw import PRECHECK_SEED, _ticket, draw_teams, precheck
+from shuangsuiji.lottery.match_plan import MatchPlan, _on_duty, _pool_label, plan_for
+from shuangsuiji.lottery.match_types import (
+    ALGORITHM,
+    ASSIGNMENT_FORMAT,
+    KINDS,
+    OFFICER,
+    POOL_OFFICER,
+    POOL_THIRD_PARTY,
+    SNAPSHOT_FORMAT,
+    THIRD_PARTY_KINDS,
+    Assignment,
+    Department,
+    Inspector,
+    MatchingError,
+    Part,
+    Problem,
+    Snapshot,
+    Swap,
+    Target,
+    Task,
+    Team,
+    assignment_from_json,
+    assignment_from_obj,
+    assignment_to_json,
+    assignment_to_obj,
+    normalize,
+    snapshot_digest,
+    snapshot_from_json,
+    snapshot_from_obj,
+    snapshot_to_json,
+    snapshot_to_obj,
+)
+
+__all__ = [
+    "ALGORITHM", "ASSIGNMENT_FORMAT", "KINDS", "OFFICER", "POOL_OFFICER", "POOL_THIRD_PARTY", "PRECHECK_SEED",
+    "SNAPSHOT_FORMAT", "THIRD_PARTY_KINDS", "Assignment", "Department", "Inspector", "MatchPlan", "MatchingError",
+    "Part", "Problem", "Snapshot", "Swap", "Target", "Task", "Team", "assignment_from_json", "assignment_from_obj",
+    "assignment_to_json", "assignment_to_obj", "draw_teams", "match", "normalize", "plan_for", "precheck",
+    "qualified", "replace", "replay", "snapshot_digest", "snapshot_from_json", "snapshot_from_obj",
+    "snapshot_to_json", "snapshot_to_obj",
+]
 
 
 def match(seed: str, snapshot: Snapshot) -> Assignment:
     """Return the assignment for a seed; raises MatchingError if precheck finds an error."""
-    return plan_for(snapshot).draw(seed)
+    return draw_teams(plan_for(snapshot), seed)
 
 
 def qualified(inspectors: Iterable[Inspector], task: Task, dept: str, domains: Iterable[str],

@@ -269,7 +269,7 @@ def test_every_draw_meets_every_hard_constraint_or_the_instance_is_infeasible(sn
     for k in range(3):
         seed = f"{salt:x}-{k}"
         try:
-            a = plan.draw(seed)
+            a = m.draw_teams(plan, seed)
         except MatchingError:
             assert not feasible(snap)
             return
@@ -291,7 +291,7 @@ def test_a_realistic_district_meets_every_constraint_for_many_seeds() -> None:
     plan = m.plan_for(snap)
     assert plan.errors == []
     for s in range(40):
-        assert violations(snap, plan.draw(f"{s:064x}")) == []
+        assert violations(snap, m.draw_teams(plan, f"{s:064x}")) == []
 
 
 def test_caps_that_leave_no_slack_are_met_by_repairing_dead_ends() -> None:
@@ -302,7 +302,7 @@ def test_caps_that_leave_no_slack_are_met_by_repairing_dead_ends() -> None:
     repairs = 0
     for s in range(60):
         stats: dict[str, int] = {}
-        a = m.plan_for(snap).draw(f"tight-{s}", stats)
+        a = m.draw_teams(m.plan_for(snap), f"tight-{s}", stats)
         repairs += stats.get("repairs", 0)
         assert violations(snap, a) == []
         assert sorted(a.loads().values()) == [2] * 6
@@ -330,7 +330,7 @@ def test_no_pair_is_drawn_more_often_than_q_over_1200_seeds_when_the_cap_is_achi
     n = 1200
     counts: Counter[tuple[str, str]] = Counter()
     for s in range(n):
-        for team in plan.draw(f"cap-{s}").teams:
+        for team in m.draw_teams(plan, f"cap-{s}").teams:
             counts.update((team.target, j) for j in team.officers)
     q = snap.task.q
     tolerance = 4 * math.sqrt(q * (1 - q) / n)  # binomial: exceeded with probability < 1e-4 per pair
@@ -351,7 +351,7 @@ def test_every_pair_is_drawn_with_conditional_probability_at_most_q_at_its_turn(
     for s in range(30):
         probe: dict[tuple[str, str, str], float] = {}
         stats: dict[str, object] = {"probe": probe}
-        plan.draw(f"probe-{s}", stats)
+        m.draw_teams(plan, f"probe-{s}", stats)
         assert stats.get("forced", 0) == 0 and stats.get("repairs", 0) == 0
         assert max(probe.values()) <= snap.task.q + 1e-12
         # ... and the conditional probabilities of a part add up to the team size.
