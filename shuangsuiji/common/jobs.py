@@ -73,6 +73,7 @@ def start(kind: str, title: str, *, user=None, department=None, params: dict | N
 
 @task()
 def run_job(job_id: int) -> None:
+    """Run a queued job once: its handler's message on success, its refusal or a reference on failure."""
     job = Job.objects.get(pk=job_id)
     if job.status != JobStatus.QUEUED:
         return  # already picked up: a job never runs twice

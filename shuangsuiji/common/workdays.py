@@ -12,6 +12,7 @@ import chinese_calendar
 
 
 def is_workday(day: dt.date) -> bool:
+    """Whether ``day`` is a working day in China's calendar (with 调休)."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:  # a year the library has no announcement for yet

@@ -116,10 +116,12 @@ def frozen_townships(draw, basis: lm.Snapshot) -> dict[str, str]:
 
 
 def townships_json(towns: dict[str, str]) -> bytes:
+    """The pool's USCC → township map as canonical JSON: the bytes its digest is taken over."""
     return json.dumps(towns, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
 def townships_digest(towns: dict[str, str]) -> str:
+    """SHA-256 of the canonical township map, as written in the manifest's matching section."""
     return hashlib.sha256(townships_json(towns)).hexdigest()
 
 

@@ -94,6 +94,7 @@ def _section_of(industry_code: str | None, sections: dict[str, str]) -> str:
 
 
 def stratum_values(strata_by: list[str]) -> list[str]:
+    """The stratum fields of ``strata_by``, refused in Chinese when one is not supported."""
     unknown = [s for s in strata_by if s not in STRATA]
     if unknown:
         raise ScopeError(f"不支持的分层依据：{'、'.join(unknown)}")

@@ -76,10 +76,12 @@ def _check(actor, draw: Draw, step: str) -> None:
 
 
 def verifier_bytes() -> bytes:
+    """The single-file citizen verifier shipped in every kit (lottery/dist/verify_draw.py)."""
     return (LOTTERY_DIR / "dist" / "verify_draw.py").read_bytes()
 
 
 def pool_path(draw: Draw) -> Path:
+    """Where a draw's frozen pool file is kept."""
     return Path(settings.MEDIA_ROOT) / "draws" / draw.number / "pool.tsv"
 
 
@@ -92,6 +94,7 @@ def _next_number(department, year: int) -> str:
 
 
 def parse_rule(data: dict[str, Any]) -> CountRule:
+    """A count rule (ratio or fixed count) from its JSON form, refused in Chinese when malformed."""
     try:
         return CountRule.from_json(data)
     except DrawError as exc:
@@ -499,6 +502,7 @@ def _departments(draw: Draw):
 
 
 def matching_snapshot(draw: Draw) -> lm.Snapshot:
+    """The matching snapshot of a revealed draw: the committed basis plus the drawn businesses."""
     drawn = sorted(DrawnEntity.objects.filter(draw=draw).values_list("entity__uscc", flat=True))
     return dmatch.snapshot_for(lm.snapshot_from_obj(draw.matching_basis), draw.manifest["matching"]["parts"], drawn,
                                draw.matching_townships)
@@ -506,6 +510,7 @@ def matching_snapshot(draw: Draw) -> lm.Snapshot:
 
 @transaction.atomic
 def publish(actor, draw: Draw) -> Draw:
+    """Publish a revealed draw (and its kit) on the public portal."""
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
     _check(actor, draw, "publish")
     draw.status, draw.published_at = DrawStatus.PUBLISHED, timezone.now()
@@ -626,6 +631,7 @@ def _blind(draw: Draw, pool: Pool, files: dict[str, bytes], auditor: bool) -> di
 
 
 def kit_zip(draw: Draw, include_matching: bool = False) -> bytes:
+    """The draw's verification kit as a zip (with the teams for the departments' own kit)."""
     files = kit_files(draw, include_matching)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

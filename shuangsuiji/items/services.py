@@ -195,6 +195,7 @@ def _next_version(kind: str, department: Department | None, level: str) -> int:
 
 
 def list_title(kind: str, department: Department | None, level: str) -> str:
+    """The title of a list: owner department, kind and level."""
     owner = department.name if department else ""
     return f"{owner}{ListKind(kind).label}（{Level(level).label}）"
 

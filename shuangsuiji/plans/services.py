@@ -85,6 +85,7 @@ def _may_edit_plan(actor, plan: AnnualPlan) -> None:
 
 @transaction.atomic
 def create_plan(actor, department: Department | None, year: int, title: str = "") -> AnnualPlan:
+    """A department's (or, for the office, the district's joint) annual plan for a year, in draft."""
     check_year(year)
     plan = AnnualPlan(year=year, department=department, created_by=actor,
                       title=title.strip() or f"{department.name if department else '定陶区'}{year}年度双随机抽查工作计划")
@@ -100,6 +101,7 @@ def create_plan(actor, department: Department | None, year: int, title: str = ""
 @transaction.atomic
 def add_entry(actor, plan: AnnualPlan, *, title: str, kind: str, items, scope_text: str, ratio_text: str,
               timing: str, lead_department: Department, partner_departments=()) -> PlanEntry:
+    """Add a batch (抽查批次) to a draft plan: its kind, published items, scope, ratio, timing and departments."""
     plan = _locked_plan(plan)
     _may_edit_plan(actor, plan)
     if not plan.is_editable:
@@ -126,6 +128,7 @@ def add_entry(actor, plan: AnnualPlan, *, title: str, kind: str, items, scope_te
 
 @transaction.atomic
 def remove_entry(actor, entry: PlanEntry) -> None:
+    """Remove a batch from a draft plan."""
     plan = entry.plan
     _may_edit_plan(actor, plan)
     if not plan.is_editable:
@@ -157,6 +160,7 @@ def file_plan(actor, plan: AnnualPlan, today: dt.date | None = None) -> AnnualPl
 
 @transaction.atomic
 def return_plan(actor, plan: AnnualPlan, comment: str) -> AnnualPlan:
+    """The office returns a filed plan to its department with a comment."""
     plan = _locked_plan(plan)
     if not actor.is_office:
         raise Forbidden("只有联席会议办公室可以退回计划。")
@@ -414,6 +418,7 @@ def _targets(usccs: list[str]) -> list[int]:
 
 @transaction.atomic
 def submit(actor, task: Task) -> Task:
+    """Submit a draft task for review (the four-eyes check is at approval)."""
     task = _step(actor, task, "submit")
     task.submitted_by = actor
     return _move(actor, task, "submit")
@@ -426,6 +431,7 @@ def own_work(actor, task: Task) -> bool:
 
 @transaction.atomic
 def return_task(actor, task: Task, comment: str) -> Task:
+    """Return a submitted task to its department with a comment."""
     if not comment.strip():
         raise PlanError("退回须写明修改意见。")
     return _move(actor, _step(actor, task, "return"), "return", comment=comment.strip())
@@ -541,6 +547,7 @@ def on_draw_voided(sender, draw, actor, **kwargs) -> None:
 
 @transaction.atomic
 def issue_targeted(actor, task: Task) -> Task:
+    """Issue the visits of a targeted (non-random) task to its listed businesses."""
     task = _step(actor, task, "issue")
     count = issue_visits(task, task.scope.get("targets", []))
     return _move(actor, task, "issue", visits=count)

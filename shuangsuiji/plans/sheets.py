@@ -56,6 +56,7 @@ def _page(pdf: FPDF, visit) -> None:
 
 
 def visits_pdf(visits) -> bytes:
+    """The visit sheets (检查单) as one PDF, a page per business."""
     pdf = _pdf()
     for visit in visits:
         _page(pdf, visit)

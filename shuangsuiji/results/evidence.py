@@ -22,6 +22,7 @@ DISPLAY_EDGE = 1280
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:
+    """The (content type, extension) of an evidence file by its first bytes, or None."""
     for magic, kind in TYPES.items():
         if head.startswith(magic):
             return kind
@@ -31,6 +32,7 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 
 def limit() -> int:
+    """The largest evidence file accepted, in bytes (SSJ_MAX_EVIDENCE_BYTES)."""
     return getattr(settings, "SSJ_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024)
 
 
@@ -45,6 +47,7 @@ def _display_copy(source: Path, target: Path) -> None:
 
 
 def attach(user, row: ItemResult, upload, *, kind: str = EvidenceKind.PHOTO, source: str = "") -> Evidence:
+    """Store a photo or document as evidence of one item result, with its SHA-256 and a smaller copy."""
     part = row.part
     if not (is_assigned(user, part) or may_review(user, part)):
         raise Forbidden("只有本部门检查组成员或管理员可以上传此事项的证据。")
@@ -94,4 +97,5 @@ def attach(user, row: ItemResult, upload, *, kind: str = EvidenceKind.PHOTO, sou
 
 
 def file_path(evidence: Evidence, display: bool = False) -> Path:
+    """Where an evidence file (or its smaller display copy) is stored."""
     return Path(settings.MEDIA_ROOT) / (evidence.display_path if display and evidence.display_path else evidence.path)

@@ -45,6 +45,7 @@ class ResultError(Refused):
 
 
 def step(visit, part, actor, name: str, detail: str = "") -> None:
+    """Append one step to the visit's whole-process record (全过程记录)."""
     ProcessStep.objects.create(visit=visit, part=part, step=name, actor=actor, detail=detail[:300])
 
 
@@ -98,10 +99,12 @@ def my_visits(user):
 
 
 def may_review(user, part: VisitPart) -> bool:
+    """Whether the user reviews this part: an administrator of the part's department, or the office."""
     return user.effective_role in (Role.OFFICE, Role.DEPT_ADMIN) and user.can_act_for(part.department)
 
 
 def record_opened(user, part: VisitPart) -> None:
+    """Record, once per user, that the user opened the part."""
     if not ProcessStep.objects.filter(part=part, step="opened", actor=user).exists():
         step(part.visit, part, user, "opened")
 
@@ -109,6 +112,7 @@ def record_opened(user, part: VisitPart) -> None:
 # ---------------------------------------------------------------- entering results
 
 def vocabulary() -> dict[str, ResultCode]:
+    """The active result codes by code (the standard result vocabulary)."""
     return {c.code: c for c in ResultCode.objects.filter(active=True)}
 
 
@@ -236,6 +240,7 @@ def unfinished_parts(task: Task) -> str | None:
 
 @transaction.atomic
 def review(user, part: VisitPart, *, approve: bool, comment: str = "") -> VisitPart:
+    """Approve a submitted part, or return it with a comment; a problem needs its follow-up first."""
     part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
     if not may_review(user, part):
         raise Forbidden(f"只有{part.department.name}的管理员可以审核本部门的检查结果。")
@@ -320,6 +325,7 @@ def _may_decide(user, row: ItemResult) -> bool:
 def create_followup(user, row: ItemResult, *, kind: str, owner: Department | None = None, due_on=None, note: str = "",
                     rectify_deadline=None, case_type: str = "", judicial_organ: str = "", referral_number: str = "",
                     minor_violation: MinorViolation | None = None, education: str = "") -> FollowUp:
+    """Decide the follow-up (后续处置) of a problem result: kind, owner department and due date."""
     row = ItemResult.objects.select_related("part", "part__visit", "part__department", "item").get(pk=row.pk)
     part = row.part
     if not _may_decide(user, row):
@@ -373,6 +379,7 @@ def followups_visible_to(user):
 
 
 def overdue(qs, today=None):
+    """The follow-ups of ``qs`` still open after their due date."""
     return qs.exclude(status=FollowUpStatus.CLOSED).filter(due_on__lt=today or timezone.localdate())
 
 
@@ -438,6 +445,7 @@ def act_on_followup(user, fu: FollowUp, action: str, **data) -> FollowUp:
 
 def add_minor_violation(user, *, behaviour: str, keywords: str, conditions: str = "", basis: str = "",
                         item: InspectionItem | None = None) -> MinorViolation:
+    """The office adds an entry to the 免罚清单 (minor violations not penalised)."""
     if not user.is_office:
         raise Forbidden("免罚清单由联席会议办公室维护。")
     if not behaviour.strip() or not keywords.strip():
@@ -454,6 +462,7 @@ def add_minor_violation(user, *, behaviour: str, keywords: str, conditions: str 
 
 @transaction.atomic
 def retire_minor_violation(user, entry: MinorViolation) -> None:
+    """The office retires a 免罚清单 entry; past decisions keep pointing at it."""
     if not user.is_office:
         raise Forbidden("免罚清单由联席会议办公室维护。")
     entry.active = False
