@@ -73,6 +73,11 @@ class User(AbstractUser):
         return self.effective_role == Role.LEADER
 
     @property
+    def is_admin(self) -> bool:
+        """The office or a department's administrator: who decides (the scope is ``manages``)."""
+        return self.effective_role in (Role.OFFICE, Role.DEPT_ADMIN)
+
+    @property
     def sees_all_departments(self) -> bool:
         """The office administers every department; the leader reads every department."""
         return self.is_office or self.is_leader
@@ -87,4 +92,4 @@ class User(AbstractUser):
 
     def manages(self, department: Department | None) -> bool:
         """The office, or an administrator of ``department``: who decides for that department."""
-        return self.effective_role in (Role.OFFICE, Role.DEPT_ADMIN) and self.can_act_for(department)
+        return self.is_admin and self.can_act_for(department)

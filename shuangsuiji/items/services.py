@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from shuangsuiji.accounts.models import Department, Role
+from shuangsuiji.accounts.models import Department
 from shuangsuiji.accounts.reference import match_department
 from shuangsuiji.common import audit, jobs, uploads
 from shuangsuiji.common.errors import Forbidden, Refused, WrongState
@@ -37,7 +37,7 @@ def _require_manage(user, department: Department | None) -> None:
         return
     if department is None:
         raise Forbidden("部门联合抽查事项清单及跨部门导入由联席会议办公室管理。")
-    if user.effective_role in (Role.DEPT_ADMIN, Role.OFFICE):
+    if user.is_admin:
         raise Forbidden(f"只能管理本部门的清单，不能操作{department.name}的清单。")
     raise Forbidden("您的角色只能查看清单，不能修改。")
 

@@ -18,7 +18,7 @@ from django.db.models import Count
 from django.dispatch import receiver
 from django.utils import timezone
 
-from shuangsuiji.accounts.models import Department, Role
+from shuangsuiji.accounts.models import Department
 from shuangsuiji.common import audit
 from shuangsuiji.common.errors import Forbidden, Refused, WrongState
 from shuangsuiji.directory.models import Entity
@@ -269,7 +269,7 @@ def _step(actor, task: Task, step: str) -> Task:
     sources, target, label = TRANSITIONS[step]
     if not actor.can_act_for(task.department):
         raise Forbidden(f"只有发起部门（{task.department.name}）可以{label}；配合部门只办理本部门承担的部分。")
-    if step in ADMIN_STEPS and actor.effective_role not in (Role.OFFICE, Role.DEPT_ADMIN):
+    if step in ADMIN_STEPS and not actor.is_admin:
         raise Forbidden(f"只有发起部门的管理员可以{label}。")
     if step in ("commit", "reveal") and not task.is_random:
         raise WrongState("定向检查不经随机抽取，请直接确定检查对象。")
@@ -336,7 +336,7 @@ def create_task(actor, department: Department, *, kind: str, title: str, items, 
                 documents: str = "", plan_entry: PlanEntry | None = None, starts_on=None, ends_on=None,
                 year: int | None = None) -> Task:
     """A task in draft; items from the published lists only, the partners from the items' departments."""
-    if not actor.can_act_for(department) or actor.effective_role not in (Role.OFFICE, Role.DEPT_ADMIN):
+    if not actor.manages(department):
         raise Forbidden("只有部门管理员可以为本部门创建抽查任务。")
     if kind not in TaskKind.values:
         raise PlanError("请选择任务类型。")

@@ -157,7 +157,7 @@ def task_detail(request, number: str):
         "partners": task.partners.order_by("order"), "visit_count": visits.count(), "visits": visits[:20],
         "void_visits": task.visits.filter(void=True).count(),
         "can_act": request.user.can_act_for(task.department), "reason_form": ReasonForm(),
-        "is_admin": request.user.effective_role in ("office", "dept_admin"),
+        "is_admin": request.user.is_admin,
         "own_work": services.own_work(request.user, task),
     }
     if task.status == TaskStatus.APPROVED and task.is_random:

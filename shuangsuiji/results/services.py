@@ -100,7 +100,7 @@ def my_visits(user):
 
 def may_review(user, part: VisitPart) -> bool:
     """Whether the user reviews this part: an administrator of the part's department, or the office."""
-    return user.effective_role in (Role.OFFICE, Role.DEPT_ADMIN) and user.can_act_for(part.department)
+    return user.manages(part.department)
 
 
 def record_opened(user, part: VisitPart) -> None:
@@ -388,7 +388,7 @@ def act_on_followup(user, fu: FollowUp, action: str, **data) -> FollowUp:
     """acknowledge (签收, the owner), receipt (a judicial organ's receipt), recheck, close."""
     fu = FollowUp.objects.select_for_update().select_related("owner", "result__part__visit", "result__part").get(pk=fu.pk)
     part = fu.result.part
-    if user.effective_role not in (Role.OFFICE, Role.DEPT_ADMIN) or not user.can_act_for(fu.owner):
+    if not user.manages(fu.owner):
         raise Forbidden(f"只有负责部门（{fu.owner.name}）的管理员可以办理此后续处置。")
     if fu.status == FollowUpStatus.CLOSED:
         raise WrongState("此后续处置已办结。")

@@ -212,7 +212,7 @@ def followup_list(request):
 def followup_detail(request, pk: int):
     fu = get_object_or_404(services.followups_visible_to(request.user), pk=pk)
     user = request.user
-    may_act = user.effective_role in (Role.OFFICE, Role.DEPT_ADMIN) and user.can_act_for(fu.owner)
+    may_act = user.manages(fu.owner)
     return render(request, "results/followup_detail.html", {"fu": fu, "may_act": may_act, "form": FollowUpStepForm(),
                                                             "today": timezone.localdate()})
 
