@@ -72,3 +72,18 @@ def test_a_plan_step_refused_for_the_role_or_the_state(personas, client_for):
     assert api.status_code == 409 and "只能公布已报备的计划" in api.json()["detail"]
     page = office.post(f"/plans/{plan['id']}/publish/", follow=True)
     assert "只能公布已报备的计划" in page.content.decode()
+
+
+@pytest.mark.parametrize(("kind", "status", "title"), [(errors.WrongState, 409, "当前不能办理"),
+                                                        (errors.Forbidden, 403, "无权访问"),
+                                                        (errors.TooLarge, 413, "请求有误"),
+                                                        (errors.Refused, 400, "请求有误")])
+def test_a_refusal_no_view_caught_is_its_status_and_message(rf, kind, status, title):
+    request = rf.post("/plans/1/publish/")
+    answer = errors.RefusalMiddleware(lambda r: None).process_exception(request, kind("此计划已公布，不能再修改。"))
+    page = answer.content.decode()
+    assert answer.status_code == status and title in page and "此计划已公布，不能再修改。" in page
+
+
+def test_anything_else_is_left_to_django(rf):
+    assert errors.RefusalMiddleware(lambda r: None).process_exception(rf.get("/"), ValueError("x")) is None
