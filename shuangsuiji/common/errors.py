@@ -18,6 +18,7 @@ answered by :class:`RefusalMiddleware`.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import render
 
 
@@ -65,7 +66,10 @@ PAGES = {403: "403.html", 404: "404.html", 409: "409.html"}
 
 
 def refusal_page(request, exc: Refused):
-    """The page for a refusal nobody caught: the error page of its status, with its message."""
+    """The answer to a refusal nobody caught: JSON ``{"detail"}`` under /api/, else the error page of its
+    status with its message."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": exc.message}, status=exc.status, json_dumps_params={"ensure_ascii": False})
     return render(request, PAGES.get(exc.status, "400.html"), {"message": exc.message}, status=exc.status)
 
 

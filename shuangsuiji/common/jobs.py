@@ -2,7 +2,8 @@
 
 A view calls ``start(...)``; the worker (``manage.py db_worker``) runs the handler, which reports
 progress through the ``Progress`` it is given. A handler that raises ``JobError`` (or any other
-``common.errors.Refused``) fails the job with that message and its report (nothing else is kept: handlers do their writes in one transaction).
+``common.errors.Refused``) fails the job with that message and its report (nothing else is kept: handlers
+do their writes in one transaction).
 """
 
 from __future__ import annotations

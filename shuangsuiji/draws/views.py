@@ -76,7 +76,7 @@ def draw_detail(request, number: str):
     context["drawn"] = DrawnEntity.objects.filter(draw=draw).select_related("entity")
     context["internal_strata"] = draw.strata_map
     members = TeamMember.objects.filter(draw=draw).select_related("entity", "department", "inspector")
-    if not (request.user.sees_all_departments):
+    if not request.user.sees_all_departments:
         # A department sees its own teams at once; another department's teams only for shared targets.
         members = members.filter(entity__in=members.filter(department_id=request.user.department_id).values("entity"))
     context["members"] = members.order_by("entity__uscc", "department__order", "-active", "id")

@@ -50,8 +50,7 @@ def list_index(request):
             if data[key]:
                 lists = lists.filter(**{key: data[key]})
     page = Paginator(lists, 30).get_page(request.GET.get("page"))
-    can_import = request.user.manages(request.user.department) or request.user.is_office
-    return render(request, "items/list_index.html", {"page": page, "filter": form, "can_import": can_import})
+    return render(request, "items/list_index.html", {"page": page, "filter": form, "can_import": request.user.is_admin})
 
 
 def list_detail(request, pk: int):

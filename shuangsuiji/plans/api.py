@@ -211,7 +211,7 @@ def plan_step(request, plan_id: int, step: str, payload: ReasonIn):
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS}, url_name="tasks_list")
 def list_tasks(request, year: int):
     services.check_year(year)
-    tasks = Task.objects.visible_to(request.user).select_related("department", "draw").filter(year=year)
+    tasks = Task.objects.visible_to(request.user).filter(year=year)
     return Status(200, [task_out(t) for t in tasks[:500]])
 
 
@@ -229,7 +229,7 @@ def create_task(request, payload: TaskIn):
 
 
 def _task(request, number: str) -> Task:
-    return get_object_or_404(Task.objects.visible_to(request.user).select_related("department", "draw"), number=number)
+    return get_object_or_404(Task.objects.visible_to(request.user), number=number)
 
 
 @router.get("/tasks/{number}", response={200: TaskOut, **ERRORS}, url_name="tasks_detail")

@@ -144,12 +144,13 @@ class TaskStatus(models.TextChoices):
 
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The tasks a user may read, on pages and in the API alike: every one for the office and the leader;
-        for a department those it leads or takes part in."""
+        """The tasks a user may read, on pages and in the API alike, with the department and draw every page
+        shows: every one for the office and the leader; for a department those it leads or takes part in."""
+        tasks = self.select_related("department", "draw")
         if user.sees_all_departments:
-            return self
+            return tasks
         mine = models.Q(department_id=user.department_id) | models.Q(partners=user.department_id)
-        return self.filter(mine).distinct()
+        return tasks.filter(mine).distinct()
 
 
 class Task(models.Model):

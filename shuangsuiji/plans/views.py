@@ -130,7 +130,7 @@ def entry_remove(request, pk: int):
 # ---------------------------------------------------------------- tasks
 
 def _task_for(request, number: str) -> Task:
-    return get_object_or_404(Task.objects.visible_to(request.user).select_related("department", "draw"), number=number)
+    return get_object_or_404(Task.objects.visible_to(request.user), number=number)
 
 
 def task_create(request):
@@ -234,7 +234,7 @@ def task_reveal(request, number: str):
 
 
 def task_list(request):
-    tasks = (Task.objects.visible_to(request.user).select_related("department", "draw")
+    tasks = (Task.objects.visible_to(request.user)
              .filter(year=_year(request)).annotate(n_visits=Count("visits")))
     return render(request, "plans/task_list.html", {"tasks": tasks, "year": _year(request)})
 

@@ -7,7 +7,7 @@ import time
 
 from django.db import transaction
 
-from shuangsuiji.accounts.demo import DEMO_PASSWORD, demo_users, ensure_users
+from shuangsuiji.accounts.demo import ensure_users
 from shuangsuiji.accounts.reference import ensure_departments
 from shuangsuiji.common import audit
 from shuangsuiji.directory import search
@@ -18,8 +18,6 @@ from shuangsuiji.inspectors import demo as inspector_demo
 from shuangsuiji.items.demo import import_item_lists
 from shuangsuiji.plans.demo import ensure_demo_plans
 from shuangsuiji.results.demo import ensure_demo_results, ensure_minor_violations
-
-__all__ = ["DEMO_PASSWORD", "demo_users", "seed"]
 
 
 def seed(stdout=None, *, entities: int | None = None) -> None:

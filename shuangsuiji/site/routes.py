@@ -13,9 +13,9 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import JsonResponse
-from django.shortcuts import render
 
 from shuangsuiji.accounts.permissions import ADMIN_SITE, Rule
+from shuangsuiji.common.errors import Forbidden, TooLarge, refusal_page
 
 # namespace -> module holding PERMISSIONS for that namespace ("" = project urls)
 SOURCES = {
@@ -93,7 +93,7 @@ class PermissionMapMiddleware(LoginRequiredMiddleware):
         name = view_name_for(request)
         rule = rule_for(name) if name else None
         if rule is None:
-            return _deny(request, "该地址未列入权限表，已拒绝访问。", 403)
+            return refusal_page(request, Forbidden("该地址未列入权限表，已拒绝访问。"))
         if rule.public:
             return None
         if not request.user.is_authenticated:
@@ -101,14 +101,8 @@ class PermissionMapMiddleware(LoginRequiredMiddleware):
                 return JsonResponse({"detail": "请先登录。"}, status=401)
             return self.handle_no_permission(request, view_func)
         if not rule.allows(request.user):
-            return _deny(request, "您的角色无权访问此页面。", 403)
+            return refusal_page(request, Forbidden("您的角色无权访问此页面。"))
         return None
-
-
-def _deny(request, message: str, status: int):
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=status)
-    return render(request, "403.html", {"message": message}, status=status)
 
 
 # ------------------------------------------------------------------------------------ limits at the door
@@ -154,6 +148,4 @@ def refuse_upload(request, length: int, limit: int):
     size = "大小不明" if length < 0 else f"约 {length / 1048576:.1f} MB"
     message = (f"上传的内容{size}，超过此处的上限 {max(limit // 1048576, 1)} MB，未接收任何内容；"
                "请确认选择了正确的文件，或压缩、拆分后重试。")
-    if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=413, json_dumps_params={"ensure_ascii": False})
-    return render(request, "400.html", {"message": message}, status=413)
+    return refusal_page(request, TooLarge(message))

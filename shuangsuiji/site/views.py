@@ -7,6 +7,7 @@ from django.templatetags.static import static
 from django.views.defaults import page_not_found
 
 from shuangsuiji.accounts.models import Department
+from shuangsuiji.common.errors import NotFound, refusal_page
 from shuangsuiji.common.views import visible_jobs
 from shuangsuiji.directory.models import Entity, EntityStatus
 from shuangsuiji.inspectors.models import Inspector
@@ -58,5 +59,5 @@ def favicon(request):
 def not_found(request, exception=None):
     """404 as JSON under /api/ (clients parse it), the site's page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "对象或地址不存在。"}, status=404)
+        return refusal_page(request, NotFound("对象或地址不存在。"))
     return page_not_found(request, exception)

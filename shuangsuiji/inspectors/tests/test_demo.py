@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from shuangsuiji.accounts import demo as accounts_demo
 from shuangsuiji.accounts.models import Department, User
 from shuangsuiji.directory import demo as demo_entities
 from shuangsuiji.directory import uscc
@@ -16,7 +17,6 @@ from shuangsuiji.inspectors.demo import CERT_PATTERN, DEPARTMENT_SIZES
 from shuangsuiji.inspectors.models import Conflict, Inspector, InspectorKind, Qualification
 from shuangsuiji.inspectors.validation import CERT_RE, check_id_number
 from shuangsuiji.items.models import InspectionItem, ItemList
-from shuangsuiji.site import demo
 
 USCC_HEAD = {EntityType.ENTERPRISE: "91", EntityType.INDIVIDUAL: "92", EntityType.COOPERATIVE: "93",
              EntityType.OTHER: "N2"}
@@ -90,4 +90,4 @@ def test_a_smaller_district_can_be_seeded_and_demo_accounts_lists_every_account(
     assert "inspector_wjj" in text and "执法检查人员" in text and "区卫生健康局" in text
     linked = Inspector.objects.get(user__username="inspector_scjgj")
     assert f"执法证号 {linked.cert_no}" in text
-    assert all(username in text for username, *_ in demo.demo_users())
+    assert all(username in text for username, *_ in accounts_demo.demo_users())

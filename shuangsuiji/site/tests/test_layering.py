@@ -10,8 +10,6 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
 DOMAIN = ("accounts", "items", "directory", "inspectors", "draws", "plans", "results", "portal")
-# Modules of common allowed one project import for now, with the reason; the list only shrinks (empty today).
-PENDING: dict[str, set[str]] = {}
 
 
 def _runtime_modules(package: str):
@@ -45,17 +43,10 @@ def _project_imports(path: Path) -> set[str]:
 def test_common_imports_no_project_app():
     wrong = []
     for relative, path in _runtime_modules("common"):
-        allowed = PENDING.get(str(relative), set())
         for name in sorted(_project_imports(path)):
-            if not name.startswith("shuangsuiji.common") and name not in allowed:
+            if not name.startswith("shuangsuiji.common"):
                 wrong.append(f"{relative} imports {name}")
     assert not wrong, "common is the ground floor:\n" + "\n".join(wrong)
-
-
-def test_the_pending_exceptions_are_still_real():
-    """An exception that no longer applies is removed from PENDING, so the list only shrinks."""
-    for relative, names in PENDING.items():
-        assert names <= _project_imports(PROJECT / relative), relative
 
 
 def test_domain_apps_do_not_import_the_site_app():

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from shuangsuiji.accounts import demo
 from shuangsuiji.accounts.models import User
-from shuangsuiji.site import demo
 
 
 class Command(BaseCommand):
