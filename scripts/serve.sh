@@ -8,5 +8,6 @@ source scripts/demo-env.sh
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 .venv/bin/python manage.py demo_accounts
+.venv/bin/python manage.py send_reminders  # daily in production (cron; docs/deploy.md)
 echo "后台任务进程已启动（日志 var/worker.log）。浏览器打开 http://$host:$port/"
 .venv/bin/python manage.py runserver "$host:$port" --noreload

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "shuangsuiji.plans",
     "shuangsuiji.results",
     "shuangsuiji.portal",
+    "shuangsuiji.notices",
     "shuangsuiji.site",  # above the domain apps: home, health check, error pages, demo, deployment checks
 ]
 
@@ -131,9 +132,6 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-# Minutes after a lottery not in the schedule table is drawn before its numbers may be used in a reveal.
-# Working days after a task's end date within which its draw must be published (the results rule).
-DRAW_PUBLICATION_WORKING_DAYS = int(os.environ.get("SSJ_DRAW_PUBLICATION_WORKING_DAYS", "20"))
 # Recusal replacements per draw and department a department decides itself; more need the office.
 RECUSAL_CAP_PER_DEPARTMENT = int(os.environ.get("SSJ_RECUSAL_CAP_PER_DEPARTMENT", "2"))
 # A replacement is drawn with the first drand round at least this many seconds after the decision.
@@ -141,6 +139,7 @@ RECUSAL_ROUND_MARGIN_SECONDS = int(os.environ.get("SSJ_RECUSAL_ROUND_MARGIN_SECO
 # Four eyes: a task is approved, and a recusal decided, by someone other than who created, submitted or
 # registered it (another administrator of the department, or the office). A district may switch it off.
 SSJ_FOUR_EYES = os.environ.get("SSJ_FOUR_EYES", "1") == "1"
+# Minutes after a lottery not in the schedule table is drawn before its numbers may be used in a reveal.
 LOTTERY_REVEAL_MARGIN_MINUTES = int(os.environ.get("SSJ_LOTTERY_REVEAL_MARGIN_MINUTES", "30"))
 
 STATIC_URL = "static/"

@@ -5,12 +5,14 @@ from django.views.generic import RedirectView
 from shuangsuiji.accounts.forms import AdminLoginForm
 from shuangsuiji.accounts.permissions import ANY_STAFF, PUBLIC
 from shuangsuiji.api import api
+from shuangsuiji.common import views as common_views
 from shuangsuiji.site import views as site_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
     path("healthz", site_views.healthz, name="healthz"),
     path("favicon.ico", site_views.favicon, name="favicon"),
+    path("calendar/", common_views.calendar_page, name="calendar"),
     path("accounts/", include("shuangsuiji.accounts.urls")),
     path("jobs/", include("shuangsuiji.site.common_urls")),
     path("items/", include("shuangsuiji.items.urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("plans/", include("shuangsuiji.plans.urls")),
     path("public/plans/", include("shuangsuiji.portal.plan_urls")),
     path("results/", include("shuangsuiji.results.urls")),
+    path("notices/", include("shuangsuiji.notices.urls")),
     path("public/", include("shuangsuiji.portal.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs"), name="api_docs"),
@@ -35,4 +38,5 @@ PERMISSIONS = {
     "healthz": PUBLIC,
     "favicon": PUBLIC,
     "api_docs": ANY_STAFF,
+    "calendar": ANY_STAFF,  # the office edits (common.holidays checks), everyone reads
 }

@@ -132,3 +132,51 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", "放假"
+    WORKDAY = "workday", "调休上班"
+
+
+class CalendarOverride(models.Model):
+    """Days the office sets as holidays or 调休 working days, over the calendar the platform ships with:
+    entered when the State Council announces next year's holidays (each November), before a library
+    update carries them. A day is in at most one row (``common.workdays.add_override`` refuses overlaps)."""
+
+    starts_on = models.DateField("起始日期")
+    ends_on = models.DateField("截止日期")
+    kind = models.CharField("类型", max_length=8, choices=DayKind.choices)
+    name = models.CharField("名称", max_length=40)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = verbose_name_plural = "节假日调整"
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.starts_on}–{self.ends_on} {self.get_kind_display()}"
+
+    @property
+    def days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+
+class Deadline(models.Model):
+    """A time limit in working days (the number is data the office edits): results are public within
+    20 working days of being produced, draws within 20 of the checks' end, follow-ups by their kind."""
+
+    key = models.SlugField("代码", max_length=40, unique=True)
+    label = models.CharField("时限", max_length=60)
+    working_days = models.PositiveSmallIntegerField("工作日数")
+    basis = models.CharField("依据", max_length=120, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "办理时限"
+
+    def __str__(self) -> str:
+        return f"{self.label}：{self.working_days} 个工作日"

@@ -58,3 +58,15 @@ def xlsx_bytes(sheet: str, header: list[str], rows: Iterable[Iterable]) -> bytes
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_download(filename: str, sheet: str, header: list[str], rows: Iterable[Iterable]):
+    """An attachment response carrying ``xlsx_bytes`` (``filename`` in ASCII)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(xlsx_bytes(sheet, header, rows), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

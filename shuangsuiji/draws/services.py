@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from shuangsuiji.common import audit
 from shuangsuiji.common.errors import Forbidden, Refused, WrongState
-from shuangsuiji.common.workdays import add_working_days
+from shuangsuiji.common.workdays import add_working_days, deadline_days
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.items.models import InspectionItem
 from shuangsuiji.lottery import beacon, rfc3797
@@ -289,13 +289,13 @@ def lottery_declaration(kind: LotteryKind, date: dt.date) -> dict[str, Any]:
 
 def publication_deadline(commitment: Commitment, task_ends_on: dt.date | None) -> dt.date:
     """The task's end date, or the last declared source's day if later, plus the working days allowed
-    (the same rule as results: 20 working days unless configured)."""
+    (the ``draw_publication`` time limit: 20 working days, like results, unless the office changed it)."""
     moments = [lsources.publication_time(d) for d in commitment.sources]
     days = [m.astimezone(lsources.CHINA_TZ).date() for m in moments if m is not None]
     days.append(lsources.parse_time(commitment.committed_at).astimezone(lsources.CHINA_TZ).date())
     if task_ends_on:
         days.append(task_ends_on)
-    return add_working_days(max(days), settings.DRAW_PUBLICATION_WORKING_DAYS)
+    return add_working_days(max(days), deadline_days("draw_publication"))
 
 
 def _filtered_by_credit_class(draw: Draw) -> bool:

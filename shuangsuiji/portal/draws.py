@@ -3,13 +3,13 @@ in-browser ticket check, its kit, the verifier and how to verify."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department
+from shuangsuiji.common.workdays import deadline_days
 from shuangsuiji.draws import services
 from shuangsuiji.draws.models import Draw, DrawnEntity, DrawStatus
 
@@ -27,7 +27,7 @@ def index(request):
     services.mark_overdue(page.object_list)
     return render(request, "portal/draws/index.html", {"page": page, "overdue_count": overdue.count(),
                                                        "only_overdue": bool(request.GET.get("overdue")),
-                                                       "working_days": settings.DRAW_PUBLICATION_WORKING_DAYS})
+                                                       "working_days": deadline_days("draw_publication")})
 
 
 def detail(request, number: str):

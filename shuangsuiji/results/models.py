@@ -52,6 +52,9 @@ class VisitPart(models.Model):
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_comment = models.TextField("审核意见", blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
+    # The result is produced when its part is approved; it is due public 20 working days later (the
+    # ``result_publication`` time limit). Set at each approval; publishing later is allowed, and recorded late.
+    publish_due_on = models.DateField("公开期限", null=True, blank=True, db_index=True)
     # Set when a published part is reopened to correct it; the next publication carries it and clears it.
     correction_reason = models.CharField("更正理由", max_length=300, blank=True)
 
@@ -124,6 +127,8 @@ class Publication(models.Model):
     summary = models.CharField("检查结果", max_length=500)
     has_problem = models.BooleanField("发现问题", default=False)
     published_at = models.DateTimeField("公开时间", db_index=True)
+    due_on = models.DateField("公开期限", null=True, blank=True)
+    late = models.BooleanField("逾期公开", default=False)
     correction_reason = models.CharField("更正理由", max_length=300, blank=True)
     corrected_at = models.DateTimeField("已更正于", null=True, blank=True)
 

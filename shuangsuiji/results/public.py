@@ -50,7 +50,9 @@ def freeze(part: VisitPart) -> Publication:
     now = part.published_at or timezone.now()
     last = part.publications.aggregate(v=Max("version"))["v"] or 0
     part.publications.current().update(corrected_at=now)
-    return Publication.objects.create(part=part, version=last + 1, published_at=now,
+    due = part.publish_due_on
+    return Publication.objects.create(part=part, version=last + 1, published_at=now, due_on=due,
+                                      late=bool(due and timezone.localdate(now) > due),
                                       correction_reason=part.correction_reason if last else "",
                                       **snapshot(part, vocab))
 

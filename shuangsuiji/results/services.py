@@ -16,6 +16,7 @@ from django.utils import timezone
 from shuangsuiji.accounts.models import Department, Role
 from shuangsuiji.common import audit
 from shuangsuiji.common.errors import Forbidden, Refused, WrongState
+from shuangsuiji.common.workdays import due_date, working_days_between
 from shuangsuiji.draws.models import TeamMember
 from shuangsuiji.items.models import InspectionItem
 from shuangsuiji.plans.models import Task, TaskStatus, Visit
@@ -35,8 +36,11 @@ from .models import (
 )
 
 UNLICENSED_CASE = "无证无照经营"
-FOLLOWUP_DAYS = {FollowUpKind.NONE: 0, FollowUpKind.RECTIFY: 30, FollowUpKind.CASE: 30, FollowUpKind.NOTIFY: 10,
-                 FollowUpKind.JUDICIAL: 15, FollowUpKind.OTHER: 30}
+
+
+def followup_due(kind: str, today: dt.date) -> dt.date:
+    """The default due date of a follow-up: its kind's time limit in working days (``followup_<kind>``)."""
+    return today if kind == FollowUpKind.NONE else due_date(f"followup_{kind}", today)
 
 
 class ResultError(Refused):
@@ -211,7 +215,7 @@ def _open_unlicensed_cases(user, part: VisitPart) -> None:
         if not row.followups.filter(kind=FollowUpKind.CASE, case_type=UNLICENSED_CASE).exists():
             fu = FollowUp.objects.create(result=row, kind=FollowUpKind.CASE, owner=part.department,
                                          case_type=UNLICENSED_CASE, note="检查中发现无证无照经营，依法立案查处。",
-                                         due_on=timezone.localdate() + dt.timedelta(days=FOLLOWUP_DAYS["case"]),
+                                         due_on=followup_due(FollowUpKind.CASE, timezone.localdate()),
                                          created_by=user)
             step(part.visit, part, user, "followup", f"{UNLICENSED_CASE}：移送办案机构")
             audit.record(user, "followup.create", fu, department=part.department, after={"kind": "case",
@@ -239,8 +243,9 @@ def unfinished_parts(task: Task) -> str | None:
 # ---------------------------------------------------------------- review and publication
 
 @transaction.atomic
-def review(user, part: VisitPart, *, approve: bool, comment: str = "") -> VisitPart:
-    """Approve a submitted part, or return it with a comment; a problem needs its follow-up first."""
+def review(user, part: VisitPart, *, approve: bool, comment: str = "", at: dt.datetime | None = None) -> VisitPart:
+    """Approve a submitted part, or return it with a comment; a problem needs its follow-up first. ``at`` is
+    the moment of a review recorded later (the demo's history); the publication clock counts from it."""
     part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
     if not may_review(user, part):
         raise Forbidden(f"只有{part.department.name}的管理员可以审核本部门的检查结果。")
@@ -254,32 +259,40 @@ def review(user, part: VisitPart, *, approve: bool, comment: str = "") -> VisitP
     elif not comment.strip():
         raise ResultError("退回时请写明退回意见。")
     part.status = PartStatus.APPROVED if approve else PartStatus.RETURNED
-    part.reviewed_by, part.reviewed_at, part.review_comment = user, timezone.now(), comment.strip()
+    part.reviewed_by, part.reviewed_at, part.review_comment = user, at or timezone.now(), comment.strip()
+    if approve:  # the result is produced: the publication clock starts
+        part.publish_due_on = due_date("result_publication", timezone.localdate(part.reviewed_at))
     part.revision += 1
     part.save()
     name = "approved" if approve else "returned"
-    step(part.visit, part, user, name, comment.strip())
+    detail = f"应于 {part.publish_due_on:%Y-%m-%d} 前公开" if approve else ""
+    step(part.visit, part, user, name, "；".join(t for t in (comment.strip(), detail) if t))
     audit.record(user, f"result.{name}", part, department=part.department, after={"comment": comment.strip()})
     return part
 
 
 @transaction.atomic
-def publish(user, part: VisitPart) -> VisitPart:
-    """谁公开: the department publishes its own approved results."""
+def publish(user, part: VisitPart, at: dt.datetime | None = None) -> VisitPart:
+    """谁公开: the department publishes its own approved results (``at``: see ``review``); after the
+    deadline it is still published, and recorded late."""
     part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
     if not may_review(user, part):
         raise Forbidden(f"只有{part.department.name}的管理员可以公开本部门的检查结果。")
     if part.status != PartStatus.APPROVED:
         raise WrongState("只有审核通过的检查结果可以公开。")
-    part.status, part.published_at = PartStatus.PUBLISHED, timezone.now()
+    part.status, part.published_at = PartStatus.PUBLISHED, at or timezone.now()
     part.save(update_fields=["status", "published_at", "updated_at"])
     publication = public.freeze(part)
     part.correction_reason = ""
     part.save(update_fields=["correction_reason"])
-    detail = f"第 {publication.version} 版（更正）" if publication.version > 1 else ""
-    step(part.visit, part, user, "published", detail)
+    notes = [f"第 {publication.version} 版（更正）" if publication.version > 1 else ""]
+    if publication.late:
+        late_by = working_days_between(publication.due_on, timezone.localdate(publication.published_at))
+        notes.append(f"逾期公开：期限 {publication.due_on:%Y-%m-%d}，超过 {late_by} 个工作日")
+    step(part.visit, part, user, "published", "；".join(n for n in notes if n))
     audit.record(user, "result.publish", part, department=part.department,
-                 after={"version": publication.version, "summary": publication.summary})
+                 after={"version": publication.version, "summary": publication.summary,
+                        "due_on": str(publication.due_on), "late": publication.late})
     return part
 
 
@@ -352,7 +365,7 @@ def create_followup(user, row: ItemResult, *, kind: str, owner: Department | Non
     if kind == FollowUpKind.OTHER and not note.strip():
         raise ResultError("选择“其他”时，请写明处置意见。")
     today = timezone.localdate()
-    due_on = due_on or rectify_deadline or today + dt.timedelta(days=FOLLOWUP_DAYS[kind])
+    due_on = due_on or rectify_deadline or followup_due(kind, today)
     if due_on < today:
         raise ResultError("办理期限不能早于今天。")
     fu = FollowUp.objects.create(

@@ -16,6 +16,7 @@ urlpatterns = [
     path("followups/", views.followup_list, name="followup_list"),
     path("followups/<int:pk>/", views.followup_detail, name="followup_detail"),
     path("followups/<int:pk>/<str:action>/", views.followup_step, name="followup_step"),
+    path("deadlines/", views.deadline_list, name="deadlines"),
     path("minor/", views.minor_list, name="minor_list"),
     path("minor/<int:pk>/retire/", views.minor_retire, name="minor_retire"),
 ]
@@ -31,6 +32,7 @@ PERMISSIONS = {
     "followup_list": ANY_STAFF,
     "followup_detail": ANY_STAFF,
     "followup_step": ADMINS,
+    "deadlines": ANY_STAFF,
     "minor_list": ANY_STAFF,
     "minor_retire": OFFICE,
 }

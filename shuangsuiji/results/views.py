@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from shuangsuiji.accounts.models import Role
+from shuangsuiji.accounts.models import Department, Role
 from shuangsuiji.common.errors import Refused, form_errors, refuse
+from shuangsuiji.common.tabular import xlsx_download
+from shuangsuiji.common.workdays import deadline_days, working_days_between
 
+from . import deadlines, services
 from . import evidence as evidence_files
-from . import services
 from .forms import EvidenceForm, FollowUpForm, FollowUpStepForm, MinorViolationForm
 from .models import Evidence, ItemResult, MinorViolation, PartStatus, ResultCode, VisitPart
 
@@ -70,7 +72,12 @@ def visit_page(request, number: str):
     labels = {c.code: c.label for c in codes}
     sheet = {p["code"]: p for p in visit.sheet}
     blocks = []
+    today = timezone.localdate()
     for part in parts:
+        if part.status == PartStatus.APPROVED and part.publish_due_on:
+            part.days_left = working_days_between(today, part.publish_due_on)
+        elif part.status == PartStatus.PUBLISHED:
+            part.publication = part.publications.order_by("-version").first()
         assigned = services.is_assigned(user, part)
         if assigned:
             services.record_opened(user, part)
@@ -263,3 +270,28 @@ def minor_retire(request, pk: int):
     else:
         messages.success(request, f"“{entry.behaviour}”已移出免罚清单（记录保留）。")
     return redirect("results:minor_list")
+
+
+def deadline_list(request):
+    """公开时限: a department's results near and past the 20-working-day deadline; the office's counts per
+    department with the same list; either as a spreadsheet."""
+    user = request.user
+    bounds = deadlines.Bounds.of()
+    state = request.GET.get("state") if request.GET.get("state") in deadlines.STATES else "near"
+    department = None
+    if user.sees_all_departments and request.GET.get("department"):
+        department = Department.objects.filter(code=request.GET["department"]).first()
+    rows = deadlines.in_state(state, bounds, user, department)
+    if state != "published_late":
+        rows = deadlines.with_days_left(rows[:2000], bounds.today)
+    if request.GET.get("format") == "xlsx":
+        header, data = deadlines.export_rows(state, rows)
+        suffix = f"-{department.code}" if department else ""
+        return xlsx_download(f"deadlines-{state}{suffix}-{bounds.today:%Y%m%d}.xlsx", deadlines.STATES[state],
+                             header, data)
+    context = {"state": state, "states": deadlines.STATES, "state_label": deadlines.STATES[state], "rows": rows[:500], "total": len(rows) if
+               isinstance(rows, list) else rows.count(), "bounds": bounds, "near": deadlines.NEAR,
+               "department": department, "days": deadline_days("result_publication")}
+    if user.sees_all_departments:
+        context["summary"] = deadlines.per_department(bounds)
+    return render(request, "results/deadlines.html", context)

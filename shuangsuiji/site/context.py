@@ -15,6 +15,7 @@ NAV = [
     ("抽查任务", "plans:task_list"),
     ("随机抽取", "draws:draw_list"),
     ("检查与结果", "results:workbench"),
+    ("公开时限", "results:deadlines"),
     ("后续处置", "results:followup_list"),
     ("免罚清单", "results:minor_list"),
     ("后台任务", "common:job_list"),
@@ -32,4 +33,6 @@ def navigation(request):
         rule = rule_for(name)
         if rule and rule.allows(user):
             entries.append({"label": label, "url": reverse(name), "active": current == name})
-    return {"nav": entries, "district": settings.SSJ_DISTRICT["name"]}
+    from shuangsuiji.notices.services import unread_count
+
+    return {"nav": entries, "district": settings.SSJ_DISTRICT["name"], "unread_notices": unread_count(user)}

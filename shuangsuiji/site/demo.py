@@ -17,6 +17,7 @@ from shuangsuiji.draws.demo import ensure_demo_draws
 from shuangsuiji.inspectors import demo as inspector_demo
 from shuangsuiji.items.demo import import_item_lists
 from shuangsuiji.plans.demo import ensure_demo_plans
+from shuangsuiji.results import deadlines
 from shuangsuiji.results.demo import ensure_demo_results, ensure_minor_violations
 
 
@@ -50,3 +51,6 @@ def seed(stdout=None, *, entities: int | None = None) -> None:
     ensure_demo_plans(say)
     ensure_minor_violations(say)
     ensure_demo_results(say)
+    sent = deadlines.remind()
+    if sent:
+        say(f"公开期限提醒：发出 {sent} 条站内通知")

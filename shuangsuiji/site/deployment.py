@@ -93,6 +93,17 @@ def check_fonts() -> list[Finding]:
     return []
 
 
+def check_calendar(today: dt.date | None = None) -> list[Finding]:
+    """Deadlines count working days: this year's and next year's holidays must be known (shipped with
+    chinesecalendar or entered by the office once the State Council announces them, each November)."""
+    from shuangsuiji.common.workdays import covers
+
+    today = today or timezone.localdate()
+    return [Finding(WARNING, "calendar", f"{year} 年节假日安排尚未登记，该年的公开期限将按周一至周五计算：国务院公布后请由"
+                                         f"联席会议办公室在“工作日与办理时限”页面登记，或升级 chinesecalendar。")
+            for year in (today.year, today.year + 1) if not covers(year)]
+
+
 def check_files(deep: bool = False) -> list[Finding]:
     """The var directory is writable and every committed draw still has its frozen pool (the kit needs it)."""
     from shuangsuiji.draws.models import Draw, DrawStatus
@@ -120,4 +131,4 @@ def run_all(deep: bool = False) -> list[Finding]:
     found = check_database()
     if any(f.check == "database" for f in found):
         return found  # nothing else can be checked without the database
-    return check_settings() + found + check_queue() + check_fonts() + check_files(deep)
+    return check_settings() + found + check_queue() + check_fonts() + check_calendar() + check_files(deep)

@@ -31,6 +31,7 @@ SOURCES = {
     "plans": "shuangsuiji.plans.urls",
     "public_plans": "shuangsuiji.portal.plan_urls",
     "results": "shuangsuiji.results.urls",
+    "notices": "shuangsuiji.notices.urls",
     "api": "shuangsuiji.api",
 }
 NAMESPACE_RULES = {"admin": ADMIN_SITE}

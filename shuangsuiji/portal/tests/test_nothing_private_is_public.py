@@ -6,6 +6,7 @@ without a place in PUBLIC_PATHS fails the test, so the walk grows with the porta
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 
@@ -14,7 +15,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, User
-from shuangsuiji.common.models import Job
+from shuangsuiji.common.models import CalendarOverride, Job
 from shuangsuiji.directory.models import CreditClass, Entity, EntityChange, EntityType, SubLibrary
 from shuangsuiji.draws.models import Draw, Recusal
 from shuangsuiji.inspectors.models import Conflict, Inspector, StatusChange
@@ -83,6 +84,7 @@ def plant_secrets() -> None:
                             uploaded_by=office)
     SubLibrary.objects.create(name=s["credit sub-library"], department=scjg, rule={"credit_class": ["D"]})
     EntityChange.objects.create(batch="b1", uscc=Entity.objects.first().uscc, credit_before="A", credit_after="D")
+    CalendarOverride.objects.create(starts_on=dt.date(2028, 1, 1), ends_on=dt.date(2028, 1, 1), kind="holiday", name="元旦")
     Job.objects.create(kind="entity_import", title="导入", message=s["job message"], created_by=office)
     Task.objects.create(number="RW-DRAFT-1", year=timezone.localdate().year, title=s["draft task"], kind="internal",
                         department=scjg)

@@ -11,6 +11,7 @@ from shuangsuiji.accounts.models import Department, Role
 from shuangsuiji.accounts.testing import make_user
 from shuangsuiji.common.errors import Forbidden, TooLarge, WrongState
 from shuangsuiji.common.models import AuditEvent
+from shuangsuiji.common.workdays import add_working_days
 from shuangsuiji.plans.models import TaskStatus
 from shuangsuiji.results import evidence, services
 from shuangsuiji.results.models import (
@@ -126,7 +127,7 @@ def test_a_follow_up_routed_to_another_department_which_acknowledges_and_closes_
                                  case_type="x")
     fu = services.create_followup(personas.lead_admin, row, kind=FollowUpKind.NOTIFY, owner=personas.partner_dept,
                                   note="从业人员未取得健康证明，抄告卫健部门")
-    assert fu.status == FollowUpStatus.OPEN and fu.due_on == timezone.localdate() + dt.timedelta(days=10)
+    assert fu.status == FollowUpStatus.OPEN and fu.due_on == add_working_days(timezone.localdate(), 7)
     with pytest.raises(Forbidden, match="负责部门"):
         services.act_on_followup(personas.lead_admin, fu, "acknowledge")
     with pytest.raises(WrongState, match="请先签收"):
