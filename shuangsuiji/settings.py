@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shuangsuiji.results",
     "shuangsuiji.portal",
     "shuangsuiji.notices",
+    "shuangsuiji.push",
     "shuangsuiji.site",  # above the domain apps: home, health check, error pages, demo, deployment checks
 ]
 
@@ -139,6 +140,13 @@ RECUSAL_ROUND_MARGIN_SECONDS = int(os.environ.get("SSJ_RECUSAL_ROUND_MARGIN_SECO
 # Four eyes: a task is approved, and a recusal decided, by someone other than who created, submitted or
 # registered it (another administrator of the department, or the office). A district may switch it off.
 SSJ_FOUR_EYES = os.environ.get("SSJ_FOUR_EYES", "1") == "1"
+# The publicity platform's endpoint results are pushed to (HTTP JSON, docs/push.md); empty = none configured,
+# and every change waits in the outbox until one is.
+PUSH_ENDPOINT = os.environ.get("SSJ_PUSH_ENDPOINT", "")
+PUSH_TOKEN = os.environ.get("SSJ_PUSH_TOKEN", "")  # sent as "Authorization: Bearer …" when set
+PUSH_TIMEOUT_SECONDS = float(os.environ.get("SSJ_PUSH_TIMEOUT_SECONDS", "10"))
+PUSH_MAX_ATTEMPTS = int(os.environ.get("SSJ_PUSH_MAX_ATTEMPTS", "12"))  # then failed, for the office to retry
+PUSH_RETRY_SECONDS = int(os.environ.get("SSJ_PUSH_RETRY_SECONDS", "30"))  # the first wait; doubles to 6 hours
 # Minutes after a lottery not in the schedule table is drawn before its numbers may be used in a reveal.
 LOTTERY_REVEAL_MARGIN_MINUTES = int(os.environ.get("SSJ_LOTTERY_REVEAL_MARGIN_MINUTES", "30"))
 

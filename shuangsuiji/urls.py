@@ -24,6 +24,7 @@ urlpatterns = [
     path("public/plans/", include("shuangsuiji.portal.plan_urls")),
     path("results/", include("shuangsuiji.results.urls")),
     path("notices/", include("shuangsuiji.notices.urls")),
+    path("push/", include("shuangsuiji.push.urls")),
     path("public/", include("shuangsuiji.portal.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs"), name="api_docs"),

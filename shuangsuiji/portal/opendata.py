@@ -214,7 +214,7 @@ class AnnouncementFeed(Feed):
             if d.published_at:
                 out.append({"title": f"抽取结果公布：{d.number} {d.title}", "at": d.published_at, "link": link,
                             "id": f"draw-publish-{d.pk}", "text": f"种子 {d.seed}"})
-        batches = (Publication.objects.values("task__number", "task__title", "published_at__date")
+        batches = (Publication.objects.public().values("task__number", "task__title", "published_at__date")
                    .annotate(n=Count("id"), at=Max("published_at")).order_by("-at")[:self.limit])
         for b in batches:
             out.append({"title": f"检查结果公开：{b['task__number']} {b['task__title']}（{b['n']} 份）",

@@ -21,7 +21,7 @@ RESULTS_PER_PAGE = 50
 
 def public_tasks():
     """Random tasks from their commitment on; targeted ones once a result of theirs is public."""
-    has_results = Exists(Publication.objects.filter(task=OuterRef("pk")))
+    has_results = Exists(Publication.objects.public().filter(task=OuterRef("pk")))
     return (Task.objects.filter(status__in=ANNOUNCED)
             .filter(~Q(kind=TaskKind.TARGETED) | Q(has_results)))
 
@@ -38,7 +38,9 @@ def year_and_department(request) -> tuple[int | None, Department | None]:
 def task_list(request):
     year, department = year_and_department(request)
     tasks = public_tasks().select_related("department").annotate(
-        checked=Count("publications__entity", filter=Q(publications__corrected_at__isnull=True), distinct=True))
+        checked=Count("publications__entity", filter=Q(publications__corrected_at__isnull=True,
+                                                                  publications__withdrawn_at__isnull=True),
+                      distinct=True))
     if year:
         tasks = tasks.filter(year=year)
     if department:

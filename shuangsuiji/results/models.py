@@ -91,14 +91,18 @@ class ItemResult(models.Model):
 
 
 class PublicationQuerySet(models.QuerySet):
+    def public(self) -> PublicationQuerySet:
+        """Every version the public may read: all but withdrawn ones (a withdrawn result leaves the portal)."""
+        return self.filter(withdrawn_at__isnull=True)
+
     def current(self) -> PublicationQuerySet:
-        """The versions in force: not superseded by a correction."""
-        return self.filter(corrected_at__isnull=True)
+        """The versions in force: not superseded by a correction, not withdrawn."""
+        return self.public().filter(corrected_at__isnull=True)
 
     def for_display(self) -> PublicationQuerySet:
-        """With the few columns of the business, department, task and draw a result line shows (a draw's
+        """Public versions with the few columns of the business, department, task and draw a result line shows (a draw's
         own row carries its whole result and manifest, which a result line must not drag along)."""
-        return self.select_related("entity", "department", "task", "draw").only(
+        return self.public().select_related("entity", "department", "task", "draw").only(
             "part_id", "version", "check_kind", "random", "checked_on", "lines", "summary", "has_problem",
             "published_at", "correction_reason", "corrected_at", "entity__uscc", "entity__name", "department__name",
             "task__number", "task__year", "draw__number", "draw__status")
@@ -131,6 +135,10 @@ class Publication(models.Model):
     late = models.BooleanField("逾期公开", default=False)
     correction_reason = models.CharField("更正理由", max_length=300, blank=True)
     corrected_at = models.DateTimeField("已更正于", null=True, blank=True)
+    # 撤回: published in error (the wrong business, a result that was never to be public) and taken off the
+    # public pages at once; internal only, like the reason.
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawal_reason = models.CharField("撤回理由", max_length=300, blank=True)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -190,7 +198,7 @@ class ProcessStep(models.Model):
     """The whole-process record (全过程记录): one row per step, written once, never changed or removed."""
 
     STEPS = [("opened", "打开检查单"), ("edited", "保存草稿"), ("evidence", "上传证据"), ("submitted", "提交审核"),
-             ("returned", "退回修改"), ("approved", "审核通过"), ("published", "公开"),
+             ("returned", "退回修改"), ("approved", "审核通过"), ("published", "公开"), ("withdrawn", "撤回公开"),
              ("team", "检查人员变更"), ("followup", "确定后续处置"), ("acknowledged", "签收"), ("receipt", "登记回执"),
              ("rechecked", "复查"), ("closed", "办结")]
 

@@ -31,9 +31,11 @@ from .models import (
     MinorViolation,
     PartStatus,
     ProcessStep,
+    Publication,
     ResultCode,
     VisitPart,
 )
+from .signals import publication_changed
 
 UNLICENSED_CASE = "无证无照经营"
 
@@ -282,6 +284,7 @@ def publish(user, part: VisitPart, at: dt.datetime | None = None) -> VisitPart:
         raise WrongState("只有审核通过的检查结果可以公开。")
     part.status, part.published_at = PartStatus.PUBLISHED, at or timezone.now()
     part.save(update_fields=["status", "published_at", "updated_at"])
+    supersedes = part.publications.current().exists()
     publication = public.freeze(part)
     part.correction_reason = ""
     part.save(update_fields=["correction_reason"])
@@ -293,7 +296,47 @@ def publish(user, part: VisitPart, at: dt.datetime | None = None) -> VisitPart:
     audit.record(user, "result.publish", part, department=part.department,
                  after={"version": publication.version, "summary": publication.summary,
                         "due_on": str(publication.due_on), "late": publication.late})
+    publication_changed.send(Publication, publication=publication, action="correct" if supersedes else "publish",
+                             actor=user)
     return part
+
+
+@transaction.atomic
+def withdraw(user, part: VisitPart, reason: str) -> VisitPart:
+    """撤回: a result published in error (the wrong business, a record never meant to be public) leaves the
+    public pages at once with every earlier version of it, unlike a correction, whose old version stays until
+    the new one is published. The part goes back to its team; what is published next is a new version."""
+    part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
+    if not may_review(user, part):
+        raise Forbidden(f"只有{part.department.name}的管理员可以撤回本部门已公开的检查结果。")
+    if part.status != PartStatus.PUBLISHED:
+        raise WrongState("只有已公开的检查结果可以撤回。")
+    reason = _reason(reason, "撤回已公开的检查结果，请写明撤回理由（仅内部可见，并随撤回通知推送公示系统）。")
+    publication = part.publications.current().order_by("-version").first()
+    if publication is None:
+        raise WrongState("此检查记录没有公开中的版本。")
+    now = timezone.now()
+    part.publications.public().update(withdrawn_at=now, withdrawal_reason=reason)
+    publication.refresh_from_db()
+    part.status, part.review_comment, part.correction_reason = PartStatus.RETURNED, f"撤回：{reason}", ""
+    part.reviewed_by, part.reviewed_at = user, now
+    part.revision += 1
+    part.save()
+    step(part.visit, part, user, "withdrawn", f"撤回第 {publication.version} 版：{reason}")
+    audit.record(user, "result.withdraw", part, department=part.department,
+                 after={"version": publication.version, "reason": reason})
+    publication_changed.send(Publication, publication=publication, action="withdraw", actor=user)
+    return part
+
+
+def _reason(text: str, missing: str) -> str:
+    """A reason on one line, required, at most 300 characters."""
+    text = " ".join(str(text or "").split())
+    if not text:
+        raise ResultError(missing)
+    if len(text) > 300:
+        raise ResultError(f"理由不超过 300 字（现为 {len(text)} 字）。")
+    return text
 
 
 @transaction.atomic
@@ -305,11 +348,7 @@ def reopen_for_correction(user, part: VisitPart, reason: str) -> VisitPart:
         raise Forbidden(f"只有{part.department.name}的管理员可以更正本部门已公开的检查结果。")
     if part.status != PartStatus.PUBLISHED:
         raise WrongState("只有已公开的检查结果需要走更正程序；未公开的记录请直接退回修改。")
-    reason = " ".join(reason.split())
-    if not reason:
-        raise ResultError("更正已公开的检查结果，请写明更正理由（将随更正后的结果一并公开）。")
-    if len(reason) > 300:
-        raise ResultError(f"更正理由不超过 300 字（现为 {len(reason)} 字）。")
+    reason = _reason(reason, "更正已公开的检查结果，请写明更正理由（将随更正后的结果一并公开）。")
     part.status, part.correction_reason = PartStatus.RETURNED, reason
     part.review_comment = f"更正：{reason}"
     part.reviewed_by, part.reviewed_at = user, timezone.now()

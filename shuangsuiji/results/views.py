@@ -173,6 +173,9 @@ def part_review(request, pk: int):
         elif action == "correct":
             services.reopen_for_correction(request.user, part, request.POST.get("comment", ""))
             messages.success(request, "已退回检查组更正；更正后的结果审核公开前，原结果继续公开。")
+        elif action == "withdraw":
+            services.withdraw(request.user, part, request.POST.get("comment", ""))
+            messages.success(request, "已撤回：该结果已从公示门户移除，并将通知公示系统撤回；检查记录已退回检查组。")
         else:
             services.review(request.user, part, approve=action == "approve", comment=request.POST.get("comment", ""))
             messages.success(request, "已审核通过。" if action == "approve" else "已退回修改。")

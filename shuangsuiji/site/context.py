@@ -18,6 +18,7 @@ NAV = [
     ("公开时限", "results:deadlines"),
     ("后续处置", "results:followup_list"),
     ("免罚清单", "results:minor_list"),
+    ("公示推送", "push:status"),
     ("后台任务", "common:job_list"),
     ("审计日志", "common:audit_list"),
 ]

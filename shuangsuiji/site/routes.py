@@ -32,6 +32,7 @@ SOURCES = {
     "public_plans": "shuangsuiji.portal.plan_urls",
     "results": "shuangsuiji.results.urls",
     "notices": "shuangsuiji.notices.urls",
+    "push": "shuangsuiji.push.urls",
     "api": "shuangsuiji.api",
 }
 NAMESPACE_RULES = {"admin": ADMIN_SITE}

@@ -25,6 +25,9 @@ from shuangsuiji.directory.models import Entity
 from shuangsuiji.inspectors.models import Inspector
 from shuangsuiji.items.models import InspectionItem
 from shuangsuiji.plans.models import AnnualPlan, PlanEntry, Task, Visit
+from shuangsuiji.push.exports import batches
+from shuangsuiji.push.models import OutboxMessage
+from shuangsuiji.results.deadlines import STATES
 from shuangsuiji.results.models import Publication
 from shuangsuiji.site import demo
 from shuangsuiji.site.testing import routes
@@ -51,6 +54,8 @@ EXPORTS = {
     "plans:visits_xlsx": lambda: [f"/plans/tasks/{n}/visits.xlsx" for n in Task.objects.values_list("number", flat=True)],
     "inspectors:import_template": lambda: ["/inspectors/import/template.csv"],
     "directory:import_template": lambda: ["/directory/import/template.csv", "/directory/import/template.xlsx"],
+    "push:export": lambda: [f"/push/exports/{b['day']:%Y-%m-%d}/{b['department__code']}.xlsx" for b in batches()],
+    "results:deadlines": lambda: [f"/results/deadlines/?state={s}&format=xlsx" for s in STATES],
 }
 
 
@@ -74,6 +79,8 @@ def plant_formulas() -> None:
         Visit.objects.filter(pk=visit.pk).update(sheet=_prefixed(visit.sheet))
     for publication in Publication.objects.all():
         Publication.objects.filter(pk=publication.pk).update(lines=_prefixed(publication.lines))
+    for message in OutboxMessage.objects.all():  # frozen when written: planted like the publications
+        OutboxMessage.objects.filter(pk=message.pk).update(payload=_prefixed(message.payload))
 
 
 def cells(response) -> tuple[str, list]:

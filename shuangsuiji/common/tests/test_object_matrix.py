@@ -126,6 +126,8 @@ EXEMPT = {  # URLs naming a record that belongs to no department, or to the offi
     "directory:import_template": "a blank template",
     "draws:lottery_kind_edit": "the office's table of lotteries (role-level, OFFICE only)",
     "results:minor_retire": "the office's list of minor violations (role-level, OFFICE only)",
+    "push:retry": "the office's outbox (role-level, OFFICE only)",
+    "push:export": "the office's export files of the outbox (role-level, OFFICE only)",
     "notices:read": "marks read only a notice of the reader's own department (for anyone else: back to their own "
                     "list, nothing read or changed; results/tests/test_deadlines.py)",
 }

@@ -41,7 +41,7 @@ SECRETS = {
     "item source unit": "秘密编制单位原文", "source file name": "secret-source-file", "matching error": "秘密匹配失败",
     "individual operator": "秘密个体经营者", "credit sub-library": "秘密信用分库", "draft task": "秘密草稿任务",
     "draft plan": "秘密草稿计划", "draft item list": "秘密草稿清单", "prepared draw": "秘密未承诺抽取",
-    "unpublished result": "不配合检查情节严重",
+    "unpublished result": "不配合检查情节严重", "withdrawal reason": "秘密撤回理由",
     **{f"credit class {c}": label for c, label in CreditClass.choices},
 }
 # Values planted in public fields: the walk must find them, or it is not reading the pages that matter.
@@ -73,6 +73,9 @@ def plant_secrets() -> None:
     Entity.objects.filter(entity_type=EntityType.INDIVIDUAL).update(legal_rep=s["individual operator"])
     Entity.objects.exclude(entity_type=EntityType.INDIVIDUAL).update(legal_rep=CONTROLS["enterprise legal representative"])
     Publication.objects.exclude(correction_reason="").update(correction_reason=CONTROLS["correction reason"])
+    # A withdrawn result leaves the portal with its reason (the latest publication: not the corrected one).
+    Publication.objects.filter(pk=Publication.objects.filter(correction_reason="").latest("id").pk).update(
+        withdrawn_at=timezone.now(), withdrawal_reason=s["withdrawal reason"])
     classes = [c for c, _ in CreditClass.choices]
     for n, pk in enumerate(Entity.objects.values_list("pk", flat=True)):
         Entity.objects.filter(pk=pk).update(credit_class=classes[n % len(classes)])
