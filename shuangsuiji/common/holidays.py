@@ -19,7 +19,7 @@ MAX_DAYS = 31
 KIND_WORDS = {"放假": DayKind.HOLIDAY, "休": DayKind.HOLIDAY, "休息": DayKind.HOLIDAY, "holiday": DayKind.HOLIDAY,
               "调休上班": DayKind.WORKDAY, "上班": DayKind.WORKDAY, "班": DayKind.WORKDAY,
               "workday": DayKind.WORKDAY}
-EXAMPLE = "2027-02-06,2027-02-13,放假,春节"
+EXAMPLE = "2026-02-15,2026-02-23,放假,春节"  # as the State Council announced 2026
 
 
 class CalendarError(Refused):

@@ -306,11 +306,7 @@ def withdraw(user, part: VisitPart, reason: str) -> VisitPart:
     """撤回: a result published in error (the wrong business, a record never meant to be public) leaves the
     public pages at once with every earlier version of it, unlike a correction, whose old version stays until
     the new one is published. The part goes back to its team; what is published next is a new version."""
-    part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
-    if not may_review(user, part):
-        raise Forbidden(f"只有{part.department.name}的管理员可以撤回本部门已公开的检查结果。")
-    if part.status != PartStatus.PUBLISHED:
-        raise WrongState("只有已公开的检查结果可以撤回。")
+    part = _published_part(user, part, "撤回", "只有已公开的检查结果可以撤回。")
     reason = _reason(reason, "撤回已公开的检查结果，请写明撤回理由（仅内部可见，并随撤回通知推送公示系统）。")
     publication = part.publications.current().order_by("-version").first()
     if publication is None:
@@ -329,6 +325,16 @@ def withdraw(user, part: VisitPart, reason: str) -> VisitPart:
     return part
 
 
+def _published_part(user, part: VisitPart, verb: str, not_published: str) -> VisitPart:
+    """The part, locked, for its department's administrator to correct or withdraw while it is published."""
+    part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
+    if not may_review(user, part):
+        raise Forbidden(f"只有{part.department.name}的管理员可以{verb}本部门已公开的检查结果。")
+    if part.status != PartStatus.PUBLISHED:
+        raise WrongState(not_published)
+    return part
+
+
 def _reason(text: str, missing: str) -> str:
     """A reason on one line, required, at most 300 characters."""
     text = " ".join(str(text or "").split())
@@ -343,11 +349,7 @@ def _reason(text: str, missing: str) -> str:
 def reopen_for_correction(user, part: VisitPart, reason: str) -> VisitPart:
     """更正: a published part goes back to its team; the published version stays public until the corrected
     one is approved and published, and then shows as 已更正 with this reason."""
-    part = VisitPart.objects.select_for_update().select_related("visit", "department").get(pk=part.pk)
-    if not may_review(user, part):
-        raise Forbidden(f"只有{part.department.name}的管理员可以更正本部门已公开的检查结果。")
-    if part.status != PartStatus.PUBLISHED:
-        raise WrongState("只有已公开的检查结果需要走更正程序；未公开的记录请直接退回修改。")
+    part = _published_part(user, part, "更正", "只有已公开的检查结果需要走更正程序；未公开的记录请直接退回修改。")
     reason = _reason(reason, "更正已公开的检查结果，请写明更正理由（将随更正后的结果一并公开）。")
     part.status, part.correction_reason = PartStatus.RETURNED, reason
     part.review_comment = f"更正：{reason}"

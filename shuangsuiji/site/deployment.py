@@ -104,6 +104,27 @@ def check_calendar(today: dt.date | None = None) -> list[Finding]:
             for year in (today.year, today.year + 1) if not covers(year)]
 
 
+def check_push(now: dt.datetime | None = None) -> list[Finding]:
+    """The push to the publicity platform: configured, nothing failed, nothing waiting for a day."""
+    from shuangsuiji.push.delivery import config_problem
+    from shuangsuiji.push.models import OutboxMessage, State
+
+    out = []
+    problem = config_problem()
+    if problem:
+        out.append(Finding(ERROR if settings.PUSH_ENDPOINT else WARNING, "push", problem))
+    failed = OutboxMessage.objects.filter(state=State.FAILED).count()
+    if failed:
+        out.append(Finding(WARNING, "push", f"有 {failed} 条推送发送失败：请在“公示推送”页面查看接收方答复并重试。"))
+    oldest = OutboxMessage.objects.filter(state=State.PENDING).order_by("created_at").values_list(
+        "created_at", flat=True).first()
+    waited = (now or timezone.now()) - oldest if oldest else dt.timedelta()
+    if not problem and waited > dt.timedelta(days=1):
+        out.append(Finding(WARNING, "push", f"最早的待发送推送已等待 {waited.total_seconds() / 3600:.0f} 小时：推送进程"
+                                            f"（push_outbox）可能没有运行，或接收方长时间不可用。"))
+    return out
+
+
 def check_files(deep: bool = False) -> list[Finding]:
     """The var directory is writable and every committed draw still has its frozen pool (the kit needs it)."""
     from shuangsuiji.draws.models import Draw, DrawStatus
@@ -131,4 +152,5 @@ def run_all(deep: bool = False) -> list[Finding]:
     found = check_database()
     if any(f.check == "database" for f in found):
         return found  # nothing else can be checked without the database
-    return check_settings() + found + check_queue() + check_fonts() + check_calendar() + check_files(deep)
+    return (check_settings() + found + check_queue() + check_fonts() + check_calendar() + check_push()
+            + check_files(deep))

@@ -18,7 +18,7 @@ from shuangsuiji.push.testing import Receiver, copies
 from shuangsuiji.results import services
 from shuangsuiji.results.models import Publication
 from shuangsuiji.results.testing import field_visit
-from shuangsuiji.results.tests.test_results import lead_part, submitted
+from shuangsuiji.results.tests.test_results import TIMES, answer, lead_part, submitted
 
 LATER = dt.timedelta(days=2)  # past any back-off of the first few attempts
 
@@ -37,6 +37,16 @@ def published(personas):
     visit, _ = field_visit(personas)
     submitted(personas, visit, codes=("no_problem",), findings="")
     part = services.review(personas.lead_admin, lead_part(visit, personas), approve=True)
+    return services.publish(personas.lead_admin, part)
+
+
+def corrected(personas, part, reason: str):
+    """Reopened for correction, entered again by the team, approved and published as the next version."""
+    services.reopen_for_correction(personas.lead_admin, part, reason)
+    part.refresh_from_db()
+    services.save_part(personas.inspector, part, revision=part.revision, submit=True,
+                       results=answer(part, ["no_problem"]), **TIMES)
+    part = services.review(personas.lead_admin, part, approve=True)
     return services.publish(personas.lead_admin, part)
 
 
@@ -75,12 +85,7 @@ def test_the_message_is_written_in_the_same_transaction_as_the_publication(perso
 
 def test_correcting_and_withdrawing_are_pushed_and_withdrawal_leaves_the_portal(personas, client):
     part = published(personas)
-    services.reopen_for_correction(personas.lead_admin, part, "误选结果用语")
-    part.refresh_from_db()
-    part.status = "submitted"
-    part.save(update_fields=["status"])
-    services.review(personas.lead_admin, part, approve=True)
-    services.publish(personas.lead_admin, part)
+    corrected(personas, part, "误选结果用语")
     uscc = part.visit.entity.uscc
     assert part.visit.entity.name in client.get(f"/public/businesses/{uscc}/").content.decode()
     services.withdraw(personas.lead_admin, part, "检查对象登记有误，非本企业")
@@ -187,12 +192,7 @@ def test_a_correction_never_overtakes_its_first_publication(personas, receiver):
     part = published(personas)
     receiver.stop()
     send()
-    services.reopen_for_correction(personas.lead_admin, part, "误选")
-    part.refresh_from_db()
-    part.status = "submitted"
-    part.save(update_fields=["status"])
-    services.review(personas.lead_admin, part, approve=True)
-    services.publish(personas.lead_admin, part)
+    corrected(personas, part, "误选")
     receiver.start()
     send()  # the correction is due, but waits for the publication's back-off
     assert receiver.order == []
@@ -265,3 +265,18 @@ def test_a_worker_that_dies_after_sending_leaves_a_lease_that_expires_and_the_re
     assert send(now=now + dt.timedelta(seconds=30)).sent == 0  # still leased to the dead worker
     assert send(now=now + lease + dt.timedelta(seconds=1)).sent == 1
     assert receiver.hits[message.key] == 2 and list(receiver.records) == [message.key] and not receiver.doubled
+
+
+def test_check_deployment_names_what_holds_the_push_back(personas, settings, receiver):
+    from shuangsuiji.site.deployment import ERROR, WARNING, check_push
+
+    published(personas)
+    assert check_push() == []  # configured, one message just written
+    assert [f.level for f in check_push(timezone.now() + dt.timedelta(days=2))] == [WARNING]
+    receiver.plan = ["reject"]
+    send()
+    assert "有 1 条推送发送失败" in check_push()[0].message
+    settings.PUSH_ENDPOINT = "not a url"
+    assert check_push()[0].level == ERROR
+    settings.PUSH_ENDPOINT = ""
+    assert check_push()[0].level == WARNING and "未配置推送地址" in check_push()[0].message
