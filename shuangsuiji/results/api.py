@@ -47,6 +47,7 @@ class ResultPartOut(Schema):
     revision: int
     arrived_at: datetime.datetime | None
     left_at: datetime.datetime | None
+    publish_due_on: datetime.date | None  # set when approved: the last day to publish it (20 working days)
     can_edit: bool
     results: list[RowOut]
 
@@ -105,7 +106,7 @@ def part_out(user, part: VisitPart) -> dict[str, Any]:
     return {
         "id": part.pk, "department": part.department.code, "status": part.status,
         "status_label": part.get_status_display(), "revision": part.revision,
-        "arrived_at": part.arrived_at, "left_at": part.left_at,
+        "arrived_at": part.arrived_at, "left_at": part.left_at, "publish_due_on": part.publish_due_on,
         "can_edit": part.editable and services.is_assigned(user, part),
         "results": [{"id": r.pk, "item_code": r.item.code, "item_name": r.item.name, "codes": r.codes,
                      "findings": r.findings, "has_problem": r.has_problem, "unlicensed": r.unlicensed,

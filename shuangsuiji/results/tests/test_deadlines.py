@@ -134,3 +134,10 @@ def test_notices_reach_the_department_only(personas, client_for):
     other = client_for(personas.partner_admin)
     assert "已逾期未公开" not in other.get("/notices/").content.decode()
     assert other.post(f"/notices/{notice.pk}/read/").url == "/notices/"
+
+
+def test_the_api_gives_the_due_date(personas, client_for):
+    part = approved(personas, dt.date(2026, 2, 6))
+    visit = client_for(personas.lead_admin).get(f"/api/v1/results/visits/{part.visit.number}").json()
+    [lead] = [p for p in visit["parts"] if p["id"] == part.pk]
+    assert lead["publish_due_on"] == "2026-03-12"
