@@ -1,4 +1,4 @@
-"""Pages every app shares: background jobs, the audit log and the working-day calendar."""
+"""Pages every app shares: background jobs and the working-day calendar (the audit log's page is the site's)."""
 
 import datetime as dt
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from . import holidays, workdays
 from .errors import NotFound, Refused, refuse
-from .models import AuditEvent, CalendarOverride, Job
+from .models import CalendarOverride, Job
 
 
 def visible_jobs(user):
@@ -28,15 +28,6 @@ def job_detail(request, pk: int):
     job = get_object_or_404(visible_jobs(request.user), pk=pk)
     template = "common/_job_progress.html" if request.htmx else "common/job_detail.html"
     return render(request, template, {"job": job})
-
-
-def audit_list(request):
-    events = AuditEvent.objects.select_related("actor", "department")
-    q = request.GET.get("q", "").strip()
-    if q:
-        events = events.filter(object_repr__icontains=q) | events.filter(action__icontains=q)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "common/audit_list.html", {"page": page, "q": q})
 
 
 def calendar_page(request):

@@ -64,7 +64,7 @@ class VisitPart(models.Model):
         verbose_name = verbose_name_plural = "部门检查记录"
 
     def __str__(self) -> str:
-        return f"{self.visit_id}/{self.department_id}"
+        return f"检查单 {self.visit.number} · {self.department.short_name}"
 
     @property
     def editable(self) -> bool:

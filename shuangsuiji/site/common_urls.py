@@ -5,12 +5,13 @@ from django.urls import path
 
 from shuangsuiji.accounts.permissions import ANY_STAFF, OFFICE
 from shuangsuiji.common import views
+from shuangsuiji.site import audit
 
 app_name = "common"
 urlpatterns = [
     path("", views.job_list, name="job_list"),
     path("<int:pk>/", views.job_detail, name="job_detail"),
-    path("audit/", views.audit_list, name="audit_list"),
+    path("audit/", audit.audit_list, name="audit_list"),
 ]
 
 PERMISSIONS = {
