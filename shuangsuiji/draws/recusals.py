@@ -18,6 +18,7 @@ from shuangsuiji.lottery import beacon
 from shuangsuiji.lottery import matching as lm
 from shuangsuiji.lottery import sources as lsources
 from shuangsuiji.lottery.errors import DrawError
+from shuangsuiji.notices import services as notices
 
 from . import signals
 from .models import Draw, DrawStatus, Recusal, RecusalCategory, RecusalStatus, TeamMember
@@ -49,6 +50,9 @@ def request_recusal(actor, member: TeamMember, *, applicant: str, reason: str,
                                      category=category)
     audit.record(actor, "draw.recusal_request", member.draw, after={"member": member.pk, "applicant": applicant},
                  summary=reason[:200], department=member.department)
+    notices.tell(member.department, f"回避申请待决定：{member.inspector.name}（{member.draw.number}）",
+                 f"{recusal.get_applicant_display()}申请，理由：{reason.strip()[:100]}", url="draws:draw_detail",
+                 args=[member.draw.number])
     return recusal
 
 

@@ -7,18 +7,23 @@ from django.db import models
 
 class NoticeQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The notices of the user's department (the office reads its own department's too)."""
-        if not user.is_authenticated or user.department_id is None:
+        """The notices of the user's department, and for the office's staff the office's own."""
+        if not user.is_authenticated:
             return self.none()
-        return self.filter(department_id=user.department_id)
+        mine = models.Q(department_id=user.department_id) if user.department_id else models.Q(pk__in=[])
+        if user.is_office:
+            mine |= models.Q(to_office=True)
+        return self.filter(mine)
 
     def unread(self):
         return self.filter(read_at__isnull=True)
 
 
 class Notice(models.Model):
-    department = models.ForeignKey("accounts.Department", verbose_name="接收部门", on_delete=models.PROTECT,
-                                   related_name="notices")
+    # To a department, or to the joint-meeting office (its staff, not the department that hosts it).
+    department = models.ForeignKey("accounts.Department", verbose_name="接收部门", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="notices")
+    to_office = models.BooleanField("发给联席会议办公室", default=False)
     key = models.CharField("去重键", max_length=120, unique=True)
     title = models.CharField("标题", max_length=200)
     body = models.CharField("内容", max_length=500, blank=True)

@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import Notice
 
 
-def notify(department, key: str, title: str, body: str = "", url: str = "") -> Notice | None:
-    """Send a notice to ``department`` once per ``key``; None when it was already sent."""
+def notify(department, key: str, title: str, body: str = "", url: str = "", *, to_office: bool = False
+           ) -> Notice | None:
+    """Send a notice to ``department`` (or the office) once per ``key``; None when it was already sent."""
     if Notice.objects.filter(key=key).exists():
         return None
     try:
         with transaction.atomic():
-            return Notice.objects.create(department=department, key=key, title=title[:200], body=body[:500],
-                                         url=url[:200])
+            return Notice.objects.create(department=department, to_office=to_office, key=key, title=title[:200],
+                                         body=body[:500], url=url[:200])
     except IntegrityError:  # sent meanwhile by another worker
         return None
+
+
+def tell(department, title: str, body: str = "", *, url: str = "", args=(), to_office: bool = False
+         ) -> Notice | None:
+    """Tell ``department`` (or the office) of one event: a return, something waiting for it. ``url`` is a
+    URL name with its ``args``."""
+    link = reverse(url, args=args) if url else ""
+    return notify(department, f"event:{uuid.uuid4().hex}", title, body, link, to_office=to_office)
+
+
+def tell_office(title: str, body: str = "", *, url: str = "", args=()) -> Notice | None:
+    """Tell the joint-meeting office's staff."""
+    return tell(None, title, body, url=url, args=args, to_office=True)
 
 
 def unread_count(user) -> int:

@@ -27,6 +27,7 @@ from shuangsuiji.draws.models import DrawStatus, TeamMember
 from shuangsuiji.draws.scope import scope_queryset
 from shuangsuiji.draws.signals import draw_revealed, draw_voided, team_changed
 from shuangsuiji.items.models import InspectionItem, ItemClass
+from shuangsuiji.notices import services as notices
 
 from .models import (
     JOINT_KINDS,
@@ -155,6 +156,9 @@ def file_plan(actor, plan: AnnualPlan, today: dt.date | None = None) -> AnnualPl
     plan.filed_late = today > plan_year(plan.year).filing_deadline
     plan.save()
     audit.record(actor, "plan.file", plan, after={"late": plan.filed_late, "version": plan.version})
+    if plan.department is not None:  # the district's joint plan is the office's own
+        notices.tell_office(f"{plan.department.name}报备了 {plan.year} 年度抽查计划（第 {plan.version} 版）",
+                            "逾期报备。" if plan.filed_late else "", url="plans:plan_detail", args=[plan.pk])
     return plan
 
 
@@ -171,6 +175,9 @@ def return_plan(actor, plan: AnnualPlan, comment: str) -> AnnualPlan:
     plan.status, plan.return_comment = PlanStatus.RETURNED, comment.strip()
     plan.save()
     audit.record(actor, "plan.return", plan, after={"comment": plan.return_comment})
+    if plan.department is not None:
+        notices.tell(plan.department, f"{plan.year} 年度抽查计划被联席会议办公室退回",
+                     f"修改意见：{plan.return_comment}", url="plans:plan_detail", args=[plan.pk])
     return plan
 
 
@@ -421,7 +428,10 @@ def submit(actor, task: Task) -> Task:
     """Submit a draft task for review (the four-eyes check is at approval)."""
     task = _step(actor, task, "submit")
     task.submitted_by = actor
-    return _move(actor, task, "submit")
+    task = _move(actor, task, "submit")
+    notices.tell(task.department, f"抽查任务待审核：{task.title}", f"{actor} 提交，请由本部门管理员审核锁定。",
+                 url="plans:task_detail", args=[task.number])
+    return task
 
 
 def own_work(actor, task: Task) -> bool:
@@ -434,7 +444,10 @@ def return_task(actor, task: Task, comment: str) -> Task:
     """Return a submitted task to its department with a comment."""
     if not comment.strip():
         raise PlanError("退回须写明修改意见。")
-    return _move(actor, _step(actor, task, "return"), "return", comment=comment.strip())
+    task = _move(actor, _step(actor, task, "return"), "return", comment=comment.strip())
+    notices.tell(task.department, f"抽查任务被退回修改：{task.title}", f"意见：{comment.strip()}",
+                 url="plans:task_detail", args=[task.number])
+    return task
 
 
 @transaction.atomic

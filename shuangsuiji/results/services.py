@@ -19,7 +19,8 @@ from shuangsuiji.common.errors import Forbidden, Refused, WrongState
 from shuangsuiji.common.workdays import due_date, working_days_between
 from shuangsuiji.draws.models import TeamMember
 from shuangsuiji.items.models import InspectionItem
-from shuangsuiji.plans.models import Task, TaskStatus, Visit
+from shuangsuiji.notices import services as notices
+from shuangsuiji.plans.models import Method, Task, TaskItem, TaskStatus, Visit
 from shuangsuiji.plans.services import responsible
 
 from . import public
@@ -189,6 +190,8 @@ def save_part(user, part: VisitPart, *, revision: int, results: dict, arrived_at
     audit.record(user, f"result.{name}", part, department=part.department,
                  after={"revision": part.revision, "results": {r.item.code: r.codes for r in rows.values()}})
     if submit:
+        notices.tell(part.department, f"检查结果待审核：{part.visit.entity.name}", f"检查单 {part.visit.number}",
+                     url="results:visit", args=[part.visit.number])
         _open_unlicensed_cases(user, part)
         _task_under_way(part.visit.task, user)
     return part
@@ -201,8 +204,16 @@ def _int_or_none(value):
         return None
 
 
+def on_site(part: VisitPart) -> bool:
+    """Whether the part's checks take the team to the business: any item checked 实地核查 or by an entrusted
+    body; 书面检查 and 网络监测 alone have no arrival or departure."""
+    items = part.results.values("item_id")
+    return TaskItem.objects.filter(task_id=part.visit.task_id, item_id__in=items,
+                                   method__in=(Method.ONSITE, Method.ENTRUSTED)).exists()
+
+
 def _check_complete(part: VisitPart, vocab: dict[str, ResultCode]) -> None:
-    if part.arrived_at is None or part.left_at is None:
+    if (part.arrived_at is None or part.left_at is None) and on_site(part):
         raise ResultError("提交前请填写到达时间和离开时间。")
     for row in part.results.select_related("item"):
         if not row.codes:
@@ -267,6 +278,9 @@ def review(user, part: VisitPart, *, approve: bool, comment: str = "", at: dt.da
     part.revision += 1
     part.save()
     name = "approved" if approve else "returned"
+    if not approve:
+        notices.tell(part.department, f"检查结果被退回修改：{part.visit.entity.name}", f"意见：{comment.strip()}",
+                     url="results:visit", args=[part.visit.number])
     detail = f"应于 {part.publish_due_on:%Y-%m-%d} 前公开" if approve else ""
     step(part.visit, part, user, name, "；".join(t for t in (comment.strip(), detail) if t))
     audit.record(user, f"result.{name}", part, department=part.department, after={"comment": comment.strip()})
@@ -423,6 +437,9 @@ def create_followup(user, row: ItemResult, *, kind: str, owner: Department | Non
     step(part.visit, part, user, "followup", f"{row.item.name[:40]}：{label}")
     audit.record(user, "followup.create", fu, department=part.department,
                  after={"kind": kind, "owner": owner.code, "due_on": str(due_on), "penalty_waived": fu.penalty_waived})
+    if kind == FollowUpKind.NOTIFY:
+        notices.tell(owner, f"抄告待签收：{part.visit.entity.name}（{part.department.name}）",
+                     f"{row.item.name[:40]}；办理期限 {due_on:%Y-%m-%d}。", url="results:followup_detail", args=[fu.pk])
     return fu
 
 

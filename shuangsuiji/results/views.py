@@ -85,7 +85,7 @@ def visit_page(request, number: str):
         for row in rows:
             row.minor = services.minor_matches(row) if row.has_problem else []
             row.labels = [labels.get(c, c) for c in row.codes]
-        blocks.append({"part": part, "rows": rows, "team": sheet.get(part.department.code, {}).get("team", []),
+        blocks.append({"part": part, "rows": rows, "on_site": services.on_site(part), "team": sheet.get(part.department.code, {}).get("team", []),
                        "can_edit": assigned and part.editable, "can_review": services.may_review(user, part),
                        "can_decide": (services.may_review(user, part) or assigned)
                        and part.status != PartStatus.PUBLISHED})

@@ -111,11 +111,12 @@ def test_reminders_at_five_and_one_working_days_and_once_late_each_sent_once(per
     assert deadlines.remind(dt.date(2026, 3, 12)) == 0
     assert deadlines.remind(dt.date(2026, 3, 13)) == 1  # late
     assert deadlines.remind(dt.date(2026, 3, 16)) == 0
-    titles = list(Notice.objects.order_by("id").values_list("title", flat=True))
+    titles = list(Notice.objects.filter(key__startswith="publish-due:").order_by("id").values_list("title", flat=True))
     name = part.visit.entity.name
     assert titles == [f"检查结果还有 5 个工作日到期：{name}", f"检查结果还有 1 个工作日到期：{name}",
                       f"检查结果已逾期未公开：{name}"]
-    assert set(Notice.objects.values_list("department", flat=True)) == {personas.lead_dept.pk}
+    assert set(Notice.objects.filter(key__startswith="publish-due:").values_list("department", flat=True)) == {
+        personas.lead_dept.pk}
     services.publish(personas.lead_admin, part)
     assert deadlines.remind(dt.date(2026, 3, 20)) == 0  # published: nothing more
 
@@ -125,8 +126,9 @@ def test_notices_reach_the_department_only(personas, client_for):
     deadlines.remind(dt.date(2026, 3, 13))
     client = client_for(personas.lead_admin)
     home = client.get("/").content.decode()
-    assert 'data-testid="notices"' in home and "text-bg-danger\">1</span>" in home
-    notice = Notice.objects.get()
+    unread = Notice.objects.for_user(personas.lead_admin).unread().count()
+    assert 'data-testid="notices"' in home and f'text-bg-danger">{unread}</span>' in home
+    notice = Notice.objects.get(key__startswith="publish-due:")
     assert client.post(f"/notices/{notice.pk}/read/").url == f"/results/visits/{part.visit.number}/"
     assert client.get("/notices/").status_code == 200
     notice.refresh_from_db()

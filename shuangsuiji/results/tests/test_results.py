@@ -263,3 +263,16 @@ def test_a_task_is_complete_only_when_every_departments_part_is_approved(persona
     services.review(personas.lead_admin, part, approve=True)
     with pytest.raises(WrongState, match=f"还有 {expected - 1} 份"):
         plan_services.advance(personas.lead_admin, task, "complete")
+
+
+def test_a_document_check_is_submitted_without_arrival_and_departure(personas):
+    """Issue 29: 书面检查 and 网络监测 have no site visit, so they need no arrival or departure time."""
+    from shuangsuiji.plans.models import TaskItem
+
+    visit, _ = field_visit(personas)
+    part = lead_part(visit, personas)
+    with pytest.raises(services.ResultError, match="请填写到达时间和离开时间"):
+        services.save_part(personas.inspector, part, revision=0, results=answer(part, ["no_problem"]), submit=True)
+    TaskItem.objects.filter(task=visit.task, item__department=personas.lead_dept).update(method="document")
+    part = services.save_part(personas.inspector, part, revision=0, results=answer(part, ["no_problem"]), submit=True)
+    assert part.status == PartStatus.SUBMITTED and part.arrived_at is None
