@@ -102,6 +102,13 @@ class TaskOut(Schema):
     items: list[dict[str, str]]
     draw: str | None
     visits: int
+    consultations: list[dict[str, str]]  # 会商: {department, status, status_label, note} per partner
+
+
+class ConsultIn(Schema):
+    department: str  # the partner department's code
+    action: str  # confirm | object | override (the office)
+    note: str = ""
 
 
 class SourcesIn(Schema):
@@ -149,6 +156,8 @@ def task_out(task: Task) -> dict[str, Any]:
         "items": [{"code": ti.item.code, "name": ti.item.name, "method": ti.method}
                   for ti in task.task_items.select_related("item")],
         "draw": task.draw.number if task.draw_id else None, "visits": task.visits.filter(void=False).count(),
+        "consultations": [{"department": c.department.code, "status": c.status, "status_label": c.get_status_display(),
+                           "note": c.note} for c in task.consultations.select_related("department")],
     }
 
 
@@ -243,6 +252,15 @@ def task_commit(request, number: str, payload: SourcesIn):
     return Status(200, task_out(task))
 
 
+@router.post("/tasks/{number}/consultations", response={200: TaskOut, **ERRORS}, url_name="tasks_consult")
+def task_consult(request, number: str, payload: ConsultIn):
+    """会商: a partner confirms or objects before the draw; the office may decide not to wait, with a reason."""
+    task = _task(request, number)
+    [department] = _departments([payload.department])
+    services.consult(request.user, task, department, payload.action, payload.note)
+    return Status(200, task_out(_task(request, number)))
+
+
 @router.post("/tasks/{number}/reveal", response={200: TaskOut, **ERRORS}, url_name="tasks_reveal")
 def task_reveal(request, number: str, payload: RevealIn):
     task = services.reveal(request.user, _task(request, number), payload.revealed)
@@ -286,6 +304,7 @@ PERMISSIONS = {
     "tasks_create": ADMINS,
     "tasks_detail": ANY_STAFF,
     "tasks_commit": ADMINS,
+    "tasks_consult": ADMINS,
     "tasks_reveal": ADMINS,
     "tasks_step": WORKERS,
     "tasks_visits": ANY_STAFF,

@@ -34,6 +34,13 @@ def _qualify(items: list[InspectionItem]) -> None:
             Qualification.objects.get_or_create(inspector=inspector, domain=item.category)
 
 
+def confirm_partners(task: Task) -> None:
+    """会商: each partner department's demo administrator confirms the approved joint task."""
+    for row in task.consultations.select_related("department"):
+        admin = User.objects.get(username=f"admin_{row.department.code}")
+        services.consult(admin, task, row.department, "confirm", "同意参加，事项和检查组人数无异议（演示）")
+
+
 def _plan(admin, department, year: int, entries: list[dict], publish: bool, office) -> AnnualPlan:
     plan = services.create_plan(admin, department, year)
     for entry in entries:
@@ -105,6 +112,7 @@ def ensure_demo_plans(say: Callable[[str], None]) -> None:
         )
         services.submit(admin_scjg, task)
         services.approve(office, task)  # four eyes: the office approves what the department created
+        confirm_partners(task)
         services.commit(admin_scjg, task, [drand(5928395)], now=before_round(5928395))
         task = services.reveal(admin_scjg, Task.objects.get(pk=task.pk), [demo_round(5928395)])
         say(f"演示联合任务 {task.number}：已抽取并匹配，生成 {task.visits.count()} 张检查单（每户一张，含两个部门的事项）。")

@@ -268,3 +268,38 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ConsultationStatus(models.TextChoices):
+    PENDING = "pending", "待确认"
+    CONFIRMED = "confirmed", "已确认"
+    OBJECTED = "objected", "有异议"
+    OVERRIDDEN = "overridden", "办公室决定不待确认"
+
+
+class Consultation(models.Model):
+    """会商 (seed §二(五)): before a joint task is drawn, each partner department confirms it takes part with
+    its items and the team size as locked, or raises an objection; the office may decide, with a reason on
+    record, that the draw goes ahead without a confirmation."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="consultations")
+    department = models.ForeignKey("accounts.Department", verbose_name="配合部门", on_delete=models.PROTECT,
+                                   related_name="+")
+    status = models.CharField("会商状态", max_length=12, choices=ConsultationStatus.choices,
+                              default=ConsultationStatus.PENDING)
+    note = models.CharField("意见或理由", max_length=300, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "department__order"]
+        constraints = [models.UniqueConstraint(fields=["task", "department"], name="one_consultation_per_partner")]
+        verbose_name = verbose_name_plural = "联合抽查会商"
+
+    def __str__(self) -> str:
+        return f"{self.task.number} · {self.department.short_name}"
+
+    @property
+    def settled(self) -> bool:
+        return self.status in (ConsultationStatus.CONFIRMED, ConsultationStatus.OVERRIDDEN)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common import audit
-from shuangsuiji.common.errors import Forbidden, Refused, WrongState
+from shuangsuiji.common.errors import Forbidden, NotFound, Refused, WrongState
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.models import DrawStatus, TeamMember
@@ -32,6 +32,8 @@ from shuangsuiji.notices import services as notices
 from .models import (
     JOINT_KINDS,
     AnnualPlan,
+    Consultation,
+    ConsultationStatus,
     Method,
     PlanEntry,
     PlanStatus,
@@ -458,7 +460,63 @@ def approve(actor, task: Task) -> Task:
     if own_work(actor, task):
         raise Forbidden("审核须由另一人完成：本任务由您创建或提交，请由本部门另一名管理员或联席会议办公室审核锁定。")
     task.approved_at, task.approved_by = timezone.now(), actor
-    return _move(actor, task, "approve", submitted_by=task.submitted_by_id)
+    task = _move(actor, task, "approve", submitted_by=task.submitted_by_id)
+    for partner in task.partners.all():
+        Consultation.objects.get_or_create(task=task, department=partner)
+        notices.tell(partner, f"联合抽查会商：请确认参加“{task.title}”",
+                     f"{task.department.name}发起，本部门事项和检查组人数（{task.team_size} 人）已锁定，抽取前请确认或提出意见。",
+                     url="plans:task_detail", args=[task.number])
+    return task
+
+
+# ---------------------------------------------------------------- 会商
+
+CONSULT_ACTIONS = {"confirm": "确认参加", "object": "提出异议", "override": "决定不待确认"}
+
+
+def unconfirmed(task: Task) -> list[Consultation]:
+    """The partners of a joint task that have not confirmed (nor been decided for by the office)."""
+    return [c for c in task.consultations.select_related("department") if not c.settled]
+
+
+@transaction.atomic
+def consult(actor, task: Task, department: Department, action: str, note: str = "") -> Consultation:
+    """会商: a partner department's administrator confirms or objects; the office may decide, with a reason,
+    that the draw goes ahead without a confirmation. Only while the task is approved and not yet drawn."""
+    task = Task.objects.select_for_update().select_related("department").get(pk=task.pk)
+    row = Consultation.objects.select_for_update().filter(task=task, department=department).first()
+    if row is None:
+        raise NotFound(f"{department.name}不是任务 {task.number} 的配合部门。")
+    if action not in CONSULT_ACTIONS:
+        raise PlanError("未知的会商操作。")
+    if task.status != TaskStatus.APPROVED:
+        raise WrongState(f"任务当前状态为“{task.get_status_display()}”：会商只在审核锁定后、抽取前进行。")
+    note = " ".join(str(note or "").split())[:300]
+    if action == "override":
+        if not actor.is_office:
+            raise Forbidden("只有联席会议办公室可以决定不待配合部门确认。")
+        if not note:
+            raise PlanError("请写明不待确认即抽取的理由（记入会商记录和审计日志）。")
+        if row.settled:
+            raise WrongState(f"{department.name}已{row.get_status_display()}，无需决定。")
+        row.status = ConsultationStatus.OVERRIDDEN
+    else:
+        if actor.is_office or not (actor.is_admin and actor.department_id == department.pk):
+            raise Forbidden(f"只有{department.name}的管理员可以{CONSULT_ACTIONS[action]}。")
+        if action == "object" and not note:
+            raise PlanError("提出异议时请写明意见，发起部门和联席会议办公室将收到通知。")
+        row.status = ConsultationStatus.CONFIRMED if action == "confirm" else ConsultationStatus.OBJECTED
+    row.note, row.decided_by, row.decided_at = note, actor, timezone.now()
+    row.save()
+    audit.record(actor, f"task.consult_{action}", task, department=department,
+                 after={"department": department.code, "status": row.status, "note": note})
+    word = {"confirm": "确认参加", "object": "提出异议", "override": "由联席会议办公室决定不待确认"}[action]
+    notices.tell(task.department, f"会商：{department.name}{word}“{task.title}”", note, url="plans:task_detail",
+                 args=[task.number])
+    if action == "object":
+        notices.tell_office(f"会商异议：{department.name}对“{task.title}”提出异议", note, url="plans:task_detail",
+                            args=[task.number])
+    return row
 
 
 def exclusions_for(task: Task, now: dt.datetime | None = None) -> list[dict]:
@@ -498,6 +556,10 @@ def _describe(task: Task) -> str:
 def commit(actor, task: Task, sources: list[dict], now: dt.datetime | None = None) -> Task:
     """Prepare and commit the task's draw in one step; a refusal leaves neither task nor draw changed."""
     task = _step(actor, task, "commit")
+    waiting = unconfirmed(task)
+    if waiting:
+        names = "、".join(f"{c.department.name}（{c.get_status_display()}）" for c in waiting)
+        raise WrongState(f"联合抽查须经会商：{names}尚未确认参加。请等待其确认，或由联席会议办公室记录理由后决定不待确认。")
     items = [ti.item for ti in task.task_items.select_related("item", "item__department")]
     replaces = task.draw if task.draw_id and task.draw.status == DrawStatus.VOID else None
     draw = draw_services.prepare(

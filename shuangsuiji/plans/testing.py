@@ -28,4 +28,7 @@ def approved_joint_task(personas, n: int = 200, extra_items=(), **kwargs):
     fields.update(kwargs)
     task = services.create_task(personas.lead_admin, personas.lead_dept, **fields)
     services.submit(personas.lead_admin, task)
-    return services.approve(personas.office, task)  # four eyes: not the admin who created it
+    task = services.approve(personas.office, task)  # four eyes: not the admin who created it
+    if task.partners.filter(pk=personas.partner_dept.pk).exists():  # 会商: the partner confirms
+        services.consult(personas.partner_admin, task, personas.partner_dept, "confirm")
+    return task

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.errors import Refused, form_errors, refuse
 from shuangsuiji.draws.forms import CommitForm, RevealForm
 
@@ -159,6 +160,8 @@ def task_detail(request, number: str):
         "can_act": request.user.can_act_for(task.department), "reason_form": ReasonForm(),
         "is_admin": request.user.is_admin,
         "own_work": services.own_work(request.user, task),
+        "consultations": task.consultations.select_related("department", "decided_by"),
+        "unconfirmed": services.unconfirmed(task) if task.status == TaskStatus.APPROVED else [],
     }
     if task.status == TaskStatus.APPROVED and task.is_random:
         context["commit_form"] = CommitForm()
@@ -166,6 +169,22 @@ def task_detail(request, number: str):
     if task.status == TaskStatus.COMMITTED:
         context["reveal_form"] = RevealForm(declared=task.draw.commitment["sources"])
     return render(request, "plans/task_detail.html", context)
+
+
+@require_POST
+def task_consult(request, number: str):
+    """会商 on the task page: the partner confirms or objects; the office decides not to wait."""
+    task = _task_for(request, number)
+    department = Department.objects.filter(code=request.POST.get("department", "")).first()
+    action = request.POST.get("action", "")
+    try:
+        if department is None:
+            raise services.PlanError("请选择配合部门。")
+        services.consult(request.user, task, department, action, request.POST.get("note", ""))
+        messages.success(request, f"会商已记录：{department.name}{services.CONSULT_ACTIONS[action]}。")
+    except Refused as exc:
+        refuse(request, exc)
+    return redirect("plans:task_detail", number=task.number)
 
 
 STEP_MESSAGES = {

@@ -41,6 +41,7 @@ def _drawn_task(admin, items, *, title: str, year: int, starts_on, ends_on, coun
     """A joint task drawn (commitment before a shipped drand round, revealed with it) and ready for checks."""
     from shuangsuiji.draws.demo import before_round, demo_round, drand
     from shuangsuiji.plans import services as plans
+    from shuangsuiji.plans.demo import confirm_partners
     from shuangsuiji.plans.models import Task, TaskKind
 
     task = plans.create_task(
@@ -49,6 +50,7 @@ def _drawn_task(admin, items, *, title: str, year: int, starts_on, ends_on, coun
         starts_on=starts_on, ends_on=ends_on, scope={"filters": {"entity_type": ["enterprise", "individual"]}})
     plans.submit(admin, task)
     plans.approve(User.objects.filter(role="office").first(), task)  # four eyes
+    confirm_partners(task)
     plans.commit(admin, task, [drand(1000)], now=before_round(1000))
     return plans.reveal(admin, Task.objects.get(pk=task.pk), [demo_round(1000)])
 

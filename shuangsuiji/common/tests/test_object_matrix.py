@@ -50,6 +50,8 @@ OBJECT_URLS = {
     "plans:task_detail": ("joint", lambda w: f"/plans/tasks/{w['task'].number}/"),
     "plans:task_step": ("change", lambda w: f"/plans/tasks/{w['task'].number}/step/start/"),
     "plans:task_commit": ("change", lambda w: f"/plans/tasks/{w['task'].number}/commit/"),
+    "plans:task_consult": ("change", lambda w: f"/plans/tasks/{w['task'].number}/consult/"),
+    "api:tasks_consult": ("change", lambda w: f"/api/v1/plans/tasks/{w['task'].number}/consultations"),
     "plans:task_reveal": ("change", lambda w: f"/plans/tasks/{w['task'].number}/reveal/"),
     "plans:visit_detail": ("joint", lambda w: f"/plans/visits/{w['visit'].number}/"),
     "plans:visits_pdf": ("joint", lambda w: f"/plans/tasks/{w['task'].number}/visits.pdf"),
@@ -245,6 +247,12 @@ LEAD_STAFF = ("office", "lead_admin", "team_inspector", "idle_inspector")  # any
 TEAM = ("team_inspector",)  # whoever inspected enters the results (谁检查、谁录入): not even the office
 COMMIT_FORM = {"use_drand": "on", "drand_round": "1000", "use_witness": "on", "witness_name": "公证员现场掷骰",
                "witness_numbers": "4 1 6", "witness_min": "1", "witness_max": "6"}
+
+
+def confirm_body(w) -> dict:
+    return {"department": w["users"]["partner_admin"].department.code, "action": "confirm"}
+
+
 LEAVE = {"status": "leave", "starts_on": "2026-12-10", "ends_on": "2026-12-20", "reason": "休假"}
 
 
@@ -300,6 +308,9 @@ CHANGES = {  # name: (who may change it, method, body of w, the user whose chang
     "api:results_part_review": (LEAD_ONLY, "post", lambda w: {"approve": True}, "lead_admin"),
     # a second task of the lead department, approved (commit) or committed (reveal), at the commit's moment
     "plans:task_commit": (LEAD_ONLY, "post", lambda w: {**COMMIT_FORM}, "lead_admin"),
+    # 会商: the partner department's administrator, for itself (the office overrides with another action).
+    "plans:task_consult": (("partner_admin",), "post", confirm_body, "partner_admin"),
+    "api:tasks_consult": (("partner_admin",), "post", confirm_body, "partner_admin"),
     "api:tasks_commit": (LEAD_ONLY, "post", lambda w: {"sources": SOURCES}, "lead_admin"),
     "api:tasks_reveal": (LEAD_ONLY, "post", lambda w: {"revealed": REVEALED}, "lead_admin"),
     "plans:task_reveal": (LEAD_ONLY, "post", lambda w: {"s0": json.dumps(REVEALED[0])}, "lead_admin"),
@@ -317,7 +328,8 @@ PREPARE = {  # the state a change needs, made before anyone posts
     "results:part_review": "submitted", "api:results_part_review": "submitted", "results:followup_create": "submitted",
     "items:list_new_version": "without_draft", "api:items_new_version": "without_draft",
     "draws:recusal_complete": "decided",
-    "plans:task_commit": "approved_task", "api:tasks_commit": "approved_task", "api:tasks_reveal": "committed_task",
+    "plans:task_commit": "approved_task", "api:tasks_commit": "approved_task",
+    "plans:task_consult": "unconfirmed_task", "api:tasks_consult": "unconfirmed_task", "api:tasks_reveal": "committed_task",
     "plans:task_reveal": "committed_task", "draws:draw_commit": "prepared_draw", "draws:draw_reveal": "committed_draw",
     "draws:draw_publish": "revealed_draw", "draws:draw_redraw": "void_draw",
 }
@@ -346,14 +358,21 @@ def decided(w) -> None:
                             round_no=LATER_ROUND, now=DECIDE_AT)
 
 
-def approved_task(w) -> None:
-    """A second joint task of the lead department on the same items, approved by the office."""
+def unconfirmed_task(w) -> None:
+    """A second joint task of the lead department on the same items, approved by the office; 会商 pending."""
     admin = w["users"]["lead_admin"]
     task = plan_services.create_task(admin, w["lead"], kind="joint_risk", title="第二批联查",
                                      items=[ti.item for ti in w["task"].task_items.all()],
                                      rules={"default": {"ratio": "0.05", "minimum": 1}})
     plan_services.submit(admin, task)
     w["task2"] = plan_services.approve(w["users"]["office"], task)
+
+
+def approved_task(w) -> None:
+    """The same, confirmed by the partner: ready to commit."""
+    unconfirmed_task(w)
+    partner = w["users"]["partner_admin"]
+    plan_services.consult(partner, w["task2"], partner.department, "confirm")  # 会商
 
 
 def committed_task(w) -> None:
@@ -394,6 +413,8 @@ CHANGE_PATHS = {  # where a change URL's record differs from the read table's
     "api:items_new_version": lambda w: f"/api/v1/items/lists/{w['published_list'].pk}/new-version",
     "results:followup_step": lambda w: f"/results/followups/{w['followup'].pk}/acknowledge/",
     "plans:task_commit": lambda w: f"/plans/tasks/{w['task2'].number}/commit/",
+    "plans:task_consult": lambda w: f"/plans/tasks/{w['task2'].number}/consult/",
+    "api:tasks_consult": lambda w: f"/api/v1/plans/tasks/{w['task2'].number}/consultations",
     "api:tasks_commit": lambda w: f"/api/v1/plans/tasks/{w['task2'].number}/commit",
     "api:tasks_reveal": lambda w: f"/api/v1/plans/tasks/{w['task2'].number}/reveal",
     "plans:task_reveal": lambda w: f"/plans/tasks/{w['task2'].number}/reveal/",
@@ -408,7 +429,8 @@ def test_every_change_is_checked():
     assert {name for name, (kind, _) in OBJECT_URLS.items() if kind == "change"} == set(CHANGES)
 
 
-PREPARERS = {f.__name__: f for f in (submitted, without_draft, decided, approved_task, committed_task, prepared_draw,
+PREPARERS = {f.__name__: f for f in (submitted, without_draft, decided, unconfirmed_task, approved_task, committed_task,
+                                     prepared_draw,
                                      committed_draw, revealed_draw, void_draw)}
 
 

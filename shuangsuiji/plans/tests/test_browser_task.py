@@ -29,12 +29,17 @@ def test_a_joint_task_from_draft_to_visit_sheets(personas, login_as, page):
     page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_test_id("four-eyes")).to_be_visible()  # bob created it: a second person approves
     task_url = page.url
-    for user in (personas.office, personas.lead_admin):
+    for user in (personas.office, personas.partner_admin, personas.lead_admin):
         page.context.clear_cookies()
         login_as(user)
         page.goto(task_url)
         if user == personas.office:
             page.get_by_role("button", name="审核并锁定").click()
+        if user == personas.partner_admin:  # 会商: the partner confirms before the draw
+            page.get_by_role("button", name="确认参加").click()
+            expect(page.get_by_test_id("consultations")).to_contain_text("已确认")
+        if user == personas.lead_admin:
+            expect(page.get_by_test_id("waiting-partners")).to_have_count(0)
     expect(page.get_by_test_id("task-status")).to_contain_text("已审核锁定")
     page.fill("#id_drand_round", "1000")  # the server's clock is half an hour before that real round
     page.check("#id_use_witness")

@@ -69,7 +69,16 @@ def test_a_joint_task_from_the_form_to_visit_sheets(personas, client_for):
     client_for(personas.office).post(f"/plans/tasks/{task.number}/step/approve/")
     c = client_for(personas.lead_admin)
     page = c.get(f"/plans/tasks/{task.number}/").content.decode()
-    assert "发布抽取承诺" in page
+    assert "尚待确认：卫健" in page and "冻结并发布承诺" not in page  # 会商 first
+    with time_machine.travel(COMMIT_AT, tick=False):
+        early = c.post(f"/plans/tasks/{task.number}/commit/", {"use_drand": "on", "drand_round": "1000"}, follow=True)
+    assert "联合抽查须经会商：区卫生健康局（待确认）尚未确认参加" in early.content.decode()
+    partner = client_for(personas.partner_admin)
+    assert "确认参加" in partner.get(f"/plans/tasks/{task.number}/").content.decode()
+    partner.post(f"/plans/tasks/{task.number}/consult/", {"department": "wjj", "action": "confirm", "note": "同意"})
+    c = client_for(personas.lead_admin)
+    page = c.get(f"/plans/tasks/{task.number}/").content.decode()
+    assert "冻结并发布承诺" in page and "已确认" in page
     witness_only = c.post(f"/plans/tasks/{task.number}/commit/", {
         "use_witness": "on", "witness_name": "公证员现场掷骰", "witness_numbers": "4 1 6"}, follow=True)
     assert "仅用现场见证人号码的抽取只能作为演练" in witness_only.content.decode()

@@ -30,6 +30,17 @@ def test_a_joint_task_through_the_api(personas, client_for):
     assert post(client_for(personas.office), f"/tasks/{number}/steps/approve", {}).status_code == 200
     c = client_for(personas.lead_admin)
     with time_machine.travel(COMMIT_AT, tick=False):
+        waiting = post(c, f"/tasks/{number}/commit", {"sources": SOURCES})
+    assert waiting.status_code == 409 and "须经会商" in waiting.json()["detail"]
+    refused = post(c, f"/tasks/{number}/consultations", {"department": "wjj", "action": "confirm"})
+    assert refused.status_code == 403  # only the partner confirms for itself
+    partner = client_for(personas.partner_admin)
+    objected = post(partner, f"/tasks/{number}/consultations", {"department": "wjj", "action": "object"})
+    assert objected.status_code == 400 and "请写明意见" in objected.json()["detail"]
+    confirmed = post(partner, f"/tasks/{number}/consultations", {"department": "wjj", "action": "confirm"})
+    assert confirmed.json()["consultations"][0]["status"] == "confirmed"
+    c = client_for(personas.lead_admin)
+    with time_machine.travel(COMMIT_AT, tick=False):
         assert post(c, f"/tasks/{number}/commit", {"sources": SOURCES}).status_code == 200
     revealed = post(c, f"/tasks/{number}/reveal", {"revealed": REVEALED})
     assert revealed.status_code == 200 and revealed.json()["status"] == "drawn"

@@ -133,6 +133,7 @@ def test_entities_visited_for_the_same_items_within_the_window_are_excluded_and_
                                   items=items, rules={"default": {"ratio": "0.3"}}, exclusion_days=90)
     services.submit(personas.lead_admin, second)
     services.approve(personas.office, second)
+    services.consult(personas.partner_admin, second, personas.partner_dept, "confirm")
     second = drawn(personas, second)
     excluded = {e["id"] for e in second.draw.manifest["exclusions"]}
     assert excluded == visited

@@ -18,6 +18,7 @@ LITERAL = re.compile(r'audit\.record\(\s*[^,()]+,\s*"([a-z_]+(?:\.[a-z_]+)+)"', 
 FAMILIES = {  # codes written with an f-string, and the values their variable takes
     "task.{step}": list(TRANSITIONS), "result.{name}": ["edited", "submitted", "approved", "returned"],
     "followup.{action}": ["acknowledge", "receipt", "recheck", "close"],
+    "task.consult_{action}": ["confirm", "object", "override"],
 }
 
 
