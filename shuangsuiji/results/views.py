@@ -275,6 +275,9 @@ def minor_retire(request, pk: int):
     return redirect("results:minor_list")
 
 
+PAGE_ROWS = 500
+
+
 def deadline_list(request):
     """公开时限: a department's results near and past the 20-working-day deadline; the office's counts per
     department with the same list; either as a spreadsheet."""
@@ -285,15 +288,18 @@ def deadline_list(request):
     if user.sees_all_departments and request.GET.get("department"):
         department = Department.objects.filter(code=request.GET["department"]).first()
     rows = deadlines.in_state(state, bounds, user, department)
+    exporting = request.GET.get("format") == "xlsx"
+    total = rows.count()
+    shown = rows if exporting else rows[:PAGE_ROWS]  # the export has every row; the page the first ones
     if state != "published_late":
-        rows = deadlines.with_days_left(rows[:2000], bounds.today)
-    if request.GET.get("format") == "xlsx":
-        header, data = deadlines.export_rows(state, rows)
+        shown = deadlines.with_days_left(shown, bounds.today)
+    if exporting:
+        header, data = deadlines.export_rows(state, shown)
         suffix = f"-{department.code}" if department else ""
         return xlsx_download(f"deadlines-{state}{suffix}-{bounds.today:%Y%m%d}.xlsx", deadlines.STATES[state],
                              header, data)
-    context = {"state": state, "states": deadlines.STATES, "state_label": deadlines.STATES[state], "rows": rows[:500], "total": len(rows) if
-               isinstance(rows, list) else rows.count(), "bounds": bounds, "near": deadlines.NEAR,
+    context = {"state": state, "states": deadlines.STATES, "state_label": deadlines.STATES[state], "rows": shown,
+               "total": total, "page_rows": PAGE_ROWS, "bounds": bounds, "near": deadlines.NEAR,
                "department": department, "days": deadline_days("result_publication")}
     if user.sees_all_departments:
         context["summary"] = deadlines.per_department(bounds)
