@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from shuangsuiji.common import audit
 from shuangsuiji.common.errors import Forbidden, TooLarge, WrongState
@@ -76,6 +77,11 @@ def attach(user, row: ItemResult, upload, *, kind: str = EvidenceKind.PHOTO, sou
         for chunk in upload.chunks():
             digest.update(chunk)
             out.write(chunk)
+    same = Evidence.objects.filter(result=row, sha256=digest.hexdigest()).first()
+    if same is not None:
+        target.unlink(missing_ok=True)
+        raise WrongState(f"同一文件已作为此事项的证据上传过（{same.name}，{timezone.localtime(same.uploaded_at):%Y-%m-%d %H:%M}，"
+                         f"SHA-256 {same.sha256[:16]}…），无需重复上传。")
     display = ""
     if content_type.startswith("image/"):
         try:

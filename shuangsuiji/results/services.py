@@ -149,6 +149,9 @@ def save_part(user, part: VisitPart, *, revision: int, results: dict, arrived_at
         raise Forbidden("只有被匹配到本部门检查组的执法人员可以录入此检查结果（谁检查、谁录入）。")
     if not part.editable:
         raise WrongState(f"此检查记录{part.get_status_display()}，不能再修改。")
+    starts_on = part.visit.task.starts_on
+    if starts_on and timezone.localdate() < starts_on:
+        raise WrongState(f"任务自 {starts_on:%Y-%m-%d} 开始实施，此前不能录入检查结果。")
     if revision != part.revision:
         raise WrongState("此检查记录已在别处更新（修订号不一致）。请刷新页面核对后再保存；您填写的内容已保留在本机。")
     vocab = vocabulary()

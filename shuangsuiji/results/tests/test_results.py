@@ -276,3 +276,27 @@ def test_a_document_check_is_submitted_without_arrival_and_departure(personas):
     TaskItem.objects.filter(task=visit.task, item__department=personas.lead_dept).update(method="document")
     part = services.save_part(personas.inspector, part, revision=0, results=answer(part, ["no_problem"]), submit=True)
     assert part.status == PartStatus.SUBMITTED and part.arrived_at is None
+
+
+def test_the_same_file_is_not_evidence_twice_for_one_item(personas, settings, tmp_path):
+    """Issue 29: the same photo could be uploaded twice."""
+    settings.MEDIA_ROOT = tmp_path
+    visit, _ = field_visit(personas)
+    row = lead_part(visit, personas).results.get()
+    data = png_bytes(800, 600)
+    evidence.attach(personas.inspector, row, SimpleUploadedFile("现场.png", data))
+    with pytest.raises(WrongState, match="同一文件已作为此事项的证据上传过（现场.png"):
+        evidence.attach(personas.inspector, row, SimpleUploadedFile("现场-副本.png", data))
+    assert row.evidence.count() == 1
+    assert len(list((tmp_path / "evidence").rglob("*.png"))) == 1  # the second copy is not kept either
+
+
+def test_results_are_not_entered_before_the_task_starts(personas):
+    """Issue 29: results could be entered before the task's start date."""
+    visit, _ = field_visit(personas)
+    task = visit.task
+    task.starts_on = timezone.localdate() + dt.timedelta(days=3)
+    task.save(update_fields=["starts_on"])
+    part = lead_part(visit, personas)
+    with pytest.raises(WrongState, match=f"任务自 {task.starts_on:%Y-%m-%d} 开始实施，此前不能录入检查结果"):
+        services.save_part(personas.inspector, part, revision=0, results=answer(part, ["no_problem"]), **TIMES)
