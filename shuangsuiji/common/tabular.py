@@ -63,10 +63,15 @@ def xlsx_bytes(sheet: str, header: list[str], rows: Iterable[Iterable]) -> bytes
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_download(filename: str, sheet: str, header: list[str], rows: Iterable[Iterable]):
-    """An attachment response carrying ``xlsx_bytes`` (``filename`` in ASCII)."""
+def xlsx_attachment(filename: str, body: bytes):
+    """A workbook as a download (``filename`` in ASCII)."""
     from django.http import HttpResponse
 
-    response = HttpResponse(xlsx_bytes(sheet, header, rows), content_type=XLSX)
+    response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def xlsx_download(filename: str, sheet: str, header: list[str], rows: Iterable[Iterable]):
+    """A one-sheet table (``xlsx_bytes``) as a download."""
+    return xlsx_attachment(filename, xlsx_bytes(sheet, header, rows))

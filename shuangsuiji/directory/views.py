@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.errors import Forbidden, Refused, refuse
 from shuangsuiji.common.models import Job
+from shuangsuiji.common.tabular import XLSX
 
 from . import importer, services
 from .access import sees_credit_class
@@ -101,7 +102,7 @@ def import_template(request, fmt: str):
         body, content_type = importer.template_csv(), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
         body = importer.template_xlsx()
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content_type = XLSX
     else:
         raise Http404
     return HttpResponse(body, content_type=content_type, headers={

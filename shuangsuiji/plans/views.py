@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.errors import Refused, form_errors, refuse
+from shuangsuiji.common.tabular import xlsx_attachment
 from shuangsuiji.draws.forms import CommitForm, RevealForm
 
 from . import services, sheets
@@ -281,10 +282,7 @@ def visits_pdf(request, number: str):
 
 def visits_xlsx(request, number: str):
     task = _task_for(request, number)
-    response = HttpResponse(sheets.visits_xlsx(_visits(task, request)),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{task.number}-visits.xlsx"'
-    return response
+    return xlsx_attachment(f"{task.number}-visits.xlsx", sheets.visits_xlsx(_visits(task, request)))
 
 
 def visit_detail(request, number: str):

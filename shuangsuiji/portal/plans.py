@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from shuangsuiji.common.tabular import xlsx_attachment
 from shuangsuiji.plans import services, sheets
 
 
@@ -27,7 +28,4 @@ def export(request, year: int):
         services.check_year(year)
     except services.PlanError as exc:
         raise Http404(str(exc)) from exc
-    response = HttpResponse(sheets.plans_xlsx(year),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="plans-{year}.xlsx"'
-    return response
+    return xlsx_attachment(f"plans-{year}.xlsx", sheets.plans_xlsx(year))
