@@ -15,7 +15,7 @@ from shuangsuiji.common.schemas import ErrorOut, Id, Offset
 from shuangsuiji.items.models import InspectionItem
 
 from . import services
-from .models import AnnualPlan, Task, Visit
+from .models import AnnualPlan, PlanEntry, Task, Visit
 
 router = Router(tags=["年度计划与抽查任务"])
 
@@ -85,6 +85,7 @@ class TaskIn(Schema):
     targeted_note: str = ""
     targets: list[str] = []
     documents: str = ""
+    plan_entry_id: Id | None = None  # the batch of a published plan the task carries out
     starts_on: datetime.date | None = None
     ends_on: datetime.date | None = None
 
@@ -103,6 +104,7 @@ class TaskOut(Schema):
     draw: str | None
     visits: int
     consultations: list[dict[str, str]]  # 会商: {department, status, status_label, note} per partner
+    plan_entry: dict[str, Any] | None  # {id, title, plan_id}: the plan batch it carries out
 
 
 class ConsultIn(Schema):
@@ -158,6 +160,8 @@ def task_out(task: Task) -> dict[str, Any]:
         "draw": task.draw.number if task.draw_id else None, "visits": task.visits.filter(void=False).count(),
         "consultations": [{"department": c.department.code, "status": c.status, "status_label": c.get_status_display(),
                            "note": c.note} for c in task.consultations.select_related("department")],
+        "plan_entry": ({"id": task.plan_entry_id, "title": task.plan_entry.title, "plan_id": task.plan_entry.plan_id}
+                       if task.plan_entry_id else None),
     }
 
 
@@ -232,8 +236,12 @@ def create_task(request, payload: TaskIn):
     items = _items(data.pop("item_ids"))
     partners = _departments(data.pop("partners"))
     methods = data.pop("methods")
+    entry_id = data.pop("plan_entry_id")
+    entry = PlanEntry.objects.filter(pk=entry_id).select_related("plan").first() if entry_id else None
+    if entry_id and entry is None:
+        raise services.PlanError(f"计划批次不存在：{entry_id}")
     task = services.create_task(request.user, request.user.department, items=items, partners=partners,
-                                methods={int(k): v for k, v in methods.items()}, **data)
+                                methods={int(k): v for k, v in methods.items()}, plan_entry=entry, **data)
     return Status(201, task_out(task))
 
 

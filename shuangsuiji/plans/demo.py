@@ -45,7 +45,7 @@ def _plan(admin, department, year: int, entries: list[dict], publish: bool, offi
     plan = services.create_plan(admin, department, year)
     for entry in entries:
         services.add_entry(admin, plan, **entry)
-    services.file_plan(admin, plan, today=dt.date(year, 1, 20))
+    services.file_plan(admin, plan, at=timezone.make_aware(dt.datetime(year, 1, 20, 10)))
     if publish:
         services.publish_plan(office, plan)
     return plan

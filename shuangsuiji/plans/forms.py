@@ -12,7 +12,7 @@ from shuangsuiji.draws.forms import STRATA_CHOICES, rule_from, scope_from
 from shuangsuiji.items.models import InspectionItem
 
 from . import services
-from .models import Method, TargetedReason, TaskKind
+from .models import Method, PlanEntry, TargetedReason, TaskKind
 
 
 def published_items():
@@ -53,9 +53,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label="理由/意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class EntryChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.plan.year} 年 {obj.plan.owner_name} · {obj.title}（{obj.get_kind_display()}，{obj.timing}）"
+
+
 class TaskForm(forms.Form):
     kind = forms.ChoiceField(label="任务类型", choices=TaskKind.choices)
     title = forms.CharField(label="任务名称", max_length=200)
+    plan_entry = EntryChoice(label="计划批次（随机抽查按已公布的年度计划实施）", queryset=PlanEntry.objects.none(),
+                             required=False, empty_label="（不对应计划批次，如定向检查）")
     items = ItemChoice(label="抽查事项（仅限已公布清单；选其他部门的事项即邀请该部门配合）",
                        queryset=InspectionItem.objects.none(), widget=forms.SelectMultiple(attrs={"size": 8}))
     method = forms.ChoiceField(label="检查方式", choices=Method.choices)
@@ -91,9 +98,10 @@ class TaskForm(forms.Form):
     targets = forms.CharField(label="定向检查对象（每行一个统一社会信用代码）", required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, department: Department | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = published_items()
+        self.fields["plan_entry"].queryset = services.entries_open_to(department)
 
     def clean(self):
         d = super().clean()
@@ -110,7 +118,7 @@ class TaskForm(forms.Form):
             "kind": d["kind"], "title": d["title"], "items": items, "methods": {i.pk: d["method"] for i in items},
             "partners": list(d["partners"]), "scope": scope_from(d), "strata_by": list(d["strata_by"]),
             "yearly_cap": d.get("yearly_cap"), "exclusion_days": d.get("exclusion_days") or 0,
-            "team_size": d["team_size"], "starts_on": d.get("starts_on"), "ends_on": d.get("ends_on"),
+            "team_size": d["team_size"], "plan_entry": d.get("plan_entry"), "starts_on": d.get("starts_on"), "ends_on": d.get("ends_on"),
             "documents": d.get("documents", ""), "targeted_reason": d.get("targeted_reason", ""),
             "targeted_note": d.get("targeted_note", ""), "targets": d.get("targets", "").split(),
         }

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -145,17 +145,18 @@ def _locked_plan(plan: AnnualPlan) -> AnnualPlan:
 
 
 @transaction.atomic
-def file_plan(actor, plan: AnnualPlan, today: dt.date | None = None) -> AnnualPlan:
-    """File with the joint-meeting office; after the year's deadline it is filed, and marked late."""
+def file_plan(actor, plan: AnnualPlan, at: dt.datetime | None = None) -> AnnualPlan:
+    """File with the joint-meeting office; after the year's deadline it is filed, and marked late. ``at`` (the
+    demo's and tests' clock) is both the filing time recorded and the day lateness is judged by."""
     plan = _locked_plan(plan)
     _may_edit_plan(actor, plan)
     if not plan.is_editable:
         raise WrongState(f"计划当前状态为“{plan.get_status_display()}”，不能报备。")
     if not plan.entries.exists():
         raise WrongState("计划中还没有任何抽查批次，不能报备。")
-    today = today or timezone.localdate()
-    plan.status, plan.filed_at = PlanStatus.FILED, timezone.now()
-    plan.filed_late = today > plan_year(plan.year).filing_deadline
+    at = at or timezone.now()
+    plan.status, plan.filed_at = PlanStatus.FILED, at
+    plan.filed_late = timezone.localtime(at).date() > plan_year(plan.year).filing_deadline
     plan.save()
     audit.record(actor, "plan.file", plan, after={"late": plan.filed_late, "version": plan.version})
     if plan.department is not None:  # the district's joint plan is the office's own
@@ -396,6 +397,8 @@ def create_task(actor, department: Department, *, kind: str, title: str, items, 
     if starts_on and ends_on and ends_on < starts_on:
         raise PlanError("结束日期早于开始日期。")
     year = check_year(year or (starts_on.year if starts_on else timezone.localdate().year))
+    if plan_entry is not None:
+        _check_entry(plan_entry, department, year)
     Department.objects.select_for_update().filter(pk=department.pk).first()  # one number at a time
     task = Task.objects.create(
         number=_next_task_number(department, year), year=year, title=title.strip(), kind=kind, department=department,
@@ -412,6 +415,27 @@ def create_task(actor, department: Department, *, kind: str, title: str, items, 
     audit.record(actor, "task.create", task, after={"kind": kind, "items": [i.code for i in items],
                                                     "partners": sorted(partner_ids)})
     return task
+
+
+def entries_open_to(department: Department | None):
+    """The batches of published plans (this year and next) a department may carry out as lead or partner."""
+    if department is None:
+        return PlanEntry.objects.none()
+    year = timezone.localdate().year
+    return (PlanEntry.objects.filter(plan__status=PlanStatus.PUBLISHED, plan__year__in=(year, year + 1))
+            .filter(Q(lead_department=department) | Q(partner_departments=department)).distinct()
+            .select_related("plan", "plan__department").order_by("plan__year", "plan__department__order", "order"))
+
+
+def _check_entry(entry: PlanEntry, department: Department, year: int) -> None:
+    """A task carries out a batch of a published plan of its year, in which its department takes part."""
+    plan = AnnualPlan.objects.get(pk=entry.plan_id)  # as it stands now, not as the caller loaded it
+    if plan.status != PlanStatus.PUBLISHED:
+        raise PlanError(f"计划“{plan.title}”尚未公布（{plan.get_status_display()}），任务只能对应已公布计划中的批次。")
+    if plan.year != year:
+        raise PlanError(f"批次“{entry.title}”属于 {plan.year} 年度计划，任务是 {year} 年度的：请选择本年度计划中的批次。")
+    if entry.lead_department_id != department.pk and not entry.partner_departments.filter(pk=department.pk).exists():
+        raise PlanError(f"{department.name}不是批次“{entry.title}”的发起或配合部门，不能以该批次立项。")
 
 
 def _targets(usccs: list[str]) -> list[int]:
@@ -705,15 +729,18 @@ def overlaps(year: int, limit: int = 50) -> list[dict]:
     return [{"departments": list(k), "businesses": v} for k, v in sorted(pairs.items(), key=lambda kv: -kv[1])]
 
 
+# How far the inspections have got is the results app's knowledge, and results sits above plans: it registers
+# here (results.apps) how a year's coverage and a plan entry's progress are counted, so the plan pages can
+# show them: PROGRESS["coverage"](year) and PROGRESS["entries"](entry_ids).
+PROGRESS: dict[str, Callable] = {}
+
+
 def coverage(year: int) -> dict:
-    """Share of the drawable directory visited this year, by department and by item."""
-    total = Entity.objects.drawable().count()
-    by_dept = (Visit.objects.filter(void=False, task__year=year).values("task__department__name")
-               .annotate(n=Count("entity", distinct=True)).order_by("-n"))
-    by_item = (TaskItem.objects.filter(task__year=year, task__visits__void=False).values("item__code", "item__name")
-               .annotate(n=Count("task__visits__entity", distinct=True)).order_by("-n")[:30])
-    return {"total": total,
-            "departments": [{"name": r["task__department__name"], "n": r["n"],
-                             "share": r["n"] / total if total else 0} for r in by_dept],
-            "items": [{"code": r["item__code"], "name": r["item__name"], "n": r["n"],
-                       "share": r["n"] / total if total else 0} for r in by_item]}
+    """Share of the drawable directory inspected this year, per department (lead or partner) and per item:
+    ``{"total", "departments": [{name, drawn, n, share}], "items": [{code, name, n, share}]}``, share in %."""
+    return PROGRESS["coverage"](year)
+
+
+def entry_progress(entry_ids: list[int]) -> dict[int, dict]:
+    """Per plan entry: ``{"tasks": [...], "visits": businesses to visit, "done": visits with every result approved}``."""
+    return PROGRESS["entries"](entry_ids)

@@ -88,9 +88,12 @@ def plan_detail(request, pk: int):
             else:
                 messages.success(request, "已添加批次。")
                 return redirect("plans:plan_detail", pk=plan.pk)
-    entries = plan.entries.select_related("lead_department").prefetch_related("items", "partner_departments")
+    entries = list(plan.entries.select_related("lead_department").prefetch_related("items", "partner_departments"))
+    progress = services.entry_progress([e.pk for e in entries])
+    for entry in entries:
+        entry.progress = progress[entry.pk]
     return render(request, "plans/plan_detail.html", {
-        "plan": plan, "entries": entries, "form": form, "can_edit": can_edit, "reason_form": ReasonForm(),
+        "plan": plan, "entries": entries, "show_progress": plan.status == PlanStatus.PUBLISHED, "form": form, "can_edit": can_edit, "reason_form": ReasonForm(),
         "can_adjust": plan.status == PlanStatus.PUBLISHED and not AnnualPlan.objects.filter(previous=plan).exists()
         and (request.user.is_office or request.user.can_act_for(plan.department)),
     })
@@ -139,7 +142,7 @@ def task_create(request):
     user = request.user
     if user.department is None:
         raise Http404
-    form = TaskForm(request.POST or None)
+    form = TaskForm(request.POST or None, department=user.department)
     if request.method == "POST" and form.is_valid():
         try:
             task = services.create_task(user, user.department, **form.service_kwargs())

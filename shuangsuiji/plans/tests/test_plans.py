@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from shuangsuiji.common.errors import Forbidden, WrongState
 from shuangsuiji.common.models import AuditEvent
@@ -37,7 +38,7 @@ def test_a_plan_cites_published_items_only(personas, plan):
 
 
 def test_filing_on_time_and_late_is_recorded_and_the_office_sees_who_is_missing(personas, plan):
-    services.file_plan(personas.lead_admin, plan, today=dt.date(2027, 1, 20))
+    services.file_plan(personas.lead_admin, plan, at=timezone.make_aware(dt.datetime(2027, 1, 20, 10)))
     rows = {r["department"].code: r["state"] for r in services.filing_status(2027, today=dt.date(2027, 2, 2))}
     assert rows[personas.lead_dept.code] == "on_time"
     assert rows[personas.partner_dept.code] == "missing"
@@ -46,7 +47,7 @@ def test_filing_on_time_and_late_is_recorded_and_the_office_sees_who_is_missing(
     services.add_entry(personas.partner_admin, late, title="公共场所", kind="internal",
                        items=[make_published_item(personas.partner_dept, "公共场所卫生检查")], scope_text="全区",
                        ratio_text="3%", timing="三季度", lead_department=personas.partner_dept)
-    services.file_plan(personas.partner_admin, late, today=dt.date(2027, 2, 3))
+    services.file_plan(personas.partner_admin, late, at=timezone.make_aware(dt.datetime(2027, 2, 3, 10)))
     rows = {r["department"].code: r["state"] for r in services.filing_status(2027, today=dt.date(2027, 2, 4))}
     assert rows[personas.partner_dept.code] == "late"
 
@@ -55,7 +56,7 @@ def test_the_deadline_is_data_per_year(personas, plan):
     year = services.plan_year(2027)
     year.filing_deadline = dt.date(2027, 2, 28)
     year.save()
-    assert not services.file_plan(personas.lead_admin, plan, today=dt.date(2027, 2, 10)).filed_late
+    assert not services.file_plan(personas.lead_admin, plan, at=timezone.make_aware(dt.datetime(2027, 2, 10, 10))).filed_late
 
 
 def test_only_the_office_returns_and_publishes_and_a_returned_plan_can_be_fixed_and_refiled(personas, plan):
@@ -126,3 +127,14 @@ def test_the_demo_has_published_plans_and_a_drawn_joint_task_with_one_sheet_per_
     visits = list(task.visits.all())
     assert len(visits) == task.draw.drawn.count() > 0
     assert all(len(v.sheet) == 2 and all(len(p["team"]) == 2 for p in v.sheet) for v in visits)
+    # Issue 29: the filing time the pages show and the 按时/逾期 label agree (the demo said 按时报备 for a plan
+    # shown as filed months after the deadline).
+    for plan in published.filter(department__isnull=False):
+        filed_on = timezone.localtime(plan.filed_at).date()
+        assert plan.filed_late == (filed_on > services.plan_year(plan.year).filing_deadline), plan
+
+
+def test_filing_at_a_given_time_records_that_time_and_judges_lateness_by_it(personas, plan):
+    at = timezone.make_aware(dt.datetime(2027, 2, 3, 9, 30))
+    filed = services.file_plan(personas.lead_admin, plan, at=at)
+    assert filed.filed_at == at and filed.filed_late
