@@ -42,14 +42,27 @@ def _percent(n: int, total: int) -> float:
     return 100 * n / total if total else 0.0
 
 
+def task_progress(task_ids: list[int], department_id: int | None = None) -> dict[int, dict]:
+    """Per task: ``{"visits": businesses to visit, "done": visits with every result approved}``; for one
+    department, the visits with that department's result approved."""
+    mine = Q(parts__department_id=department_id) if department_id else Q()
+    visits = (Visit.objects.filter(task__in=task_ids, void=False)
+              .annotate(parts_all=Count("parts", filter=mine),
+                        parts_done=Count("parts", filter=mine & Q(parts__status__in=DONE))))
+    progress: dict[int, dict] = defaultdict(lambda: {"visits": 0, "done": 0})
+    for task_id, parts_all, parts_done in visits.values_list("task", "parts_all", "parts_done"):
+        progress[task_id]["visits"] += 1
+        progress[task_id]["done"] += int(parts_all > 0 and parts_all == parts_done)
+    return {task_id: progress[task_id] for task_id in task_ids}
+
+
 def entry_progress(entry_ids: list[int]) -> dict[int, dict]:
-    progress: dict[int, dict] = defaultdict(lambda: {"tasks": [], "visits": 0, "done": 0})
-    for task in Task.objects.filter(plan_entry__in=entry_ids).order_by("number"):
-        progress[task.plan_entry_id]["tasks"].append(task)
-    rows = (Visit.objects.filter(void=False, task__plan_entry__in=entry_ids)
-            .annotate(parts_all=Count("parts"), parts_done=Count("parts", filter=Q(parts__status__in=DONE)))
-            .values_list("task__plan_entry", "parts_all", "parts_done"))
-    for entry_id, parts_all, parts_done in rows:
-        progress[entry_id]["visits"] += 1
-        progress[entry_id]["done"] += int(parts_all > 0 and parts_all == parts_done)
-    return {entry_id: progress[entry_id] for entry_id in entry_ids}
+    tasks = list(Task.objects.filter(plan_entry__in=entry_ids).order_by("number"))
+    by_task = task_progress([t.pk for t in tasks])
+    progress = {entry_id: {"tasks": [], "visits": 0, "done": 0} for entry_id in entry_ids}
+    for task in tasks:
+        row = progress[task.plan_entry_id]
+        row["tasks"].append(task)
+        row["visits"] += by_task[task.pk]["visits"]
+        row["done"] += by_task[task.pk]["done"]
+    return progress

@@ -105,6 +105,24 @@ def my_visits(user):
             .select_related("task", "entity").order_by("task__ends_on", "number"))
 
 
+def my_visit_groups(user, today: dt.date) -> dict[str, list]:
+    """The inspector's visits as (visit, own department's part) by overdue / under way / upcoming / done."""
+    groups: dict[str, list] = {"overdue": [], "today": [], "upcoming": [], "done": []}
+    mine = list(my_visits(user)[:300])
+    parts = {p.visit_id: p for p in VisitPart.objects.filter(visit__in=mine, department_id=user.department_id)}
+    for visit in mine:
+        part, task = parts.get(visit.pk), visit.task
+        if part is not None and not part.editable:
+            groups["done"].append((visit, part))
+        elif task.ends_on and task.ends_on < today:
+            groups["overdue"].append((visit, part))
+        elif task.starts_on and task.starts_on > today:
+            groups["upcoming"].append((visit, part))
+        else:
+            groups["today"].append((visit, part))
+    return groups
+
+
 def may_review(user, part: VisitPart) -> bool:
     """Whether the user reviews this part: an administrator of the part's department, or the office."""
     return user.manages(part.department)

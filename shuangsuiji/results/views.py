@@ -29,21 +29,7 @@ def workbench(request):
     user, today = request.user, timezone.localdate()
     context: dict = {"today": today}
     if user.effective_role == Role.INSPECTOR:
-        groups = {"overdue": [], "today": [], "upcoming": [], "done": []}
-        mine = list(services.my_visits(user)[:300])
-        parts = {(p.visit_id): p for p in VisitPart.objects.filter(visit__in=mine, department_id=user.department_id)}
-        for visit in mine:
-            part = parts.get(visit.pk)
-            task = visit.task
-            if part is not None and not part.editable:
-                groups["done"].append((visit, part))
-            elif task.ends_on and task.ends_on < today:
-                groups["overdue"].append((visit, part))
-            elif task.starts_on and task.starts_on > today:
-                groups["upcoming"].append((visit, part))
-            else:
-                groups["today"].append((visit, part))
-        context["groups"] = groups
+        context["groups"] = services.my_visit_groups(user, today)
     if user.effective_role in (Role.OFFICE, Role.DEPT_ADMIN, Role.LEADER):
         parts = VisitPart.objects.filter(status=PartStatus.SUBMITTED).select_related("visit", "visit__entity",
                                                                                      "department")

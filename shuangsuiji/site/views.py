@@ -4,35 +4,38 @@ from django.db import connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.defaults import page_not_found
 
-from shuangsuiji.accounts.models import Department
+from shuangsuiji.accounts.models import Role
 from shuangsuiji.common.errors import NotFound, refusal_page
-from shuangsuiji.common.views import visible_jobs
-from shuangsuiji.directory.models import Entity, EntityStatus
 from shuangsuiji.inspectors.models import Inspector
-from shuangsuiji.items.models import InspectionItem
+
+from . import dashboards
 
 
 def home(request):
-    """The signed-in user's starting page: what exists and what needs attention."""
-    user = request.user
-    dept = user.department if not user.is_office else None
-    items = InspectionItem.objects.published()
-    inspectors = Inspector.objects.all()
-    if dept is not None:
-        items = items.filter(department=dept)
-        inspectors = inspectors.filter(department=dept)
-    context = {
-        "department": dept,
-        "entity_count": Entity.objects.count(),
-        "active_count": Entity.objects.filter(status=EntityStatus.ACTIVE).count(),
-        "item_count": items.count(),
-        "inspector_count": inspectors.count(),
-        "department_count": Department.objects.members().count(),
-        "jobs": visible_jobs(user)[:5],
-    }
-    return render(request, "site/home.html", context)
+    """Each role's starting page: the office and the leader the year's progress, a department what waits
+    for it, an inspector their own visits (site/dashboards.py)."""
+    user, today = request.user, timezone.localdate()
+    role = user.effective_role
+    if role == Role.INSPECTOR or (user.department_id is None and not user.sees_all_departments):
+        context = dashboards.inspector(user, today)
+        context["linked"] = Inspector.objects.filter(user=user).exists()
+        return render(request, "site/home_inspector.html", {**context, "today": today})
+    if user.sees_all_departments:
+        context = dashboards.office(user, today)
+        if user.is_leader:
+            context.update(waiting={}, heading=f"{today.year} 年度概览", read_only=True)
+        else:
+            context["heading"] = "工作台 · 联席会议办公室"
+    else:
+        context = dashboards.department(user, today)
+        context["heading"] = f"工作台 · {user.department.name}"
+    context["waiting_any"] = any(len(rows) for rows in context.get("waiting", {}).values())
+    for n, chart in enumerate(context["charts"], start=1):
+        chart["id"] = f"chart-{n}"
+    return render(request, "site/home.html", {**context, "today": today})
 
 
 def healthz(request):

@@ -1,0 +1,189 @@
+"""What each role sees first (the home page): the year's progress, what waits for the user, and charts.
+
+Every figure is a count over the same querysets the lists behind it use, so a number on the home page is the
+length of the list its link opens. Charts are ECharts options built here and drawn by static/js/charts.js;
+each chart carries its data as a table too (for screen readers and for copying into a report)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth
+
+from shuangsuiji.common.views import visible_jobs
+from shuangsuiji.plans.models import (
+    AnnualPlan,
+    Consultation,
+    ConsultationStatus,
+    PlanStatus,
+    Task,
+    TaskStatus,
+    Visit,
+)
+from shuangsuiji.plans.services import coverage, filing_status
+from shuangsuiji.results import deadlines
+from shuangsuiji.results import services as results
+from shuangsuiji.results.models import ItemResult, PartStatus, VisitPart
+from shuangsuiji.results.progress import DONE, task_progress
+
+DONE_COLOUR, OPEN_COLOUR, PROBLEM_COLOUR, LINE_COLOURS = "#198754", "#ced4da", "#dc3545", ["#0d6efd", "#dc3545"]
+# 未开始填写, then PartStatus in order: 填写中, 待审核, 已退回修改, 已审核, 已公开
+STATE_COLOURS = ["#ced4da", "#0dcaf0", "#ffc107", "#fd7e14", "#20c997", "#198754"]
+OPEN_TASKS = (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS, TaskStatus.RESULTS_COMPLETE)
+
+
+def chart(title: str, option: dict, rows: list[tuple], header: tuple) -> dict:
+    """A chart for the template: the ECharts option and the same figures as a table."""
+    return {"title": title, "option": option, "rows": rows, "header": header}
+
+
+def bar(title: str, categories: list[str], series: dict[str, list[int]], header: tuple, stack: bool = False) -> dict:
+    """Horizontal bars, one row per category; stacked, the first series is the done part (green)."""
+    option = {
+        **({"color": [DONE_COLOUR, OPEN_COLOUR]} if stack else {}),
+        "tooltip": {"trigger": "axis"}, "legend": {"top": 0},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 32, "containLabel": True},
+        "xAxis": {"type": "value", "minInterval": 1}, "yAxis": {"type": "category", "data": categories, "inverse": True},
+        "series": [{"name": name, "type": "bar", "data": data, **({"stack": "all"} if stack else {})}
+                   for name, data in series.items()],
+    }
+    rows = [(c, *(data[i] for data in series.values())) for i, c in enumerate(categories)]
+    return chart(title, option, rows, header)
+
+
+def line_by_month(title: str, year: int, series: dict[str, dict[int, int]], header: tuple) -> dict:
+    months = list(range(1, 13))
+    option = {
+        "color": LINE_COLOURS, "tooltip": {"trigger": "axis"}, "legend": {"top": 0},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 32, "containLabel": True},
+        "xAxis": {"type": "category", "data": [f"{m}月" for m in months]}, "yAxis": {"type": "value", "minInterval": 1},
+        "series": [{"name": name, "type": "line", "data": [by.get(m, 0) for m in months]}
+                   for name, by in series.items()],
+    }
+    rows = [(f"{year}年{m}月", *(by.get(m, 0) for by in series.values())) for m in months]
+    return chart(title, option, rows, header)
+
+
+def pie(title: str, parts: dict[str, int], header: tuple, colours: list[str] | None = None) -> dict:
+    """A ring; with nothing to count it says so instead of drawing equal slices of nothing."""
+    data = [{"name": k, "value": v} for k, v in parts.items() if v]
+    option = {"tooltip": {"trigger": "item"}, "legend": {"bottom": 0},
+              "series": [{"type": "pie", "radius": ["40%", "70%"], "data": data}]}
+    if colours:
+        option["color"] = [c for c, v in zip(colours, parts.values(), strict=True) if v]
+    if not data:
+        option["title"] = {"text": "暂无数据", "left": "center", "top": "middle",
+                           "textStyle": {"fontSize": 14, "color": "#6c757d", "fontWeight": "normal"}}
+    return chart(title, option, list(parts.items()), header)
+
+
+# ---------------------------------------------------------------- the pieces
+
+def _year_charts(year: int) -> list[dict]:
+    """The office's and the leader's charts: coverage per department, inspections per month, findings."""
+    cov = coverage(year)
+    depts = cov["departments"][:16]
+    charts = [bar("各部门检查进度（户）", [r["name"] for r in depts],
+                  {"已检查": [r["n"] for r in depts], "已抽取未完成": [r["drawn"] - r["n"] for r in depts]},
+                  ("部门", "已检查", "已抽取未完成"), stack=True)]
+    done = _parts_of_year(year).filter(status__in=DONE, reviewed_at__isnull=False)
+    by_month = dict(done.annotate(m=ExtractMonth("reviewed_at")).values("m").annotate(n=Count("id")).values_list("m", "n"))
+    found = dict(done.filter(results__has_problem=True).annotate(m=ExtractMonth("reviewed_at")).values("m")
+                 .annotate(n=Count("id", distinct=True)).values_list("m", "n"))
+    charts.append(line_by_month(f"{year} 年每月完成的检查（份）", year, {"审核通过": by_month, "其中发现问题": found},
+                                ("月份", "审核通过", "其中发现问题")))
+    results_of_year = ItemResult.objects.filter(part__in=done)
+    problems = results_of_year.filter(has_problem=True).count()
+    charts.append(pie("检查事项结果（已审核）", {"未发现问题": results_of_year.count() - problems, "发现问题": problems},
+                      ("结果", "事项数"), [DONE_COLOUR, PROBLEM_COLOUR]))
+    return charts
+
+
+def _parts_of_year(year: int, department_id: int | None = None):
+    parts = VisitPart.objects.filter(visit__void=False, visit__task__year=year)
+    return parts.filter(department_id=department_id) if department_id else parts
+
+
+def _task_rows(tasks, department_id: int | None = None) -> list[dict]:
+    tasks = list(tasks)
+    progress = task_progress([t.pk for t in tasks], department_id)
+    return [{"task": t, **progress.get(t.pk, {"visits": 0, "done": 0})} for t in tasks]
+
+
+def office(user, today: dt.date) -> dict:
+    year = today.year
+    tasks = Task.objects.visible_to(user).filter(year=year)
+    bounds = deadlines.Bounds.of(today)
+    filing = filing_status(year, today)
+    followups = results.followups_visible_to(user)
+    return {
+        "year": year, "charts": _year_charts(year),
+        "figures": [
+            ("计划已报备部门", sum(r["state"] in ("on_time", "late") for r in filing), len(filing), "plans:year"),
+            ("进行中的任务", tasks.filter(status__in=OPEN_TASKS).count(), None, "plans:year"),
+            ("临近公开期限的结果", deadlines.in_state("near", bounds).count(), None, "results:deadlines"),
+            ("逾期未公开的结果", deadlines.in_state("late", bounds).count(), None, "results:deadlines"),
+            ("逾期未办结的后续处置", results.overdue(followups, today).count(), None, "results:followup_list"),
+        ],
+        "waiting": {
+            "plans": AnnualPlan.objects.filter(status=PlanStatus.FILED).select_related("department")[:10],
+            "tasks": tasks.filter(status=TaskStatus.SUBMITTED).order_by("number")[:10] if user.is_office else [],
+            "consultations": (Consultation.objects.filter(status__in=(ConsultationStatus.PENDING,
+                                                                       ConsultationStatus.OBJECTED),
+                                                          task__status=TaskStatus.APPROVED)
+                              .select_related("task", "department")[:10]),
+        },
+        "late_by_department": [r for r in deadlines.per_department(bounds) if r["late"] or r["near"]],
+        "task_rows": _task_rows(tasks.filter(status__in=OPEN_TASKS).order_by("ends_on", "number")[:10]),
+        "jobs": visible_jobs(user)[:5] if user.is_office else [],
+    }
+
+
+def department(user, today: dt.date) -> dict:
+    year, dept = today.year, user.department
+    tasks = Task.objects.visible_to(user).filter(year=year)
+    bounds = deadlines.Bounds.of(today)
+    followups = results.followups_visible_to(user)
+    to_review = VisitPart.objects.filter(status=PartStatus.SUBMITTED, department=dept)
+    approvals = tasks.filter(status=TaskStatus.SUBMITTED, department=dept)
+    if not user.is_admin:
+        approvals = approvals.none()
+    rows = _task_rows(tasks.filter(status__in=OPEN_TASKS).order_by("ends_on", "number")[:12], dept.pk)
+    charts = []
+    if rows:
+        charts.append(bar("本部门任务进度（户，本部门结果已审核）", [r["task"].number for r in rows],
+                          {"已完成": [r["done"] for r in rows], "未完成": [r["visits"] - r["done"] for r in rows]},
+                          ("任务", "已完成", "未完成"), stack=True))
+    by_state = dict(_parts_of_year(year, dept.pk).values("status").annotate(n=Count("id")).values_list("status", "n"))
+    visits = (Visit.objects.filter(void=False, task__year=year).filter(Q(task__department=dept) | Q(task__partners=dept))
+              .distinct().count())
+    states = {"未开始填写": max(visits - sum(by_state.values()), 0),
+              **{PartStatus(s).label: by_state.get(s, 0) for s in PartStatus.values}}
+    if visits:
+        charts.append(pie("本部门检查单状态（份）", states, ("状态", "份数"), STATE_COLOURS))
+    return {
+        "year": year, "charts": charts, "task_rows": rows,
+        "figures": [
+            ("待审核的检查结果", to_review.count(), None, "results:workbench"),
+            ("待审核锁定的任务", approvals.count(), None, "plans:year"),
+            ("临近公开期限", deadlines.in_state("near", bounds, user).count(), None, "results:deadlines"),
+            ("逾期未公开", deadlines.in_state("late", bounds, user).count(), None, "results:deadlines"),
+            ("待签收的后续处置", followups.filter(owner=dept, status="open").count(), None, "results:followup_list"),
+            ("逾期未办结的后续处置", results.overdue(followups.filter(owner=dept), today).count(), None,
+             "results:followup_list"),
+        ],
+        "waiting": {
+            "tasks": approvals.order_by("number")[:10],
+            "consultations": (Consultation.objects.filter(department=dept, status=ConsultationStatus.PENDING,
+                                                          task__status=TaskStatus.APPROVED)
+                              .select_related("task", "task__department")[:10]) if user.is_admin else [],
+            "review": to_review.select_related("visit", "visit__entity").order_by("submitted_at")[:10],
+        },
+        "jobs": visible_jobs(user)[:5] if user.is_admin else [],
+    }
+
+
+def inspector(user, today: dt.date) -> dict:
+    groups = results.my_visit_groups(user, today)
+    return {"groups": groups, "open_count": len(groups["overdue"]) + len(groups["today"])}
