@@ -59,29 +59,51 @@ def browser():
 def page(request, browser, live_server):
     """A fresh page at desktop and at phone width; ``page.goto_path('/x/')`` opens the live server."""
     context = browser.new_context(viewport=VIEWPORTS[request.param], locale="zh-CN")
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
+    pg = _new_page(context, live_server)
     pg.viewport_name = request.param
-    pg.goto_path = lambda path: pg.goto(live_server.url + path)
     pg.snap = lambda name: _snap(pg, name)
     yield pg
     context.close()
 
 
-@pytest.fixture
-def login_as(page):
+def _new_page(context, live_server):
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    pg.goto_path = lambda path: pg.goto(live_server.url + path)
+    return pg
+
+
+def _log_in(pg, user):
     """Log in through the real form."""
     from shuangsuiji.accounts.testing import PASSWORD
 
-    def login(user):
-        page.goto_path("/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("[data-testid=whoami]", state="attached")
-        return page
+    pg.goto_path("/accounts/login/")
+    pg.fill("#id_username", user.username)
+    pg.fill("#id_password", PASSWORD)
+    pg.click("button[type=submit]")
+    pg.wait_for_selector("[data-testid=whoami]", state="attached")
+    return pg
 
-    return login
+
+@pytest.fixture
+def login_as(page):
+    """login_as(user): log ``page`` in through the real form."""
+    return lambda user: _log_in(page, user)
+
+
+@pytest.fixture
+def signed_in(browser, live_server):
+    """signed_in(user, width) → a page at that width (height 800), logged in through the real form; for tests
+    that check exact widths (1280 and 390 px) rather than the desktop/phone pair of ``page``."""
+    contexts = []
+
+    def open_page(user, width: int):
+        contexts.append(browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN"))
+        return _log_in(_new_page(contexts[-1], live_server), user)
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
 def _snap(pg, name):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from shuangsuiji.common.forms import StyledForm
 from shuangsuiji.directory.models import EntityType, Industry, SubLibrary, Township
 from shuangsuiji.items.models import InspectionItem
 from shuangsuiji.lottery import beacon
@@ -20,7 +21,7 @@ STRATA_CHOICES = [("credit_class", "信用风险分类"), ("entity_type", "主�
                   ("industry_section", "行业门类")]
 
 
-class DrawForm(forms.Form):
+class DrawForm(StyledForm):
     title = forms.CharField(label="抽取名称", max_length=200)
     purpose = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     items = forms.ModelMultipleChoiceField(label="抽查事项（仅限已公布清单）", queryset=InspectionItem.objects.none(),
@@ -112,7 +113,7 @@ def rule_from(d: dict) -> dict:
     return rule
 
 
-class CommitForm(forms.Form):
+class CommitForm(StyledForm):
     """Which future randomness the draw will use, declared before it exists; witness numbers are rolled now
     and sealed, so nobody can pick them after seeing the pool or a public number."""
 
@@ -195,7 +196,7 @@ def parse_numbers(text: str, label: str) -> list[list[int]]:
     return groups
 
 
-class RevealForm(forms.Form):
+class RevealForm(StyledForm):
     """One field per declared source, in the declared order."""
 
     def __init__(self, *args, declared: list[dict], **kwargs):
@@ -263,11 +264,11 @@ def _small_json(text: str):
     return json.loads(text)
 
 
-class VoidForm(forms.Form):
+class VoidForm(StyledForm):
     reason = forms.CharField(label="作废理由（将向社会公开）", min_length=5, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RecusalForm(forms.Form):
+class RecusalForm(StyledForm):
     applicant = forms.ChoiceField(label="申请方", choices=[("inspector", "执法人员自行申请"), ("business", "检查对象申请")])
     category = forms.ChoiceField(label="回避类别（公开）", choices=RecusalCategory.choices, required=False,
                                  initial=RecusalCategory.APPLICATION)
@@ -277,13 +278,13 @@ class RecusalForm(forms.Form):
     reason = forms.CharField(label="理由（内部）", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(StyledForm):
     approve = forms.ChoiceField(label="决定", choices=[
         ("1", "同意回避（替换人员由决定后才产生的 drand 随机数抽取）"), ("0", "不予回避")])
     reason = forms.CharField(label="决定理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReplacementForm(forms.Form):
+class ReplacementForm(StyledForm):
     """The declared drand round's JSON, once it is public: it draws the replacement."""
 
     round_json = forms.CharField(label="drand 轮次 JSON（粘贴或上传）", required=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from shuangsuiji.accounts.models import Department, Role, User
+from shuangsuiji.common.forms import StyledForm
 from shuangsuiji.directory.models import Entity, Township
 
 from .models import Category, DutyStatus, Inspector, InspectorKind
@@ -16,19 +17,6 @@ TEXT_FIELDS = ("kind", "name", "category", "cert_no", "organisation", "id_number
 OPTIONAL_FIELDS = ("township", "qualification_expires", "user")
 RELATIONS = ["本人或近亲属为该主体投资人", "近亲属在该主体任职", "曾在该主体任职（离职未满三年）", "与该主体有经济往来",
              "与该主体负责人有其他利害关系"]
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, so templates can loop over fields."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-                continue
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 class InspectorForm(StyledForm):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from shuangsuiji.accounts.models import Department
+from shuangsuiji.common.forms import StyledForm
 from shuangsuiji.directory.models import EntityType, Industry, SubLibrary, Township
 from shuangsuiji.draws.forms import STRATA_CHOICES, rule_from, scope_from
 from shuangsuiji.items.models import InspectionItem
@@ -21,17 +22,19 @@ def published_items():
 
 
 class ItemChoice(forms.ModelMultipleChoiceField):
+    """An item by its department and name (the code is a checksum of the list's wording, of no use to a reader)."""
+
     def label_from_instance(self, obj):
         dept = obj.department.short_name if obj.department else "联合"
-        return f"【{dept}】{obj.code} {obj.name[:40]}（{obj.get_item_class_display()}）"
+        return f"【{dept}】{obj.name}（{obj.category[:20]} · {obj.get_item_class_display()}）"
 
 
-class PlanCreateForm(forms.Form):
+class PlanCreateForm(StyledForm):
     year = forms.IntegerField(label="年度", min_value=services.FIRST_YEAR, max_value=services.LAST_YEAR)
     title = forms.CharField(label="标题（可留空）", max_length=200, required=False)
 
 
-class EntryForm(forms.Form):
+class EntryForm(StyledForm):
     title = forms.CharField(label="批次/任务名称", max_length=200)
     kind = forms.ChoiceField(label="类型", choices=TaskKind.choices)
     items = ItemChoice(label="抽查事项（仅限已公布清单）", queryset=InspectionItem.objects.none(),
@@ -49,7 +52,7 @@ class EntryForm(forms.Form):
         self.fields["items"].queryset = published_items()
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(StyledForm):
     reason = forms.CharField(label="理由/意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -58,7 +61,7 @@ class EntryChoice(forms.ModelChoiceField):
         return f"{obj.plan.year} 年 {obj.plan.owner_name} · {obj.title}（{obj.get_kind_display()}，{obj.timing}）"
 
 
-class TaskForm(forms.Form):
+class TaskForm(StyledForm):
     kind = forms.ChoiceField(label="任务类型", choices=TaskKind.choices)
     title = forms.CharField(label="任务名称", max_length=200)
     plan_entry = EntryChoice(label="计划批次（随机抽查按已公布的年度计划实施）", queryset=PlanEntry.objects.none(),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
@@ -345,60 +346,69 @@ def create_task(actor, department: Department, *, kind: str, title: str, items, 
                 targeted_reason: str = "", targeted_note: str = "", targets: list[str] | None = None,
                 documents: str = "", plan_entry: PlanEntry | None = None, starts_on=None, ends_on=None,
                 year: int | None = None) -> Task:
-    """A task in draft; items from the published lists only, the partners from the items' departments."""
+    """A task in draft; items from the published lists only, the partners from the items' departments. Every
+    problem with the input is reported at once (``PlanError.errors`` by form field), not one per attempt."""
     if not actor.manages(department):
         raise Forbidden("只有部门管理员可以为本部门创建抽查任务。")
+    problems = Problems()
     if kind not in TaskKind.values:
-        raise PlanError("请选择任务类型。")
+        problems.add("kind", "请选择任务类型。")
     if not title.strip():
-        raise PlanError("请填写任务名称。")
-    items = _published_only(items)
+        problems.add("title", "请填写任务名称。")
+    with problems.on("items"):
+        items = _published_only(items)
     if not items:
-        raise PlanError("请至少选择一项已公布的抽查事项。")
+        problems.add("items", "请至少选择一项已公布的抽查事项。")
     methods = methods or {}
     bad = [m for m in methods.values() if m not in Method.values]
     if bad:
-        raise PlanError(f"检查方式“{bad[0]}”不在 实地核查、书面检查、网络监测、委托专业机构 之中。")
-    item_depts = {responsible(i, department).pk for i in items}
+        problems.add("method", f"检查方式“{bad[0]}”不在 实地核查、书面检查、网络监测、委托专业机构 之中。")
+    item_depts = {responsible(i, department).pk for i in items or ()}
     partner_ids = ({d.pk for d in partners} | item_depts) - {department.pk}
     if kind == TaskKind.INTERNAL and partner_ids:
-        raise PlanError("部门内部抽查只能引用本部门的抽查事项；涉及其他部门的事项请建联合抽查任务。")
-    if kind in JOINT_KINDS and not partner_ids:
-        raise PlanError("联合抽查须有配合部门：请选择其他部门的抽查事项或配合部门。")
+        problems.add("items", "部门内部抽查只能引用本部门的抽查事项；涉及其他部门的事项请建联合抽查任务。")
+    if kind in JOINT_KINDS and not partner_ids and items:
+        problems.add("partners", "联合抽查须有配合部门：请选择其他部门的抽查事项或配合部门。")
     strata_by = list(strata_by or [])
     if kind == TaskKind.JOINT_RISK and "credit_class" not in strata_by:
         strata_by.insert(0, "credit_class")
     if kind != TaskKind.JOINT_RISK and "credit_class" in strata_by and kind != TaskKind.INTERNAL:
-        raise PlanError("按信用风险分类分层的联合抽查请选择“风险分类联查”。")
+        problems.add("strata_by", "按信用风险分类分层的联合抽查请选择“风险分类联查”。")
     if team_size < 2:
-        raise PlanError("每个检查组至少 2 名执法人员（行政处罚法第四十二条）。")
+        problems.add("team_size", "每个检查组至少 2 名执法人员（行政处罚法第四十二条）。")
     if yearly_cap is not None and yearly_cap < 1:
-        raise PlanError("同一对象年度被抽查次数上限（yearly_cap）应为正整数，或留空表示不限。")
+        problems.add("yearly_cap", "同一对象年度被抽查次数上限（yearly_cap）应为正整数，或留空表示不限。")
     if exclusion_days < 0:
-        raise PlanError("近期已检查对象的排除天数（exclusion_days）不能为负。")
+        problems.add("exclusion_days", "近期已检查对象的排除天数（exclusion_days）不能为负。")
     target_ids: list[int] = []
     if kind == TaskKind.TARGETED:
         if targeted_reason not in ("complaint", "assigned", "monitoring"):
-            raise PlanError("定向检查须选择事由：投诉举报、转办交办或数据监测。")
+            problems.add("targeted_reason", "定向检查须选择事由：投诉举报、转办交办或数据监测。")
         if not targeted_note.strip():
-            raise PlanError("定向检查须写明事由说明（如投诉编号、交办文号、监测线索）。")
-        target_ids = _targets(targets or [])
+            problems.add("targeted_note", "定向检查须写明事由说明（如投诉编号、交办文号、监测线索）。")
+        with problems.on("targets"):
+            target_ids = _targets(targets or [])
         rules = {}
     else:
         rules = rules or {}
-        if not isinstance(rules, dict) or not isinstance(rules.get("per_stratum") or {}, dict):
-            raise PlanError("抽取规则格式有误：rules 应为对象，rules.per_stratum 应为“层名: 规则”的对象。")
-        if "default" not in rules:
-            raise PlanError("请设置抽取比例或固定户数。")
-        for rule in [rules["default"], *(rules.get("per_stratum") or {}).values()]:
-            draw_services.parse_rule(rule)
-        _check_caps(items, rules)
-        scope_queryset(scope or {})
+        with problems.on("ratio"):
+            if not isinstance(rules, dict) or not isinstance(rules.get("per_stratum") or {}, dict):
+                raise PlanError("抽取规则格式有误：rules 应为对象，rules.per_stratum 应为“层名: 规则”的对象。")
+            if "default" not in rules:
+                raise PlanError("请设置抽取比例或固定户数。")
+            for rule in [rules["default"], *(rules.get("per_stratum") or {}).values()]:
+                draw_services.parse_rule(rule)
+            _check_caps(items or [], rules)
+        with problems.on("sublibrary"):
+            scope_queryset(scope or {})
     if starts_on and ends_on and ends_on < starts_on:
-        raise PlanError("结束日期早于开始日期。")
-    year = check_year(year or (starts_on.year if starts_on else timezone.localdate().year))
-    if plan_entry is not None:
-        _check_entry(plan_entry, department, year)
+        problems.add("ends_on", "结束日期早于开始日期。")
+    with problems.on("starts_on"):
+        year = check_year(year or (starts_on.year if starts_on else timezone.localdate().year))
+    if plan_entry is not None and "starts_on" not in problems.errors:
+        with problems.on("plan_entry"):
+            _check_entry(plan_entry, department, year)
+    problems.raise_any()
     Department.objects.select_for_update().filter(pk=department.pk).first()  # one number at a time
     task = Task.objects.create(
         number=_next_task_number(department, year), year=year, title=title.strip(), kind=kind, department=department,
@@ -425,6 +435,31 @@ def entries_open_to(department: Department | None):
     return (PlanEntry.objects.filter(plan__status=PlanStatus.PUBLISHED, plan__year__in=(year, year + 1))
             .filter(Q(lead_department=department) | Q(partner_departments=department)).distinct()
             .select_related("plan", "plan__department").order_by("plan__year", "plan__department__order", "order"))
+
+
+class Problems:
+    """Every problem with a form's input, by field, raised together as one PlanError (the first field's
+    message leads; the API gives them all in ``errors``)."""
+
+    def __init__(self):
+        self.errors: dict[str, str] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    @contextmanager
+    def on(self, field: str):
+        """A check that raises PlanError (or returns what it found) counts against ``field``."""
+        try:
+            yield
+        except PlanError as exc:
+            self.add(field, exc.message)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            messages = list(self.errors.values())
+            summary = messages[0] if len(messages) == 1 else f"共 {len(messages)} 处需要修改：" + "；".join(messages)
+            raise PlanError(summary, errors=self.errors)
 
 
 def _check_entry(entry: PlanEntry, department: Department, year: int) -> None:

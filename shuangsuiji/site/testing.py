@@ -29,3 +29,8 @@ def _fill(pattern) -> str:
                 "PathConverter": "path"}.get(type(converter).__name__, "str")
         route = route.replace(f"<{kind}:{name}>", SAMPLE[kind]).replace(f"<{name}>", SAMPLE["str"])
     return route.lstrip("^").rstrip("$")
+
+
+def no_sideways_scroll(page) -> bool:
+    """In a browser test: nothing on the page is wider than the window (no horizontal scroll)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -75,3 +75,15 @@ def test_a_year_outside_2020_2100_is_refused_in_words(personas, client_for):
     assert c.get("/plans/?year=0").status_code == 200  # the page falls back to this year
     assert c.get("/public/plans/export/1999.xlsx").status_code == 404
     assert post(c, "/", {"year": 2027}).status_code == 201
+
+
+def test_every_problem_with_a_task_is_reported_at_once_by_field(personas, client_for):
+    """Issue 29: forms showed one error per submit; the service now gathers them (page and API alike)."""
+    items = joint_items(personas)
+    answer = post(client_for(personas.lead_admin), "/tasks", {
+        "kind": "targeted", "title": " ", "item_ids": [items[0].pk], "starts_on": "2027-03-01",
+        "ends_on": "2027-02-01"})
+    assert answer.status_code == 400
+    errors = answer.json()["errors"]
+    assert set(errors) == {"title", "targeted_reason", "targeted_note", "targets", "ends_on"}
+    assert answer.json()["detail"].startswith("共 5 处需要修改：")
