@@ -164,6 +164,19 @@ class Draw(models.Model):
         return max(0, (today - self.publish_by).days)
 
     @property
+    def revealed_sources(self) -> list[dict]:
+        """Each declared source with its revealed value for pages: a lottery's or witness's numbers as drawn
+        (groups by "；"), beside the canonical value (RFC 3797 key string, or the beacon's randomness) the
+        seed is computed from."""
+        out = []
+        for decl, shown, value in zip((self.commitment or {}).get("sources") or [], self.revealed or [],
+                                      self.source_values or [], strict=False):
+            groups = shown.get("numbers") if isinstance(shown, dict) and decl.get("type") != "drand" else None
+            numbers = "；".join(" ".join(str(n) for n in g) for g in groups) if isinstance(groups, list) else ""
+            out.append({"type": decl.get("type"), "name": decl.get("name") or "", "numbers": numbers, "value": value})
+        return out
+
+    @property
     def blinded(self) -> bool:
         """Its public kit and pages carry no strata (the credit class is internal)."""
         return bool(((self.manifest or {}).get("pool") or {}).get("blinded"))

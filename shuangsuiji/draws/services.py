@@ -226,6 +226,21 @@ def _filter_words(key: str, values: list[str]) -> tuple[str, list[str]]:
     return key, [str(v) for v in values]
 
 
+def scope_lines(scope: dict) -> list[str]:
+    """Internal words for a task's or draw's pool filters (credit classes named: the page is internal)."""
+    from shuangsuiji.directory.models import SubLibrary
+
+    out = []
+    for key, values in sorted(((scope or {}).get("filters") or {}).items()):
+        if values:
+            label, names = ("信用风险分类", [str(v) for v in values]) if key == "credit_class" else _filter_words(key, values)
+            out.append(f"{label}：{'、'.join(names)}")
+    if (scope or {}).get("sublibrary"):
+        lib = SubLibrary.objects.filter(pk=scope["sublibrary"]).first()
+        out.append(f"名录分库：{lib.name if lib else scope['sublibrary']}")
+    return out
+
+
 def _filters_description(draw: Draw) -> list[str]:
     """Public words for the scope; internal credit-class conditions are named but not listed."""
     out = ["登记状态=存续（注销、吊销、迁出的市场主体不进入抽取池）"]

@@ -153,6 +153,26 @@ class TaskQuerySet(models.QuerySet):
         return tasks.filter(mine).distinct()
 
 
+def rule_words(rule) -> str:
+    """A count rule in words: 比例 5%（四舍五入），每层至少 1 户、至多 7 户 — or 每层 N 户."""
+    from decimal import Decimal, InvalidOperation
+
+    if isinstance(rule, int) or (isinstance(rule, dict) and rule.get("count") is not None):
+        return f"每层 {rule if isinstance(rule, int) else rule['count']} 户"
+    if not isinstance(rule, dict):
+        return str(rule)
+    try:
+        text = f"比例 {(Decimal(str(rule.get('ratio', 0))) * 100).normalize():f}%"
+    except InvalidOperation:
+        text = f"比例 {rule.get('ratio')}"
+    if rule.get("rounding") == "ceil":
+        text += "（向上取整）"
+    caps = [f"至少 {rule['minimum']} 户" if rule.get("minimum") else "", f"至多 {rule['maximum']} 户" if rule.get("maximum") else ""]
+    if any(caps):
+        text += "，每层" + "、".join(c for c in caps if c)
+    return text
+
+
 class Task(models.Model):
     """One inspection task; random kinds are drawn through exactly one draw (``draw``)."""
 
@@ -217,15 +237,13 @@ class Task(models.Model):
 
     @property
     def rule_text(self) -> str:
-        rule = (self.rules or {}).get("default") or {}
-        if isinstance(rule, int) or rule.get("count") is not None:
-            return f"每层 {rule if isinstance(rule, int) else rule['count']} 户"
-        from decimal import Decimal
+        """The default count rule in words (each layer unless a layer has its own, see ``layer_rules``)."""
+        return rule_words((self.rules or {}).get("default") or {})
 
-        text = f"比例 {(Decimal(str(rule.get('ratio', 0))) * 100).normalize():f}%"
-        if rule.get("minimum"):
-            text += f"，每层至少 {rule['minimum']} 户"
-        return text
+    @property
+    def layer_rules(self) -> list[tuple[str, str]]:
+        """(layer, rule in words) for the layers with a rule of their own."""
+        return [(layer, rule_words(rule)) for layer, rule in ((self.rules or {}).get("per_stratum") or {}).items()]
 
     def document_list(self) -> list[str]:
         return [line.strip() for line in self.documents.splitlines() if line.strip()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.errors import Refused, form_errors, refuse
 from shuangsuiji.common.tabular import xlsx_attachment
+from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.forms import CommitForm, RevealForm
 
 from . import services, sheets
@@ -154,12 +156,17 @@ def task_create(request):
     return render(request, "plans/task_form.html", {"form": form})
 
 
+VISITS_PER_PAGE = 50
+
+
 def task_detail(request, number: str):
     task = _task_for(request, number)
-    visits = task.visits.filter(void=False).select_related("entity")
+    visits = Paginator(task.visits.filter(void=False).select_related("entity").order_by("number"), VISITS_PER_PAGE)
+    visit_page = visits.get_page(request.GET.get("page"))
     context = {
         "task": task, "task_items": task.task_items.select_related("item", "item__department"),
-        "partners": task.partners.order_by("order"), "visit_count": visits.count(), "visits": visits[:20],
+        "partners": task.partners.order_by("order"), "visit_count": visits.count, "visits": visit_page,
+        "scope_lines": [] if task.kind == "targeted" else draw_services.scope_lines(task.scope),
         "void_visits": task.visits.filter(void=True).count(),
         "can_act": request.user.can_act_for(task.department), "reason_form": ReasonForm(),
         "is_admin": request.user.is_admin,
