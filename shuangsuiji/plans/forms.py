@@ -8,7 +8,7 @@ from django import forms
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.forms import StyledForm
-from shuangsuiji.directory.models import EntityType, Industry, SubLibrary, Township
+from shuangsuiji.directory.models import Entity, EntityType, Industry, SubLibrary, Township
 from shuangsuiji.draws.forms import STRATA_CHOICES, rule_from, scope_from
 from shuangsuiji.items.models import InspectionItem
 
@@ -105,6 +105,33 @@ class TaskForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = published_items()
         self.fields["plan_entry"].queryset = services.entries_open_to(department)
+
+    @staticmethod
+    def initial_for(task) -> dict:
+        """The form's fields for an existing task (to edit a draft): the inverse of ``service_kwargs``."""
+        rule = (task.rules or {}).get("default") or {}
+        filters = (task.scope or {}).get("filters") or {}
+        task_items = list(task.task_items.all())
+        initial = {
+            "kind": task.kind, "title": task.title, "plan_entry": task.plan_entry_id,
+            "items": [ti.item_id for ti in task_items], "method": task_items[0].method if task_items else None,
+            "partners": list(task.partners.values_list("pk", flat=True)),
+            "sublibrary": (task.scope or {}).get("sublibrary"), "entity_type": filters.get("entity_type", []),
+            "township": filters.get("township", []),
+            "industry_section": sorted(set(Industry.objects.filter(code__in=filters.get("industry", []))
+                                           .values_list("parent_id", flat=True))),
+            "strata_by": [s for s in task.strata_by if not (task.kind == TaskKind.JOINT_RISK and s == "credit_class")],
+            "rounding": rule.get("rounding", "half_up"), "minimum": rule.get("minimum"),
+            "maximum": rule.get("maximum"), "yearly_cap": task.yearly_cap, "exclusion_days": task.exclusion_days,
+            "team_size": task.team_size, "starts_on": task.starts_on, "ends_on": task.ends_on,
+            "documents": task.documents, "targeted_reason": task.targeted_reason, "targeted_note": task.targeted_note,
+        }
+        if rule.get("ratio") is not None:
+            initial["ratio"] = (Decimal(str(rule["ratio"])) * 100).normalize()
+        if task.kind == TaskKind.TARGETED:
+            initial["targets"] = "\n".join(Entity.objects.filter(pk__in=(task.scope or {}).get("targets", []))
+                                           .order_by("uscc").values_list("uscc", flat=True))
+        return initial
 
     def clean(self):
         d = super().clean()

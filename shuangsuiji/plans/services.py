@@ -102,31 +102,65 @@ def create_plan(actor, department: Department | None, year: int, title: str = ""
     return plan
 
 
-@transaction.atomic
-def add_entry(actor, plan: AnnualPlan, *, title: str, kind: str, items, scope_text: str, ratio_text: str,
-              timing: str, lead_department: Department, partner_departments=()) -> PlanEntry:
-    """Add a batch (抽查批次) to a draft plan: its kind, published items, scope, ratio, timing and departments."""
-    plan = _locked_plan(plan)
+def _checked_entry(actor, plan: AnnualPlan, *, title: str, kind: str, items, scope_text: str, ratio_text: str,
+                   timing: str, lead_department: Department, partner_departments=()) -> dict:
+    """A batch's fields checked (every problem at once, by field), for adding or changing it in a draft plan."""
     _may_edit_plan(actor, plan)
     if not plan.is_editable:
         raise WrongState(f"计划当前状态为“{plan.get_status_display()}”，不能修改。")
+    problems = Problems()
     if kind not in TaskKind.values:
-        raise PlanError("请选择抽查类型。")
-    items = _published_only(items)
+        problems.add("kind", "请选择抽查类型。")
+    with problems.on("items"):
+        items = _published_only(items)
     if not items:
-        raise PlanError("每个批次至少引用一项已公布的抽查事项。")
+        problems.add("items", "每个批次至少引用一项已公布的抽查事项。")
     partners = [d for d in partner_departments if d.pk != lead_department.pk]
     if kind in JOINT_KINDS and not partners:
-        raise PlanError("联合抽查批次须有至少一个配合部门。")
-    for label, value in (("名称", title), ("抽查范围", scope_text), ("抽查比例或户数", ratio_text), ("实施时间", timing)):
+        problems.add("partner_departments", "联合抽查批次须有至少一个配合部门。")
+    for field, label, value in (("title", "名称", title), ("scope_text", "抽查范围", scope_text),
+                                ("ratio_text", "抽查比例或户数", ratio_text), ("timing", "实施时间", timing)):
         if not str(value).strip():
-            raise PlanError(f"请填写批次的{label}。")
-    entry = PlanEntry.objects.create(plan=plan, title=title.strip(), kind=kind, scope_text=scope_text.strip(),
-                                     ratio_text=ratio_text.strip(), timing=timing.strip(),
-                                     lead_department=lead_department, order=plan.entries.count() + 1)
-    entry.items.set(items)
-    entry.partner_departments.set(partners)
-    audit.record(actor, "plan.entry.add", plan, after={"entry": entry.title, "items": [i.code for i in items]})
+            problems.add(field, f"请填写批次的{label}。")
+    problems.raise_any()
+    return {"fields": {"title": title.strip(), "kind": kind, "scope_text": scope_text.strip(),
+                       "ratio_text": ratio_text.strip(), "timing": timing.strip(), "lead_department": lead_department},
+            "items": items, "partners": partners}
+
+
+@transaction.atomic
+def add_entry(actor, plan: AnnualPlan, **fields) -> PlanEntry:
+    """Add a batch (抽查批次) to a draft plan: its kind, published items, scope, ratio, timing and departments."""
+    plan = _locked_plan(plan)
+    checked = _checked_entry(actor, plan, **fields)
+    entry = PlanEntry.objects.create(plan=plan, order=plan.entries.count() + 1, **checked["fields"])
+    entry.items.set(checked["items"])
+    entry.partner_departments.set(checked["partners"])
+    audit.record(actor, "plan.entry.add", plan, after={"entry": entry.title,
+                                                       "items": [i.code for i in checked["items"]]})
+    return entry
+
+
+def _entry_summary(entry: PlanEntry) -> dict:
+    return {"title": entry.title, "kind": entry.kind, "scope": entry.scope_text, "ratio": entry.ratio_text,
+            "timing": entry.timing, "lead": entry.lead_department.code,
+            "items": sorted(entry.items.values_list("code", flat=True)),
+            "partners": sorted(entry.partner_departments.values_list("code", flat=True))}
+
+
+@transaction.atomic
+def update_entry(actor, entry: PlanEntry, **fields) -> PlanEntry:
+    """Change a batch of a draft (or returned) plan; the audit log keeps it before and after."""
+    plan = _locked_plan(entry.plan)
+    entry = PlanEntry.objects.select_related("lead_department").get(pk=entry.pk)
+    checked = _checked_entry(actor, plan, **fields)
+    before = _entry_summary(entry)
+    for name, value in checked["fields"].items():
+        setattr(entry, name, value)
+    entry.save()
+    entry.items.set(checked["items"])
+    entry.partner_departments.set(checked["partners"])
+    audit.record(actor, "plan.entry.update", plan, before={"entry": before}, after={"entry": _entry_summary(entry)})
     return entry
 
 
@@ -339,17 +373,14 @@ def responsible(item: InspectionItem, lead: Department) -> Department:
     return item.department or item.lead_department or lead
 
 
-@transaction.atomic
-def create_task(actor, department: Department, *, kind: str, title: str, items, methods: dict | None = None,
+def _checked_task(department: Department, *, kind: str, title: str, items, methods: dict | None = None,
                 partners=(), scope: dict | None = None, strata_by: list[str] | None = None, rules: dict | None = None,
                 yearly_cap: int | None = None, exclusion_days: int = 0, team_size: int = 2,
                 targeted_reason: str = "", targeted_note: str = "", targets: list[str] | None = None,
                 documents: str = "", plan_entry: PlanEntry | None = None, starts_on=None, ends_on=None,
-                year: int | None = None) -> Task:
-    """A task in draft; items from the published lists only, the partners from the items' departments. Every
-    problem with the input is reported at once (``PlanError.errors`` by form field), not one per attempt."""
-    if not actor.manages(department):
-        raise Forbidden("只有部门管理员可以为本部门创建抽查任务。")
+                year: int | None = None) -> dict:
+    """A task's fields checked: items from the published lists only, the partners from the items' departments.
+    Every problem with the input is reported at once (``PlanError.errors`` by form field), not one per attempt."""
     problems = Problems()
     if kind not in TaskKind.values:
         problems.add("kind", "请选择任务类型。")
@@ -409,21 +440,62 @@ def create_task(actor, department: Department, *, kind: str, title: str, items, 
         with problems.on("plan_entry"):
             _check_entry(plan_entry, department, year)
     problems.raise_any()
+    fields = {"year": year, "title": title.strip(), "kind": kind, "plan_entry": plan_entry,
+              "targeted_reason": targeted_reason if kind == TaskKind.TARGETED else "",
+              "targeted_note": targeted_note.strip(), "scope": {"targets": target_ids} if target_ids else scope or {},
+              "strata_by": strata_by, "rules": rules, "yearly_cap": yearly_cap, "exclusion_days": exclusion_days,
+              "team_size": team_size, "documents": documents.strip(), "starts_on": starts_on, "ends_on": ends_on}
+    return {"fields": fields, "items": items, "methods": methods, "partner_ids": partner_ids}
+
+
+def _set_items_and_partners(task: Task, checked: dict) -> None:
+    task.partners.set(Department.objects.filter(pk__in=checked["partner_ids"]))
+    task.task_items.all().delete()
+    TaskItem.objects.bulk_create(TaskItem(task=task, item=i, method=checked["methods"].get(i.pk, Method.ONSITE))
+                                 for i in checked["items"])
+
+
+def _task_summary(task: Task) -> dict:
+    """What the audit log keeps of a task's definition, before and after a change."""
+    return {"title": task.title, "kind": task.kind, "rules": task.rules, "scope": task.scope,
+            "strata_by": task.strata_by, "team_size": task.team_size, "yearly_cap": task.yearly_cap,
+            "exclusion_days": task.exclusion_days, "plan_entry": task.plan_entry_id,
+            "starts_on": str(task.starts_on or ""), "ends_on": str(task.ends_on or ""),
+            "items": sorted(f"{ti.item.code}:{ti.method}" for ti in task.task_items.select_related("item")),
+            "partners": sorted(task.partners.values_list("code", flat=True))}
+
+
+@transaction.atomic
+def create_task(actor, department: Department, **fields) -> Task:
+    """A task in draft (``_checked_task`` names the fields)."""
+    if not actor.manages(department):
+        raise Forbidden("只有部门管理员可以为本部门创建抽查任务。")
+    checked = _checked_task(department, **fields)
     Department.objects.select_for_update().filter(pk=department.pk).first()  # one number at a time
-    task = Task.objects.create(
-        number=_next_task_number(department, year), year=year, title=title.strip(), kind=kind, department=department,
-        targeted_reason=targeted_reason if kind == TaskKind.TARGETED else "", targeted_note=targeted_note.strip(),
-        plan_entry=plan_entry, scope=scope or {}, strata_by=strata_by, rules=rules, yearly_cap=yearly_cap,
-        exclusion_days=exclusion_days, team_size=team_size, documents=documents.strip(), starts_on=starts_on,
-        ends_on=ends_on, created_by=actor,
-    )
-    task.partners.set(Department.objects.filter(pk__in=partner_ids))
-    TaskItem.objects.bulk_create(TaskItem(task=task, item=i, method=methods.get(i.pk, Method.ONSITE)) for i in items)
-    if target_ids:
-        task.scope = {"targets": target_ids}
-        task.save(update_fields=["scope"])
-    audit.record(actor, "task.create", task, after={"kind": kind, "items": [i.code for i in items],
-                                                    "partners": sorted(partner_ids)})
+    task = Task.objects.create(number=_next_task_number(department, checked["fields"]["year"]), department=department,
+                               created_by=actor, **checked["fields"])
+    _set_items_and_partners(task, checked)
+    audit.record(actor, "task.create", task, after={"kind": task.kind, "items": [i.code for i in checked["items"]],
+                                                    "partners": sorted(checked["partner_ids"])})
+    return task
+
+
+@transaction.atomic
+def update_task(actor, task: Task, **fields) -> Task:
+    """Change a draft task (new, or returned for changes) with the same checks as creating it; its number and
+    year stay. Once submitted it is fixed until returned, and after approval for good."""
+    task = Task.objects.select_for_update().select_related("department").get(pk=task.pk)
+    if not actor.manages(task.department):
+        raise Forbidden("只有本部门的管理员可以修改本部门的任务。")
+    if task.status != TaskStatus.DRAFT:
+        raise WrongState(f"任务当前状态为“{task.get_status_display()}”，只有草稿（含退回修改的）可以修改。")
+    checked = _checked_task(task.department, **{**fields, "year": task.year})
+    before = _task_summary(task)
+    for name, value in checked["fields"].items():
+        setattr(task, name, value)
+    task.save()
+    _set_items_and_partners(task, checked)
+    audit.record(actor, "task.update", task, before=before, after=_task_summary(task))
     return task
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Department
-from shuangsuiji.common.errors import Refused, form_errors, refuse
+from shuangsuiji.common.errors import Forbidden, Refused, WrongState, form_errors, refuse
 from shuangsuiji.common.tabular import xlsx_attachment
 from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.forms import CommitForm, RevealForm
@@ -76,10 +76,14 @@ def plan_create(request):
     return redirect("plans:plan_detail", pk=plan.pk)
 
 
+def _may_edit(user, plan: AnnualPlan) -> bool:
+    """The office edits the district's joint plan, a department its own."""
+    return user.is_office if plan.department is None else user.can_act_for(plan.department)
+
+
 def plan_detail(request, pk: int):
     plan = _plan_for(request, pk)
-    can_edit = plan.is_editable and (request.user.is_office if plan.department is None
-                                     else request.user.can_act_for(plan.department))
+    can_edit = plan.is_editable and _may_edit(request.user, plan)
     form = EntryForm(request.POST or None, initial={"lead_department": plan.department or request.user.department})
     if request.method == "POST":
         if form.is_valid():
@@ -123,6 +127,31 @@ def plan_step(request, pk: int, step: str):
     return redirect("plans:plan_detail", pk=result.pk)
 
 
+def entry_edit(request, pk: int):
+    """Change a batch of a draft (or returned) plan."""
+    entry = get_object_or_404(PlanEntry.objects.select_related("plan"), pk=pk)
+    plan = _plan_for(request, entry.plan_id)
+    if not _may_edit(request.user, plan):
+        raise Forbidden("只能修改本部门（区联合抽查计划：联席会议办公室）的计划。")
+    if not plan.is_editable:
+        refuse(request, WrongState(f"计划当前状态为“{plan.get_status_display()}”，不能修改。"))
+        return redirect("plans:plan_detail", pk=plan.pk)
+    initial = {"title": entry.title, "kind": entry.kind, "items": list(entry.items.values_list("pk", flat=True)),
+               "scope_text": entry.scope_text, "ratio_text": entry.ratio_text, "timing": entry.timing,
+               "lead_department": entry.lead_department_id,
+               "partner_departments": list(entry.partner_departments.values_list("pk", flat=True))}
+    form = EntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_entry(request.user, entry, **form.cleaned_data)
+        except Refused as exc:
+            refuse(request, exc, form)
+        else:
+            messages.success(request, f"已修改批次“{form.cleaned_data['title']}”。")
+            return redirect("plans:plan_detail", pk=plan.pk)
+    return render(request, "plans/entry_form.html", {"form": form, "entry": entry, "plan": plan})
+
+
 @require_POST
 def entry_remove(request, pk: int):
     entry = get_object_or_404(PlanEntry, pk=pk)
@@ -157,6 +186,26 @@ def task_create(request):
 
 
 VISITS_PER_PAGE = 50
+
+
+def task_edit(request, number: str):
+    """Change a draft task (new, or returned for changes) on the same form it was created with."""
+    task = _task_for(request, number)
+    if not request.user.manages(task.department):
+        raise Forbidden("只有本部门的管理员可以修改本部门的任务。")
+    if task.status != TaskStatus.DRAFT:
+        refuse(request, WrongState(f"任务当前状态为“{task.get_status_display()}”，只有草稿（含退回修改的）可以修改。"))
+        return redirect("plans:task_detail", number=task.number)
+    form = TaskForm(request.POST or None, department=task.department, initial=TaskForm.initial_for(task))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_task(request.user, task, **form.service_kwargs())
+        except Refused as exc:
+            refuse(request, exc, form)
+        else:
+            messages.success(request, f"任务 {task.number} 已修改。核对后提交审核。")
+            return redirect("plans:task_detail", number=task.number)
+    return render(request, "plans/task_form.html", {"form": form, "task": task})
 
 
 def task_detail(request, number: str):

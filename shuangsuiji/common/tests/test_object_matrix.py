@@ -49,6 +49,7 @@ OBJECT_URLS = {
     # joint task, its draw, visit and results
     "plans:task_detail": ("joint", lambda w: f"/plans/tasks/{w['task'].number}/"),
     "plans:task_step": ("change", lambda w: f"/plans/tasks/{w['task'].number}/step/start/"),
+    "plans:task_edit": ("change", lambda w: f"/plans/tasks/{w['task'].number}/edit/"),
     "plans:task_commit": ("change", lambda w: f"/plans/tasks/{w['task'].number}/commit/"),
     "plans:task_consult": ("change", lambda w: f"/plans/tasks/{w['task'].number}/consult/"),
     "api:tasks_consult": ("change", lambda w: f"/api/v1/plans/tasks/{w['task'].number}/consultations"),
@@ -111,6 +112,7 @@ OBJECT_URLS = {
     "plans:plan_detail": ("dept", lambda w: f"/plans/{w['plan'].pk}/"),
     "plans:plan_step": ("change", lambda w: f"/plans/{w['plan'].pk}/file/"),
     "plans:entry_remove": ("change", lambda w: f"/plans/entries/{w['entry'].pk}/remove/"),
+    "plans:entry_edit": ("change", lambda w: f"/plans/entries/{w['entry'].pk}/edit/"),
     "api:plans_add_entry": ("change", lambda w: f"/api/v1/plans/{w['plan'].pk}/entries"),
     "api:plans_step": ("change", lambda w: f"/api/v1/plans/{w['plan'].pk}/file"),
     "directory:sublibrary_detail": ("admins", lambda w: f"/directory/sublibraries/{w['sublibrary'].pk}/"),
@@ -269,6 +271,18 @@ def _entry(w):
             "scope_text": "全区", "ratio_text": "5%", "timing": "三季度", "lead_department": w["lead"].code}
 
 
+def _entry_form(w):
+    entry = w["entry"]
+    return {"title": "调整后的批次", "kind": entry.kind, "items": list(entry.items.values_list("pk", flat=True)),
+            "scope_text": "全区", "ratio_text": "3%", "timing": "四季度", "lead_department": entry.lead_department_id}
+
+
+def _task_form(w):
+    return {"kind": "joint_risk", "title": "第二批联查（修改）", "method": "onsite", "ratio": "6", "rounding": "half_up",
+            "minimum": "1", "exclusion_days": "0", "team_size": "2",
+            "items": list(w["task2"].task_items.values_list("item_id", flat=True))}
+
+
 CHANGES = {  # name: (who may change it, method, body of w, the user whose change proves the body)
     "plans:task_step": (LEAD_STAFF, "post", lambda w: {}, "lead_admin"),
     "api:tasks_step": (LEAD_STAFF, "post", lambda w: {"reason": ""}, "lead_admin"),
@@ -296,6 +310,8 @@ CHANGES = {  # name: (who may change it, method, body of w, the user whose chang
     "items:item_delete": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
     "plans:plan_step": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
     "plans:entry_remove": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
+    "plans:entry_edit": (LEAD_ONLY, "post", _entry_form, "lead_admin"),
+    "plans:task_edit": (LEAD_ONLY, "post", _task_form, "lead_admin"),  # a draft task (PREPARE)
     "api:plans_add_entry": (LEAD_ONLY, "post", _entry, "lead_admin"),
     "api:plans_step": (LEAD_ONLY, "post", lambda w: {"reason": ""}, "lead_admin"),
     "directory:sublibrary_delete": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
@@ -328,6 +344,7 @@ PREPARE = {  # the state a change needs, made before anyone posts
     "results:part_review": "submitted", "api:results_part_review": "submitted", "results:followup_create": "submitted",
     "items:list_new_version": "without_draft", "api:items_new_version": "without_draft",
     "draws:recusal_complete": "decided",
+    "plans:task_edit": "draft_task",
     "plans:task_commit": "approved_task", "api:tasks_commit": "approved_task",
     "plans:task_consult": "unconfirmed_task", "api:tasks_consult": "unconfirmed_task", "api:tasks_reveal": "committed_task",
     "plans:task_reveal": "committed_task", "draws:draw_commit": "prepared_draw", "draws:draw_reveal": "committed_draw",
@@ -358,14 +375,18 @@ def decided(w) -> None:
                             round_no=LATER_ROUND, now=DECIDE_AT)
 
 
+def draft_task(w) -> None:
+    """A second joint task of the lead department on the same items, still a draft."""
+    w["task2"] = plan_services.create_task(w["users"]["lead_admin"], w["lead"], kind="joint_risk", title="第二批联查",
+                                           items=[ti.item for ti in w["task"].task_items.all()],
+                                           rules={"default": {"ratio": "0.05", "minimum": 1}})
+
+
 def unconfirmed_task(w) -> None:
-    """A second joint task of the lead department on the same items, approved by the office; 会商 pending."""
-    admin = w["users"]["lead_admin"]
-    task = plan_services.create_task(admin, w["lead"], kind="joint_risk", title="第二批联查",
-                                     items=[ti.item for ti in w["task"].task_items.all()],
-                                     rules={"default": {"ratio": "0.05", "minimum": 1}})
-    plan_services.submit(admin, task)
-    w["task2"] = plan_services.approve(w["users"]["office"], task)
+    """The same, approved by the office; 会商 pending."""
+    draft_task(w)
+    plan_services.submit(w["users"]["lead_admin"], w["task2"])
+    w["task2"] = plan_services.approve(w["users"]["office"], w["task2"])
 
 
 def approved_task(w) -> None:
@@ -412,6 +433,7 @@ CHANGE_PATHS = {  # where a change URL's record differs from the read table's
     "items:list_new_version": lambda w: f"/items/lists/{w['published_list'].pk}/new-version/",
     "api:items_new_version": lambda w: f"/api/v1/items/lists/{w['published_list'].pk}/new-version",
     "results:followup_step": lambda w: f"/results/followups/{w['followup'].pk}/acknowledge/",
+    "plans:task_edit": lambda w: f"/plans/tasks/{w['task2'].number}/edit/",
     "plans:task_commit": lambda w: f"/plans/tasks/{w['task2'].number}/commit/",
     "plans:task_consult": lambda w: f"/plans/tasks/{w['task2'].number}/consult/",
     "api:tasks_consult": lambda w: f"/api/v1/plans/tasks/{w['task2'].number}/consultations",
@@ -429,7 +451,7 @@ def test_every_change_is_checked():
     assert {name for name, (kind, _) in OBJECT_URLS.items() if kind == "change"} == set(CHANGES)
 
 
-PREPARERS = {f.__name__: f for f in (submitted, without_draft, decided, unconfirmed_task, approved_task, committed_task,
+PREPARERS = {f.__name__: f for f in (submitted, without_draft, decided, draft_task, unconfirmed_task, approved_task, committed_task,
                                      prepared_draw,
                                      committed_draw, revealed_draw, void_draw)}
 
