@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import re
+import secrets
+import string
 
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from shuangsuiji.accounts.models import Department
+from shuangsuiji.accounts.models import Department, Role, User
 from shuangsuiji.common import audit
-from shuangsuiji.common.errors import Forbidden, Refused
+from shuangsuiji.common.errors import Forbidden, Refused, WrongState
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.items.models import InspectionItem
 
@@ -247,3 +252,47 @@ class RowRefused(Refused):
         super().__init__(f"第{row}行写入时被拒绝，未导入任何人员。")
         details = [{"row": row, "column": LABELS.get(f, f), "message": m} for f, m in error.errors.items()]
         self.report = {"errors": details, "error_count": len(details)}
+
+
+USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{2,29}$")
+
+
+def initial_password(user) -> str:
+    """A random first password that passes the site's password rules (handed over once, changed by its owner)."""
+    while True:
+        password = (secrets.choice(string.ascii_uppercase) + secrets.choice(string.ascii_lowercase)
+                    + secrets.choice(string.digits) + secrets.token_urlsafe(9))
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
+
+
+@transaction.atomic
+def create_account(actor, inspector: Inspector, username: str) -> tuple[User, str]:
+    """A login for an officer of the actor's department (role 执法检查人员), linked to the record so the
+    matching's teams find their visits; returns the user and a first password shown once."""
+    inspector = Inspector.objects.select_for_update().select_related("department").get(pk=inspector.pk)
+    _require_manager(actor, inspector.department)
+    if inspector.user_id:
+        raise WrongState(f"{inspector.name}已关联登录账号 {inspector.user.username}。")
+    username = (username or "").strip()
+    if not USERNAME.match(username):
+        raise InspectorError({"username": "账号名为 3–30 个字符，以英文字母开头，只含英文字母、数字和 _ . -。"})
+    if User.objects.filter(username__iexact=username).exists():
+        raise InspectorError({"username": f"账号名 {username} 已被使用，请换一个。"})
+    user = User(username=username, role=Role.INSPECTOR, department=inspector.department, display_name=inspector.name)
+    password = initial_password(user)
+    user.set_password(password)
+    user.save()
+    inspector.user = user
+    inspector.save(update_fields=["user", "updated_at"])
+    audit.record(actor, "inspectors.account_create", inspector, after={"username": username})
+    return user, password
+
+
+def suggested_username(inspector: Inspector) -> str:
+    """A starting point for the account name: the department's code and the certificate number's digits."""
+    digits = re.sub(r"[^0-9A-Za-z]", "", inspector.cert_no or "")[-8:] or str(inspector.pk)
+    return f"{inspector.department.code}_{digits}".lower()

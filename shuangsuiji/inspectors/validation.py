@@ -31,6 +31,7 @@ LABELS = {
     "id_number": "身份证号",
     "phone": "联系电话",
     "user": "登录账号",
+    "username": "账号名",
 }
 
 # Shandong certificates read like "鲁菏定1200001"; other issuers differ, so only the shape is checked.

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Department
@@ -65,7 +66,23 @@ def inspector_detail(request, pk: int):
         "history": inspector.status_changes.select_related("recorded_by")[:20] if personal else [],
         "status_form": StatusForm(initial={"status": inspector.status, "starts_on": datetime.date.today()}),
         "today": datetime.date.today(),
+        "suggested_username": services.suggested_username(inspector) if manage and not inspector.user_id else "",
     })
+
+
+@never_cache
+@require_POST
+def inspector_account(request, pk: int):
+    """The department's administrator creates the officer's login, linked to the record; the first password
+    is shown on this answer only (not stored anywhere readable, not sent by redirect)."""
+    inspector = _readable(request, pk)
+    try:
+        user, password = services.create_account(request.user, inspector, request.POST.get("username", ""))
+    except Refused as exc:
+        refuse(request, exc)
+        return redirect("inspectors:inspector_detail", pk=inspector.pk)
+    return render(request, "inspectors/account_created.html", {"inspector": inspector, "account": user,
+                                                               "password": password})
 
 
 def _department_for_new(request) -> tuple[Department | None, bool]:

@@ -10,7 +10,7 @@ LABELS = {
     "directory.import_entities": "导入市场主体", "directory.sublibrary_created": "新建名录分库",
     "directory.sublibrary_saved": "修改名录分库", "directory.sublibrary_deleted": "删除名录分库",
     "inspectors.create": "登记执法检查人员", "inspectors.update": "修改执法检查人员", "inspectors.import": "导入执法检查人员",
-    "inspectors.status": "变更在岗状态", "inspectors.conflict_declare": "登记回避关系", "inspectors.conflict_end": "解除回避关系",
+    "inspectors.status": "变更在岗状态", "inspectors.account_create": "开通执法人员登录账号", "inspectors.conflict_declare": "登记回避关系", "inspectors.conflict_end": "解除回避关系",
     "draw.prepare": "准备随机抽取", "draw.commit": "发布抽取承诺", "draw.reveal": "揭晓抽取结果", "draw.publish": "公布抽取结果",
     "draw.publish_teams": "公布检查组", "draw.void": "作废抽取", "draw.auditor_kit": "下载核验包（含密封数据）",
     "draw.lottery_kind": "修改彩票开奖表", "draw.recusal_request": "申请回避", "draw.recusal_decide": "决定回避申请",

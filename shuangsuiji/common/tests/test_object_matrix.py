@@ -88,6 +88,7 @@ OBJECT_URLS = {
     "api:inspectors_detail": ("admins", lambda w: f"/api/v1/inspectors/{w['inspector'].pk}"),
     "inspectors:inspector_edit": ("dept", lambda w: f"/inspectors/{w['inspector'].pk}/edit/"),
     "inspectors:inspector_status": ("change", lambda w: f"/inspectors/{w['inspector'].pk}/status/"),
+    "inspectors:inspector_account": ("change", lambda w: f"/inspectors/{w['inspector'].pk}/account/"),
     "api:inspectors_update": ("change", lambda w: f"/api/v1/inspectors/{w['inspector'].pk}"),
     "api:inspectors_change_status": ("change", lambda w: f"/api/v1/inspectors/{w['inspector'].pk}/status"),
     "inspectors:conflict_create": ("personal", lambda w: f"/inspectors/{w['inspector'].pk}/conflicts/new/"),
@@ -296,6 +297,7 @@ CHANGES = {  # name: (who may change it, method, body of w, the user whose chang
     # Evidence: the team, and the department's reviewers.
     "results:evidence_upload": (TEAM + LEAD_ONLY, "post", lambda w: {"file": _png(), "kind": "photo"}, "team_inspector"),
     "inspectors:inspector_status": (LEAD_ONLY, "post", lambda w: LEAVE, "lead_admin"),
+    "inspectors:inspector_account": (LEAD_ONLY, "post", lambda w: {"username": "new_officer"}, "lead_admin"),
     "api:inspectors_update": (LEAD_ONLY, "patch", lambda w: {"phone": "13900000001"}, "lead_admin"),
     "api:inspectors_change_status": (LEAD_ONLY, "post", lambda w: LEAVE, "lead_admin"),
     "api:inspectors_declare_conflict": (LEAD_ONLY + ("team_inspector",), "post",
@@ -344,7 +346,7 @@ PREPARE = {  # the state a change needs, made before anyone posts
     "results:part_review": "submitted", "api:results_part_review": "submitted", "results:followup_create": "submitted",
     "items:list_new_version": "without_draft", "api:items_new_version": "without_draft",
     "draws:recusal_complete": "decided",
-    "plans:task_edit": "draft_task",
+    "plans:task_edit": "draft_task", "inspectors:inspector_account": "unlinked_officer",
     "plans:task_commit": "approved_task", "api:tasks_commit": "approved_task",
     "plans:task_consult": "unconfirmed_task", "api:tasks_consult": "unconfirmed_task", "api:tasks_reveal": "committed_task",
     "plans:task_reveal": "committed_task", "draws:draw_commit": "prepared_draw", "draws:draw_reveal": "committed_draw",
@@ -373,6 +375,13 @@ def decided(w) -> None:
     """The department approved the recusal, declaring a drand round that is now public."""
     recusals.decide_recusal(w["users"]["lead_admin"], w["recusal"], approve=True, reason="经核实属实",
                             round_no=LATER_ROUND, now=DECIDE_AT)
+
+
+def unlinked_officer(w) -> None:
+    """An officer of the lead department without a login yet."""
+    from shuangsuiji.inspectors.testing import make_inspector
+
+    w["officer"] = make_inspector(department=w["lead"])
 
 
 def draft_task(w) -> None:
@@ -434,6 +443,7 @@ CHANGE_PATHS = {  # where a change URL's record differs from the read table's
     "api:items_new_version": lambda w: f"/api/v1/items/lists/{w['published_list'].pk}/new-version",
     "results:followup_step": lambda w: f"/results/followups/{w['followup'].pk}/acknowledge/",
     "plans:task_edit": lambda w: f"/plans/tasks/{w['task2'].number}/edit/",
+    "inspectors:inspector_account": lambda w: f"/inspectors/{w['officer'].pk}/account/",
     "plans:task_commit": lambda w: f"/plans/tasks/{w['task2'].number}/commit/",
     "plans:task_consult": lambda w: f"/plans/tasks/{w['task2'].number}/consult/",
     "api:tasks_consult": lambda w: f"/api/v1/plans/tasks/{w['task2'].number}/consultations",
@@ -451,7 +461,7 @@ def test_every_change_is_checked():
     assert {name for name, (kind, _) in OBJECT_URLS.items() if kind == "change"} == set(CHANGES)
 
 
-PREPARERS = {f.__name__: f for f in (submitted, without_draft, decided, draft_task, unconfirmed_task, approved_task, committed_task,
+PREPARERS = {f.__name__: f for f in (submitted, without_draft, decided, unlinked_officer, draft_task, unconfirmed_task, approved_task, committed_task,
                                      prepared_draw,
                                      committed_draw, revealed_draw, void_draw)}
 
