@@ -196,6 +196,24 @@ def publish(request, list_id: int):
     return _list_out(lst)
 
 
+class CommentIn(Schema):
+    comment: str = ""
+
+
+@router.post("/lists/{list_id}/submit", response={200: ItemListOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                                                  409: ErrorOut}, url_name="items_submit")
+def submit(request, list_id: int):
+    """A department sends its change to a published list to the joint-meeting office (§二(二))."""
+    return _list_out(services.submit_list(_get_list(request, list_id), actor=request.user))
+
+
+@router.post("/lists/{list_id}/return", response={200: ItemListOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                                                  409: ErrorOut}, url_name="items_return")
+def return_list(request, list_id: int, payload: CommentIn):
+    """The office returns a submitted change with a comment; approving it is ``publish``."""
+    return _list_out(services.return_list(_get_list(request, list_id), actor=request.user, comment=payload.comment))
+
+
 @router.post("/lists/{list_id}/new-version",
              response={201: ItemListOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              url_name="items_new_version")
@@ -228,6 +246,8 @@ PERMISSIONS = {
     "items_diff": READERS,
     "items_import": ADMINS,
     "items_publish": ADMINS,
+    "items_submit": ADMINS,
+    "items_return": ADMINS,
     "items_new_version": ADMINS,
 }
 

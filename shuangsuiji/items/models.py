@@ -23,6 +23,7 @@ class ListKind(models.TextChoices):
 
 class ListStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待办公室审核"
     PUBLISHED = "published", "已公布"
     SUPERSEDED = "superseded", "已被新版本替代"
 
@@ -72,6 +73,12 @@ class ItemList(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="公布人", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
+    # A department's change to its published list is approved by the joint-meeting office before it is
+    # published (seed §二(二): 不得擅自增加或缩减抽查事项); a returned one is a draft again, with the comment.
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="报送人", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField("报送审核时间", null=True, blank=True)
+    review_comment = models.CharField("办公室退回意见", max_length=500, blank=True)
 
     objects = ItemListQuerySet.as_manager()
 

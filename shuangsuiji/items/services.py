@@ -16,6 +16,7 @@ from shuangsuiji.accounts.models import Department
 from shuangsuiji.accounts.reference import match_department
 from shuangsuiji.common import audit, jobs, uploads
 from shuangsuiji.common.errors import Forbidden, Refused, WrongState
+from shuangsuiji.notices import services as notices
 
 from . import importer
 from .models import InspectionItem, ItemClass, ItemList, Level, ListKind, ListStatus, item_code
@@ -67,6 +68,7 @@ class ImportOutcome:
     file_type: str = ""
     sheet: str = ""  # the worksheet the list was read from ("" for CSV)
     published: bool = False
+    submitted: bool = False  # sent to the office for approval instead of published
 
     def report(self) -> dict:
         """The job report: the shared job page shows ``errors``, ``skipped`` and ``link``."""
@@ -150,10 +152,14 @@ def run_import(path: Path | str, *, kind: str, level: str, actor, department: De
             audit.record(actor, "items.import", lst, after={"items": len(rows), "source": filename},
                          summary=f"从 {filename} 导入 {len(rows)} 条事项，生成草稿第{lst.version}版")
             outcome.lists.append(lst)
-        if publish:
+        if publish:  # a change to a department's published list goes to the office instead (§二(二))
             for lst in outcome.lists:
-                publish_list(lst, actor=actor)
-            outcome.published = True
+                if needs_approval(actor, lst):
+                    submit_list(lst, actor=actor)
+                    outcome.submitted = True
+                else:
+                    publish_list(lst, actor=actor)
+            outcome.published = not outcome.submitted
     if progress:
         progress(2 * result.rows_read, force=True)
     outcome.ok = True
@@ -167,7 +173,8 @@ def _where(outcome: ImportOutcome, csv: str = "文件中") -> str:
 
 
 def _success_message(outcome: ImportOutcome) -> str:
-    state = "并已公布" if outcome.published else "（草稿，公布后生效）"
+    state = ("并已公布" if outcome.published else "，修改已公布清单的版本已报送联席会议办公室审核" if outcome.submitted
+             else "（草稿，公布后生效）")
     folded = f"{len(outcome.merged)} 行是上一事项的续行，已并入；" if outcome.merged else ""
     lines = [f"读取{_where(outcome, '')} {outcome.rows_read} 行：导入 {outcome.imported} 条事项，生成 {len(outcome.lists)} 个新版本{state}；"
              f"{folded}跳过 {len(outcome.skipped)} 行。"]
@@ -274,18 +281,39 @@ def start_import(upload, *, kind: str, level: str, actor, department: Department
 # ------------------------------------------------------------------------------------------ versions
 
 
-@transaction.atomic
-def publish_list(item_list: ItemList, *, actor) -> ItemList:
-    """Draft → published; the version in force until now becomes superseded."""
-    _require_manage(actor, item_list.department)
-    lst = _locked(ItemList.objects.filter(pk=item_list.pk)).get()
-    if lst.status != ListStatus.DRAFT:
-        raise WrongState(f"{lst}已{lst.get_status_display()}，只有草稿可以公布。")
+def needs_approval(actor, item_list: ItemList) -> bool:
+    """A department changing a list it has already published needs the office's approval (§二(二)); the first
+    version, and the office's own joint list, are published directly."""
+    if actor.is_office or item_list.department_id is None or item_list.status == ListStatus.SUBMITTED:
+        return False
+    return ItemList.objects.same_key(item_list).filter(status__in=(ListStatus.PUBLISHED,
+                                                                   ListStatus.SUPERSEDED)).exists()
+
+
+def _publishable(lst: ItemList) -> ItemList | None:
+    """The version in force that ``lst`` would replace; refuses an empty list or an older draft."""
     if not lst.items.exists():
         raise WrongState(f"{lst}没有任何事项，不能公布。")
     current = _locked(ItemList.objects.same_key(lst).filter(status=ListStatus.PUBLISHED)).first()
     if current is not None and current.version > lst.version:
         raise WrongState(f"已公布的第{current.version}版比该草稿（第{lst.version}版）更新，不能用旧草稿替代新版本。")
+    return current
+
+
+@transaction.atomic
+def publish_list(item_list: ItemList, *, actor) -> ItemList:
+    """Draft → published (a department's change to a published list: submitted → published by the office);
+    the version in force until now becomes superseded."""
+    _require_manage(actor, item_list.department)
+    lst = _locked(ItemList.objects.filter(pk=item_list.pk)).get()
+    if lst.status == ListStatus.SUBMITTED and not actor.is_office:
+        raise WrongState(f"{lst}已报送联席会议办公室审核，由办公室审核通过后公布。")
+    if lst.status not in (ListStatus.DRAFT, ListStatus.SUBMITTED):
+        raise WrongState(f"{lst}已{lst.get_status_display()}，只有草稿可以公布。")
+    if needs_approval(actor, lst):
+        raise WrongState(f"修改已公布的清单须报联席会议办公室审核（不得擅自增加或缩减抽查事项）：请将{lst}报送审核。")
+    current = _publishable(lst)
+    before = lst.status
     if current is not None:
         current.status = ListStatus.SUPERSEDED
         current.save(update_fields=["status"])
@@ -293,9 +321,54 @@ def publish_list(item_list: ItemList, *, actor) -> ItemList:
     lst.published_by = actor
     lst.published_at = timezone.now()
     lst.save(update_fields=["status", "published_by", "published_at"])
-    audit.record(actor, "items.publish", lst, before={"status": ListStatus.DRAFT},
+    audit.record(actor, "items.publish", lst, before={"status": before},
                  after={"status": ListStatus.PUBLISHED, "superseded": current.version if current else None},
                  summary=f"公布{lst}" + (f"，第{current.version}版同时失效" if current else ""))
+    if before == ListStatus.SUBMITTED:
+        notices.tell(lst.department, f"{lst}已审核通过并公布", "联席会议办公室审核通过了对已公布清单的修改。",
+                     url="items:list_detail", args=[lst.pk])
+    item_list.refresh_from_db()
+    return lst
+
+
+@transaction.atomic
+def submit_list(item_list: ItemList, *, actor) -> ItemList:
+    """A department sends its change to a published list to the office, which sees the difference."""
+    _require_manage(actor, item_list.department)
+    lst = _locked(ItemList.objects.filter(pk=item_list.pk)).get()
+    if lst.status != ListStatus.DRAFT:
+        raise WrongState(f"{lst}已{lst.get_status_display()}，只有草稿可以报送审核。")
+    if not needs_approval(actor, lst):
+        raise WrongState(f"{lst}不需要联席会议办公室审核，可直接公布。")
+    _publishable(lst)
+    lst.status, lst.submitted_by, lst.submitted_at, lst.review_comment = (ListStatus.SUBMITTED, actor,
+                                                                         timezone.now(), "")
+    lst.save(update_fields=["status", "submitted_by", "submitted_at", "review_comment"])
+    audit.record(actor, "items.submit", lst, before={"status": ListStatus.DRAFT},
+                 after={"status": ListStatus.SUBMITTED}, summary=f"报送审核{lst}")
+    notices.tell_office(f"{lst.department.name}报送了清单修改待审核", f"{lst}：请核对与现行版本的差异后审核公布或退回。",
+                        url="items:list_publish", args=[lst.pk])
+    item_list.refresh_from_db()
+    return lst
+
+
+@transaction.atomic
+def return_list(item_list: ItemList, *, actor, comment: str) -> ItemList:
+    """The office returns a submitted change to its department, with a comment; it is a draft again."""
+    if not actor.is_office:
+        raise Forbidden("只有联席会议办公室审核清单修改。")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ItemsError("退回须写明修改意见。")
+    lst = _locked(ItemList.objects.filter(pk=item_list.pk)).get()
+    if lst.status != ListStatus.SUBMITTED:
+        raise WrongState(f"{lst}当前为“{lst.get_status_display()}”，只有待审核的清单可以退回。")
+    lst.status, lst.review_comment = ListStatus.DRAFT, comment[:500]
+    lst.save(update_fields=["status", "review_comment"])
+    audit.record(actor, "items.return", lst, before={"status": ListStatus.SUBMITTED},
+                 after={"status": ListStatus.DRAFT, "comment": lst.review_comment}, summary=f"退回{lst}")
+    notices.tell(lst.department, f"{lst}被退回修改", f"联席会议办公室意见：{lst.review_comment}",
+                 url="items:list_detail", args=[lst.pk])
     item_list.refresh_from_db()
     return lst
 

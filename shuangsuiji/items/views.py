@@ -78,6 +78,7 @@ def list_detail(request, pk: int):
         "categories": lst.items.order_by("category").values_list("category", flat=True).distinct(),
         "classes": ItemClass.choices, "versions": versions, "previous": previous, "diff": diff,
         "counts": counts, "can_manage": request.user.manages(lst.department),
+        "needs_approval": services.needs_approval(request.user, lst),
         "ratio_form": RatioCapForm(), "version_form": NewVersionForm(),
     })
 
@@ -114,23 +115,52 @@ def import_form(request):
 
 
 def list_publish(request, pk: int):
-    """GET: what publishing will change (confirmation); POST: publish."""
+    """GET: what publishing will change (confirmation), or for a department's change to a published list what
+    the office will review; POST: publish (the office approving a submitted change publishes it)."""
     lst = _get_list(request, pk)
     if request.method == "POST":
-        try:
-            services.publish_list(lst, actor=request.user)
-        except Refused as exc:
-            return _refused(request, exc, lst_url(lst))
-        messages.success(request, f"已公布{lst}，公示门户即时更新。")
-        return redirect(lst_url(lst))
+        return _step(request, lst, lambda: services.publish_list(lst, actor=request.user),
+                     f"已公布{lst}，公示门户即时更新。")
     if not request.user.manages(lst.department):
         raise Forbidden("只能公布本部门的清单。")
     current = ItemList.objects.same_key(lst).filter(status=ListStatus.PUBLISHED).first()
     diff = services.diff_versions(current, lst) if current and current.version < lst.version else None
+    approval = services.needs_approval(request.user, lst)
+    reviewing = lst.status == ListStatus.SUBMITTED and request.user.is_office
+    title = f"报送审核{lst}" if approval else f"审核{lst}" if reviewing else f"公布{lst}"
     return render(request, "items/confirm.html", {
-        "list": lst, "action": "publish", "title": f"公布{lst}", "current": current, "diff": diff,
-        "button": "确认公布", "count": lst.items.count(),
+        "list": lst, "action": "submit" if approval else "publish", "title": title, "current": current,
+        "diff": diff, "reviewing": reviewing, "count": lst.items.count(),
+        "button": "报送联席会议办公室审核" if approval else "审核通过并公布" if reviewing else "确认公布",
     })
+
+
+@require_POST
+def list_submit(request, pk: int):
+    """A department sends its change to a published list to the office."""
+    lst = _get_list(request, pk)
+    return _step(request, lst, lambda: services.submit_list(lst, actor=request.user),
+                 f"已报送联席会议办公室审核{lst}；审核通过后公布，期间清单不能修改。")
+
+
+@require_POST
+def list_return(request, pk: int):
+    """The office returns a submitted change with its comment."""
+    lst = _get_list(request, pk)
+    return _step(request, lst, lambda: services.return_list(lst, actor=request.user,
+                                                            comment=request.POST.get("comment", "")),
+                 f"已退回{lst}，意见已通知{lst.owner_name}。", back=reverse("items:list_publish", args=[lst.pk]))
+
+
+def _step(request, lst, run, done: str, back: str = ""):
+    """Run one step on a list: success goes to the list with ``done``; a refusal to ``back`` (the list) with its
+    message."""
+    try:
+        run()
+    except Refused as exc:
+        return _refused(request, exc, back or lst_url(lst))
+    messages.success(request, done)
+    return redirect(lst_url(lst))
 
 
 @require_POST

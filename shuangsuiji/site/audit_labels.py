@@ -7,6 +7,7 @@ LABELS = {
     "items.import": "导入抽查事项清单", "items.new_version": "新建清单版本", "items.publish": "公布抽查事项清单",
     "items.add_item": "新增抽查事项", "items.update_item": "修改抽查事项", "items.delete_item": "删除抽查事项",
     "items.delete_draft": "删除清单草稿", "items.set_ratio_caps": "设置抽查比例上限",
+    "items.submit": "报送清单修改审核", "items.return": "退回清单修改",
     "directory.import_entities": "导入市场主体", "directory.sublibrary_created": "新建名录分库",
     "directory.sublibrary_saved": "修改名录分库", "directory.sublibrary_deleted": "删除名录分库",
     "inspectors.create": "登记执法检查人员", "inspectors.update": "修改执法检查人员", "inspectors.import": "导入执法检查人员",

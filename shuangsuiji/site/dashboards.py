@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
 
 from shuangsuiji.common.views import visible_jobs
+from shuangsuiji.items.models import ItemList, ListStatus
 from shuangsuiji.plans.models import (
     AnnualPlan,
     Consultation,
@@ -127,6 +128,7 @@ def office(user, today: dt.date) -> dict:
             ("逾期未办结的后续处置", results.overdue(followups, today).count(), None, "results:followup_list"),
         ],
         "waiting": {
+            "lists": ItemList.objects.filter(status=ListStatus.SUBMITTED).select_related("department")[:10],
             "plans": AnnualPlan.objects.filter(status=PlanStatus.FILED).select_related("department")[:10],
             "tasks": tasks.filter(status=TaskStatus.SUBMITTED).order_by("number")[:10] if user.is_office else [],
             "consultations": (Consultation.objects.filter(status__in=(ConsultationStatus.PENDING,

@@ -105,6 +105,10 @@ OBJECT_URLS = {
     "items:list_new_version": ("change", lambda w: f"/items/lists/{w['draft_list'].pk}/new-version/"),
     "items:list_ratio_caps": ("change", lambda w: f"/items/lists/{w['draft_list'].pk}/ratio-caps/"),
     "api:items_publish": ("change", lambda w: f"/api/v1/items/lists/{w['draft_list'].pk}/publish"),
+    "items:list_submit": ("change", lambda w: f"/items/lists/{w['draft_list'].pk}/submit/"),
+    "api:items_submit": ("change", lambda w: f"/api/v1/items/lists/{w['draft_list'].pk}/submit"),
+    "items:list_return": ("change", lambda w: f"/items/lists/{w['draft_list'].pk}/return/"),
+    "api:items_return": ("change", lambda w: f"/api/v1/items/lists/{w['draft_list'].pk}/return"),
     "api:items_new_version": ("change", lambda w: f"/api/v1/items/lists/{w['draft_list'].pk}/new-version"),
     "items:item_add": ("dept", lambda w: f"/items/lists/{w['draft_list'].pk}/add/"),
     "items:item_detail": ("dept", lambda w: f"/items/{w['draft_item'].pk}/"),
@@ -305,10 +309,15 @@ CHANGES = {  # name: (who may change it, method, body of w, the user whose chang
                                                    "valid_from": "2026-01-01"}, "lead_admin"),
     "inspectors:conflict_end": (LEAD_ONLY, "post", lambda w: {"ends_on": "2026-12-31"}, "lead_admin"),
     "api:inspectors_conflict_end": (LEAD_ONLY, "post", lambda w: {"ends_on": "2026-12-31"}, "lead_admin"),
-    "items:list_publish": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
+    # the draft changes the lead's published list: the office publishes it (the department submits it)
+    "items:list_publish": (LEAD_ONLY, "post", lambda w: {}, "office"),
+    "items:list_submit": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
+    "api:items_submit": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
+    "items:list_return": (("office",), "post", lambda w: {"comment": "新增事项缺少法律依据"}, "office"),
+    "api:items_return": (("office",), "post", lambda w: {"comment": "新增事项缺少法律依据"}, "office"),
     "items:list_delete": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
     "items:list_ratio_caps": (LEAD_ONLY, "post", lambda w: {"cap": "5"}, "lead_admin"),
-    "api:items_publish": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
+    "api:items_publish": (LEAD_ONLY, "post", lambda w: {}, "office"),
     "items:item_delete": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
     "plans:plan_step": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
     "plans:entry_remove": (LEAD_ONLY, "post", lambda w: {}, "lead_admin"),
@@ -347,6 +356,7 @@ PREPARE = {  # the state a change needs, made before anyone posts
     "items:list_new_version": "without_draft", "api:items_new_version": "without_draft",
     "draws:recusal_complete": "decided",
     "plans:task_edit": "draft_task", "inspectors:inspector_account": "unlinked_officer",
+    "items:list_return": "submitted_list", "api:items_return": "submitted_list",
     "plans:task_commit": "approved_task", "api:tasks_commit": "approved_task",
     "plans:task_consult": "unconfirmed_task", "api:tasks_consult": "unconfirmed_task", "api:tasks_reveal": "committed_task",
     "plans:task_reveal": "committed_task", "draws:draw_commit": "prepared_draw", "draws:draw_reveal": "committed_draw",
@@ -375,6 +385,13 @@ def decided(w) -> None:
     """The department approved the recusal, declaring a drand round that is now public."""
     recusals.decide_recusal(w["users"]["lead_admin"], w["recusal"], approve=True, reason="经核实属实",
                             round_no=LATER_ROUND, now=DECIDE_AT)
+
+
+def submitted_list(w) -> None:
+    """The lead department sent its change to the published list to the office."""
+    from shuangsuiji.items import services as item_services
+
+    item_services.submit_list(w["draft_list"], actor=w["users"]["lead_admin"])
 
 
 def unlinked_officer(w) -> None:
@@ -461,7 +478,7 @@ def test_every_change_is_checked():
     assert {name for name, (kind, _) in OBJECT_URLS.items() if kind == "change"} == set(CHANGES)
 
 
-PREPARERS = {f.__name__: f for f in (submitted, without_draft, decided, unlinked_officer, draft_task, unconfirmed_task, approved_task, committed_task,
+PREPARERS = {f.__name__: f for f in (submitted, without_draft, decided, submitted_list, unlinked_officer, draft_task, unconfirmed_task, approved_task, committed_task,
                                      prepared_draw,
                                      committed_draw, revealed_draw, void_draw)}
 

@@ -35,7 +35,7 @@ def test_the_detail_page_searches_and_filters_items(personas, client_for):
 def test_publishing_asks_for_confirmation_first(personas, client_for):
     previous = make_list(personas.lead_dept, status=ListStatus.PUBLISHED, items=2)
     draft = make_list(personas.lead_dept, items=3)
-    client = client_for(personas.lead_admin)
+    client = client_for(personas.office)  # a change to a published list: the office publishes (test_list_review)
     page = client.get(f"/items/lists/{draft.pk}/publish/").content.decode()
     assert "确认公布" in page and "第1版将标记为“已被新版本替代”" in page and "新增 <strong>1</strong> 条" in page
     draft.refresh_from_db()
