@@ -147,6 +147,16 @@ PUSH_TOKEN = os.environ.get("SSJ_PUSH_TOKEN", "")  # sent as "Authorization: Bea
 PUSH_TIMEOUT_SECONDS = float(os.environ.get("SSJ_PUSH_TIMEOUT_SECONDS", "10"))
 PUSH_MAX_ATTEMPTS = int(os.environ.get("SSJ_PUSH_MAX_ATTEMPTS", "12"))  # then failed, for the office to retry
 PUSH_RETRY_SECONDS = int(os.environ.get("SSJ_PUSH_RETRY_SECONDS", "30"))  # the first wait; doubles to 6 hours
+# In-app notices are also e-mailed to the department's users who have an address, when an SMTP server is
+# configured (SSJ_EMAIL_HOST); empty = in-app only. SSJ_SITE_URL makes the links in them absolute.
+EMAIL_HOST = os.environ.get("SSJ_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("SSJ_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("SSJ_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SSJ_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("SSJ_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("SSJ_EMAIL_FROM", "shuangsuiji@localhost")
+NOTICE_EMAIL = bool(EMAIL_HOST)
+SITE_URL = os.environ.get("SSJ_SITE_URL", "").rstrip("/")
 # Minutes after a lottery not in the schedule table is drawn before its numbers may be used in a reveal.
 LOTTERY_REVEAL_MARGIN_MINUTES = int(os.environ.get("SSJ_LOTTERY_REVEAL_MARGIN_MINUTES", "30"))
 

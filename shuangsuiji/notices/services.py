@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,10 +20,38 @@ def notify(department, key: str, title: str, body: str = "", url: str = "", *, t
         return None
     try:
         with transaction.atomic():
-            return Notice.objects.create(department=department, to_office=to_office, key=key, title=title[:200],
-                                         body=body[:500], url=url[:200])
+            notice = Notice.objects.create(department=department, to_office=to_office, key=key, title=title[:200],
+                                           body=body[:500], url=url[:200])
     except IntegrityError:  # sent meanwhile by another worker
         return None
+    if settings.NOTICE_EMAIL:  # after the change that caused it is committed, in the background
+        from .tasks import email_notice
+
+        transaction.on_commit(lambda: email_notice.enqueue(notice.pk))
+    return notice
+
+
+def recipients(notice: Notice) -> list[str]:
+    """The e-mail addresses of the active users who read this notice in the app."""
+    from shuangsuiji.accounts.models import Role, User
+
+    users = User.objects.filter(is_active=True).exclude(email="")
+    if notice.to_office:
+        users = users.filter(models.Q(role=Role.OFFICE) | models.Q(is_superuser=True))
+    else:
+        users = users.filter(department=notice.department)
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def send_email(notice: Notice) -> int:
+    """E-mail a notice to its readers; the count of addresses it went to."""
+    to = recipients(notice)
+    if not to:
+        return 0
+    link = f"\n\n{settings.SITE_URL}{notice.url}" if notice.url else ""
+    send_mail(f"【双随机、一公开】{notice.title}", f"{notice.body}{link}\n\n（本邮件由平台自动发送，请登录平台处理。）",
+              None, to, fail_silently=False)
+    return len(to)
 
 
 def tell(department, title: str, body: str = "", *, url: str = "", args=(), to_office: bool = False

@@ -31,10 +31,23 @@ function restoreDraft(form) {
 function keepDraft(form) {
   localStorage.setItem(form.dataset.draftKey, JSON.stringify({revision: form.dataset.revision, values: draftValues(form)}));
 }
+// Offline, a save would only reach the browser's own error page: the copy is kept on the device, the
+// inspector is told so, and the form stays for a later save.
+function stayOffline(form, event) {
+  if (navigator.onLine !== false) return;
+  event.preventDefault();
+  keepDraft(form);
+  const note = document.querySelector(`[data-offline-note="${form.id}"]`);
+  if (note) { note.hidden = false; note.scrollIntoView({block: "nearest"}); }
+}
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-draft-key]").forEach((form) => {
     restoreDraft(form);
     const save = () => keepDraft(form);
     for (const el of form.elements) { el.addEventListener("input", save); el.addEventListener("change", save); }
+    form.addEventListener("submit", (event) => stayOffline(form, event));
+  });
+  window.addEventListener("online", () => {
+    document.querySelectorAll("[data-offline-note]").forEach((note) => { note.hidden = true; });
   });
 });
