@@ -39,7 +39,7 @@ def year_view(request):
         "deadline": services.plan_year(year).filing_deadline,
         "by_state": [(TaskStatus(s).label, n) for s, n in
                      sorted(Counter(tasks.values_list("status", flat=True)).items())],
-        "tasks": tasks.order_by("status", "number")[:50],
+        "tasks": tasks.order_by("status", "number")[:50], "task_count": tasks.count(),
         "create_form": PlanCreateForm(initial={"year": year}),
     }
     if user.sees_all_departments:
@@ -313,9 +313,10 @@ def task_reveal(request, number: str):
 
 
 def task_list(request):
-    tasks = (Task.objects.visible_to(request.user)
-             .filter(year=_year(request)).annotate(n_visits=Count("visits")))
-    return render(request, "plans/task_list.html", {"tasks": tasks, "year": _year(request)})
+    tasks = (Task.objects.visible_to(request.user).filter(year=_year(request))
+             .annotate(n_visits=Count("visits")).order_by("status", "number"))
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    return render(request, "plans/task_list.html", {"tasks": page, "page": page, "year": _year(request)})
 
 
 def _visits(task: Task, request):

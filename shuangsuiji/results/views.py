@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -201,7 +202,8 @@ def followup_list(request):
         qs = qs.exclude(status="closed")
     elif state == "incoming":
         qs = qs.filter(owner_id=request.user.department_id).exclude(status="closed")
-    return render(request, "results/followup_list.html", {"followups": qs[:300], "state": state,
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "results/followup_list.html", {"followups": page, "page": page, "state": state,
                                                           "today": timezone.localdate()})
 
 

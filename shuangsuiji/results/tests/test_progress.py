@@ -118,3 +118,23 @@ def test_the_api_takes_the_plan_entry_and_names_a_missing_one(personas, client_f
     assert made.status_code == 201 and made.json()["plan_entry"]["title"] == published_entry.title
     form = client_for(personas.lead_admin).get("/plans/tasks/new/").content.decode()
     assert published_entry.title in form  # the form offers the entries the department takes part in
+
+
+def test_long_lists_page_instead_of_stopping(personas, client_for):
+    """Issue 29 (paging everywhere lists can be long): the follow-up list stopped at 300, the task list had no
+    paging at all."""
+    from shuangsuiji.results.models import FollowUp, FollowUpKind
+
+    visit, _ = field_visit(personas)
+    row = services.ensure_parts(visit)[0].results.first()
+    FollowUp.objects.bulk_create(FollowUp(result=row, kind=FollowUpKind.RECTIFY, owner=personas.lead_dept,
+                                          due_on=timezone.localdate()) for _ in range(51))
+    c = client_for(personas.lead_admin)
+    first = c.get("/results/followups/?state=all").content.decode()
+    assert "第 1 / 2 页" in first and "state=all&page=2" in first
+    assert "第 2 / 2 页" in c.get("/results/followups/?state=all&page=2").content.decode()
+    Task.objects.bulk_create(Task(number=f"T{n:03d}", year=visit.task.year, title=f"任务{n}", kind="internal",
+                                  department=personas.lead_dept) for n in range(50))
+    tasks = c.get(f"/plans/tasks/?year={visit.task.year}").content.decode()
+    assert "第 1 / 2 页" in tasks and f"year={visit.task.year}&page=2" in tasks
+    assert "查看全部 51 个任务" in c.get(f"/plans/?year={visit.task.year}").content.decode()
