@@ -10,6 +10,8 @@ import datetime as dt
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from shuangsuiji.common.views import visible_jobs
 from shuangsuiji.items.models import ItemList, ListStatus
@@ -32,6 +34,11 @@ DONE_COLOUR, OPEN_COLOUR, PROBLEM_COLOUR, LINE_COLOURS = "#198754", "#ced4da", "
 # 未开始填写, then PartStatus in order: 填写中, 待审核, 已退回修改, 已审核, 已公开
 STATE_COLOURS = ["#ced4da", "#0dcaf0", "#ffc107", "#fd7e14", "#20c997", "#198754"]
 OPEN_TASKS = (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS, TaskStatus.RESULTS_COMPLETE)
+
+
+def link(name: str, **query) -> str:
+    """The address of the list a figure counts."""
+    return reverse(name) + (f"?{urlencode(query)}" if query else "")
 
 
 def chart(title: str, option: dict, rows: list[tuple], header: tuple) -> dict:
@@ -121,11 +128,13 @@ def office(user, today: dt.date) -> dict:
     return {
         "year": year, "charts": _year_charts(year),
         "figures": [
-            ("计划已报备部门", sum(r["state"] in ("on_time", "late") for r in filing), len(filing), "plans:year"),
-            ("进行中的任务", tasks.filter(status__in=OPEN_TASKS).count(), None, "plans:year"),
-            ("临近公开期限的结果", deadlines.in_state("near", bounds).count(), None, "results:deadlines"),
-            ("逾期未公开的结果", deadlines.in_state("late", bounds).count(), None, "results:deadlines"),
-            ("逾期未办结的后续处置", results.overdue(followups, today).count(), None, "results:followup_list"),
+            ("计划已报备部门", sum(r["state"] in ("on_time", "late") for r in filing), len(filing), link("plans:year")),
+            ("进行中的任务", tasks.filter(status__in=OPEN_TASKS).count(), None, link("plans:task_list")),
+            ("临近公开期限的结果", deadlines.in_state("near", bounds).count(), None,
+             link("results:deadlines", state="near")),
+            ("逾期未公开的结果", deadlines.in_state("late", bounds).count(), None, link("results:deadlines", state="late")),
+            ("逾期未办结的后续处置", results.overdue(followups, today).count(), None,
+             link("results:followup_list", state="overdue")),
         ],
         "waiting": {
             "lists": ItemList.objects.filter(status=ListStatus.SUBMITTED).select_related("department")[:10],
@@ -167,13 +176,14 @@ def department(user, today: dt.date) -> dict:
     return {
         "year": year, "charts": charts, "task_rows": rows,
         "figures": [
-            ("待审核的检查结果", to_review.count(), None, "results:workbench"),
-            ("待审核锁定的任务", approvals.count(), None, "plans:year"),
-            ("临近公开期限", deadlines.in_state("near", bounds, user).count(), None, "results:deadlines"),
-            ("逾期未公开", deadlines.in_state("late", bounds, user).count(), None, "results:deadlines"),
-            ("待签收的后续处置", followups.filter(owner=dept, status="open").count(), None, "results:followup_list"),
+            ("待审核的检查结果", to_review.count(), None, link("results:workbench")),
+            ("待审核锁定的任务", approvals.count(), None, link("plans:task_list")),
+            ("临近公开期限", deadlines.in_state("near", bounds, user).count(), None, link("results:deadlines", state="near")),
+            ("逾期未公开", deadlines.in_state("late", bounds, user).count(), None, link("results:deadlines", state="late")),
+            ("待签收的后续处置", followups.filter(owner=dept, status="open").count(), None,
+             link("results:followup_list", state="incoming")),
             ("逾期未办结的后续处置", results.overdue(followups.filter(owner=dept), today).count(), None,
-             "results:followup_list"),
+             link("results:followup_list", state="overdue")),
         ],
         "waiting": {
             "tasks": approvals.order_by("number")[:10],

@@ -23,6 +23,8 @@ def test_what_waits_reaches_the_office_and_the_partner_and_the_leader_only_reads
     assert "工作台 · 联席会议办公室" in office and waiting.number in office  # 待审核锁定的任务
     assert visit.task.number in office and "已完成 0/" in office  # the task under way, with its progress
     assert office.count('data-chart="chart-') == 3 and 'id="chart-1" type="application/json"' in office
+    # each figure opens the list it counts
+    assert 'href="/results/followups/?state=overdue"' in office and 'href="/results/deadlines/?state=late"' in office
     plan_services.approve(personas.office, waiting)
     partner = home(client_for, personas.partner_admin)
     assert "待会商确认" in partner and waiting.number in partner
