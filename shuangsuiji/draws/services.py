@@ -14,6 +14,7 @@ import json
 import operator
 import secrets
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -226,15 +227,25 @@ def _filter_words(key: str, values: list[str]) -> tuple[str, list[str]]:
     return key, [str(v) for v in values]
 
 
+def _filter_lines(scope: dict, credit_class: Callable[[list], str]) -> list[str]:
+    """One "label：values" line per pool filter of ``scope``; ``credit_class`` words that filter (named or keyed)."""
+    out = []
+    for key, values in sorted(((scope or {}).get("filters") or {}).items()):
+        if not values:
+            continue
+        if key == "credit_class":
+            out.append(credit_class(values))
+        else:
+            label, names = _filter_words(key, values)
+            out.append(f"{label}：{'、'.join(names)}")
+    return out
+
+
 def scope_lines(scope: dict) -> list[str]:
     """Internal words for a task's or draw's pool filters (credit classes named: the page is internal)."""
     from shuangsuiji.directory.models import SubLibrary
 
-    out = []
-    for key, values in sorted(((scope or {}).get("filters") or {}).items()):
-        if values:
-            label, names = ("信用风险分类", [str(v) for v in values]) if key == "credit_class" else _filter_words(key, values)
-            out.append(f"{label}：{'、'.join(names)}")
+    out = _filter_lines(scope, lambda values: f"信用风险分类：{'、'.join(str(v) for v in values)}")
     if (scope or {}).get("sublibrary"):
         lib = SubLibrary.objects.filter(pk=scope["sublibrary"]).first()
         out.append(f"名录分库：{lib.name if lib else scope['sublibrary']}")
@@ -243,19 +254,13 @@ def scope_lines(scope: dict) -> list[str]:
 
 def _filters_description(draw: Draw) -> list[str]:
     """Public words for the scope; internal credit-class conditions are named but not listed."""
-    out = ["登记状态=存续（注销、吊销、迁出的市场主体不进入抽取池）"]
-    filters = (draw.scope or {}).get("filters") or {}
-    for key, values in sorted(filters.items()):
-        if not values:
-            continue
-        if key == "credit_class":
-            # Keyed, so the few possible class subsets cannot be tried one by one against the digest.
-            digest = hmac.new(settings.SECRET_KEY.encode(), ("|".join(sorted(values)) + draw.number).encode(),
-                              hashlib.sha256).hexdigest()[:16]
-            out.append(f"信用风险分类条件（分类不公开，条件摘要 {digest}）")
-        else:
-            label, names = _filter_words(key, values)
-            out.append(f"{label}：{'、'.join(names)}")
+    def keyed(values: list) -> str:
+        # Keyed, so the few possible class subsets cannot be tried one by one against the digest.
+        digest = hmac.new(settings.SECRET_KEY.encode(), ("|".join(sorted(values)) + draw.number).encode(),
+                          hashlib.sha256).hexdigest()[:16]
+        return f"信用风险分类条件（分类不公开，条件摘要 {digest}）"
+
+    out = ["登记状态=存续（注销、吊销、迁出的市场主体不进入抽取池）", *_filter_lines(draw.scope, keyed)]
     if (draw.scope or {}).get("sublibrary"):
         from shuangsuiji.directory.models import SubLibrary
 

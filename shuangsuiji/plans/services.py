@@ -79,12 +79,14 @@ def _published_only(items) -> list[InspectionItem]:
     return items
 
 
+def may_edit_plan(user, plan: AnnualPlan) -> bool:
+    """The office edits the district's joint plan, a department its own (in whatever state allows it)."""
+    return user.is_office if plan.department is None else user.can_act_for(plan.department)
+
+
 def _may_edit_plan(actor, plan: AnnualPlan) -> None:
-    if plan.department is None:
-        if not actor.is_office:
-            raise Forbidden("区联合抽查计划由联席会议办公室编制。")
-    elif not actor.can_act_for(plan.department):
-        raise Forbidden("只能编辑本部门的年度计划。")
+    if not may_edit_plan(actor, plan):
+        raise Forbidden("区联合抽查计划由联席会议办公室编制。" if plan.department is None else "只能编辑本部门的年度计划。")
 
 
 @transaction.atomic

@@ -76,14 +76,9 @@ def plan_create(request):
     return redirect("plans:plan_detail", pk=plan.pk)
 
 
-def _may_edit(user, plan: AnnualPlan) -> bool:
-    """The office edits the district's joint plan, a department its own."""
-    return user.is_office if plan.department is None else user.can_act_for(plan.department)
-
-
 def plan_detail(request, pk: int):
     plan = _plan_for(request, pk)
-    can_edit = plan.is_editable and _may_edit(request.user, plan)
+    can_edit = plan.is_editable and services.may_edit_plan(request.user, plan)
     form = EntryForm(request.POST or None, initial={"lead_department": plan.department or request.user.department})
     if request.method == "POST":
         if form.is_valid():
@@ -131,7 +126,7 @@ def entry_edit(request, pk: int):
     """Change a batch of a draft (or returned) plan."""
     entry = get_object_or_404(PlanEntry.objects.select_related("plan"), pk=pk)
     plan = _plan_for(request, entry.plan_id)
-    if not _may_edit(request.user, plan):
+    if not services.may_edit_plan(request.user, plan):
         raise Forbidden("只能修改本部门（区联合抽查计划：联席会议办公室）的计划。")
     if not plan.is_editable:
         refuse(request, WrongState(f"计划当前状态为“{plan.get_status_display()}”，不能修改。"))

@@ -136,10 +136,11 @@ def office(user, today: dt.date) -> dict:
             ("逾期未办结的后续处置", results.overdue(followups, today).count(), None,
              link("results:followup_list", state="overdue")),
         ],
-        "waiting": {
+        # the leader reads and decides nothing: no work waits for them
+        "waiting": {} if user.is_leader else {
             "lists": ItemList.objects.filter(status=ListStatus.SUBMITTED).select_related("department")[:10],
             "plans": AnnualPlan.objects.filter(status=PlanStatus.FILED).select_related("department")[:10],
-            "tasks": tasks.filter(status=TaskStatus.SUBMITTED).order_by("number")[:10] if user.is_office else [],
+            "tasks": tasks.filter(status=TaskStatus.SUBMITTED).order_by("number")[:10],
             "consultations": (Consultation.objects.filter(status__in=(ConsultationStatus.PENDING,
                                                                        ConsultationStatus.OBJECTED),
                                                           task__status=TaskStatus.APPROVED)
@@ -158,8 +159,6 @@ def department(user, today: dt.date) -> dict:
     followups = results.followups_visible_to(user)
     to_review = VisitPart.objects.filter(status=PartStatus.SUBMITTED, department=dept)
     approvals = tasks.filter(status=TaskStatus.SUBMITTED, department=dept)
-    if not user.is_admin:
-        approvals = approvals.none()
     rows = _task_rows(tasks.filter(status__in=OPEN_TASKS).order_by("ends_on", "number")[:12], dept.pk)
     charts = []
     if rows:
@@ -189,10 +188,10 @@ def department(user, today: dt.date) -> dict:
             "tasks": approvals.order_by("number")[:10],
             "consultations": (Consultation.objects.filter(department=dept, status=ConsultationStatus.PENDING,
                                                           task__status=TaskStatus.APPROVED)
-                              .select_related("task", "task__department")[:10]) if user.is_admin else [],
+                              .select_related("task", "task__department")[:10]),
             "review": to_review.select_related("visit", "visit__entity").order_by("submitted_at")[:10],
         },
-        "jobs": visible_jobs(user)[:5] if user.is_admin else [],
+        "jobs": visible_jobs(user)[:5],
     }
 
 

@@ -26,7 +26,7 @@ def home(request):
     if user.sees_all_departments:
         context = dashboards.office(user, today)
         if user.is_leader:
-            context.update(waiting={}, heading=f"{today.year} 年度概览", read_only=True)
+            context.update(heading=f"{today.year} 年度概览", read_only=True)
         else:
             context["heading"] = "工作台 · 联席会议办公室"
     else:
