@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from shuangsuiji.common.forms import Styled
 from shuangsuiji.common.security import client_address
 
 # Failed attempts allowed per (identity, address) before that pair must wait out the window.
@@ -66,7 +67,7 @@ class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
     error_messages = {**AdminAuthenticationForm.error_messages, **ThrottledLogin.error_messages}
 
 
-class ThrottledPasswordChangeForm(PasswordChangeForm):
+class ThrottledPasswordChangeForm(Styled, PasswordChangeForm):
     """Changing a password asks for the current one; guessing it is throttled like a login."""
 
     def clean_old_password(self):

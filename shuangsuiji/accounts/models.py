@@ -52,6 +52,9 @@ class User(AbstractUser):
         Department, verbose_name="所属部门", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
+    must_change_password = models.BooleanField(
+        "须修改初始密码", default=False,
+        help_text="账号由管理员开通、初始密码经人转交时为真；本人修改密码前，除修改密码和退出外一律转到修改密码页。")
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

@@ -107,7 +107,7 @@ def scope_from(d: dict) -> dict:
 
 def rule_from(d: dict) -> dict:
     """The count rule from a form's ratio (%) / rounding / minimum / maximum fields."""
-    rule = {"ratio": str(d["ratio"] / 100), "rounding": d["rounding"], "minimum": d["minimum"] or 0}
+    rule = {"ratio": str(d["ratio"] / 100), "rounding": d.get("rounding") or "half_up", "minimum": d.get("minimum") or 0}
     if d.get("maximum"):
         rule["maximum"] = d["maximum"]
     return rule

@@ -282,7 +282,8 @@ def create_account(actor, inspector: Inspector, username: str) -> tuple[User, st
         raise InspectorError({"username": "账号名为 3–30 个字符，以英文字母开头，只含英文字母、数字和 _ . -。"})
     if User.objects.filter(username__iexact=username).exists():
         raise InspectorError({"username": f"账号名 {username} 已被使用，请换一个。"})
-    user = User(username=username, role=Role.INSPECTOR, department=inspector.department, display_name=inspector.name)
+    user = User(username=username, role=Role.INSPECTOR, department=inspector.department, display_name=inspector.name,
+                must_change_password=True)
     password = initial_password(user)
     user.set_password(password)
     user.save()

@@ -5,23 +5,12 @@ from __future__ import annotations
 from django import forms
 
 from shuangsuiji.accounts.models import Department
+from shuangsuiji.common.forms import StyledForm, StyledModelForm
 
 from .models import InspectionItem, ItemClass, ItemList, Level, ListKind, ListStatus
 
 
-def _style(form: forms.Form) -> None:
-    for bound in form.visible_fields():
-        widget = bound.field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-class ImportForm(forms.Form):
+class ImportForm(StyledForm):
     file = forms.FileField(label="清单文件", help_text="支持 .xlsx、.xls 和 CSV（UTF-8 或 GB18030 编码）。"
                            "表头可在前 10 行内，合并单元格按“同上”处理。")
     kind = forms.ChoiceField(label="清单类型", choices=ListKind.choices, initial=ListKind.RANDOM)
@@ -43,7 +32,6 @@ class ImportForm(forms.Form):
             self.fields["kind"].choices = [(ListKind.RANDOM.value, ListKind.RANDOM.label)]
         file_input = self.fields["file"].widget
         file_input.attrs["accept"] = ".xlsx,.xls,.csv,text/csv"
-        _style(self)
 
     def scope(self) -> Department | None:
         if self.user is not None and not self.user.is_office:
@@ -51,7 +39,7 @@ class ImportForm(forms.Form):
         return self.cleaned_data.get("department")
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(StyledModelForm):
     class Meta:
         model = InspectionItem
         fields = ["seq", "category", "name", "object_type", "item_class", "methods", "body", "basis", "ratio_cap",
@@ -71,29 +59,20 @@ class ItemForm(forms.ModelForm):
         else:
             self.fields["lead_text"].required = True
         self.fields["item_class"].choices = ItemClass.choices
-        _style(self)
 
     def _post_clean(self):
         # Model validation (lengths, choices) is the service's job, so the page and the API agree.
         pass
 
 
-class RatioCapForm(forms.Form):
+class RatioCapForm(StyledForm):
     cap = forms.DecimalField(label="抽查比例上限（%）", min_value=0, max_value=100, decimal_places=2,
                              required=False, help_text="留空表示清除上限。")
     only_blank = forms.BooleanField(label="只设置尚未设置上限的事项", required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
 
-
-class NewVersionForm(forms.Form):
+class NewVersionForm(StyledForm):
     note = forms.CharField(label="版本说明", max_length=500, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style(self)
 
 
 class ListFilterForm(forms.Form):

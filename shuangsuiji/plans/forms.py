@@ -51,6 +51,14 @@ class EntryForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = published_items()
 
+    def service_kwargs(self) -> dict:
+        """What cleaned, every field named (one in error as empty, so the service's checks run on the rest)."""
+        d = self.cleaned_data
+        return {"title": d.get("title", ""), "kind": d.get("kind", ""), "items": list(d.get("items") or []),
+                "scope_text": d.get("scope_text", ""), "ratio_text": d.get("ratio_text", ""),
+                "timing": d.get("timing", ""), "lead_department": d.get("lead_department"),
+                "partner_departments": list(d.get("partner_departments") or [])}
+
 
 class ReasonForm(StyledForm):
     reason = forms.CharField(label="理由/意见", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -142,18 +150,21 @@ class TaskForm(StyledForm):
         return d
 
     def service_kwargs(self) -> dict:
+        """The service's arguments from what cleaned (a field in error is left at its default, so the service's
+        checks can run on the rest: ``is_valid_with``)."""
         d = self.cleaned_data
-        items = list(d["items"])
+        items = list(d.get("items") or [])
+        method = d.get("method") or Method.ONSITE
         kwargs = {
-            "kind": d["kind"], "title": d["title"], "items": items, "methods": {i.pk: d["method"] for i in items},
-            "partners": list(d["partners"]), "scope": scope_from(d), "strata_by": list(d["strata_by"]),
-            "yearly_cap": d.get("yearly_cap"), "exclusion_days": d.get("exclusion_days") or 0,
-            "team_size": d["team_size"], "plan_entry": d.get("plan_entry"), "starts_on": d.get("starts_on"), "ends_on": d.get("ends_on"),
+            "kind": d.get("kind", ""), "title": d.get("title", ""), "items": items,
+            "methods": {i.pk: method for i in items}, "partners": list(d.get("partners") or []),
+            "scope": scope_from(d), "strata_by": list(d.get("strata_by") or []), "yearly_cap": d.get("yearly_cap"),
+            "exclusion_days": d.get("exclusion_days") or 0, "team_size": d.get("team_size") or 2,
+            "plan_entry": d.get("plan_entry"), "starts_on": d.get("starts_on"), "ends_on": d.get("ends_on"),
             "documents": d.get("documents", ""), "targeted_reason": d.get("targeted_reason", ""),
             "targeted_note": d.get("targeted_note", ""), "targets": d.get("targets", "").split(),
         }
-        if d["kind"] != TaskKind.TARGETED:
-            d.setdefault("minimum", 0)
-            kwargs["rules"] = {"default": rule_from(d)}
+        if kwargs["kind"] != TaskKind.TARGETED:
+            kwargs["rules"] = {"default": rule_from(d)} if d.get("ratio") is not None else {}
         return kwargs
 

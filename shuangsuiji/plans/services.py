@@ -104,8 +104,8 @@ def create_plan(actor, department: Department | None, year: int, title: str = ""
     return plan
 
 
-def _checked_entry(actor, plan: AnnualPlan, *, title: str, kind: str, items, scope_text: str, ratio_text: str,
-                   timing: str, lead_department: Department, partner_departments=()) -> dict:
+def checked_entry(actor, plan: AnnualPlan, *, title: str, kind: str, items, scope_text: str, ratio_text: str,
+                   timing: str, lead_department: Department | None, partner_departments=()) -> dict:
     """A batch's fields checked (every problem at once, by field), for adding or changing it in a draft plan."""
     _may_edit_plan(actor, plan)
     if not plan.is_editable:
@@ -117,7 +117,9 @@ def _checked_entry(actor, plan: AnnualPlan, *, title: str, kind: str, items, sco
         items = _published_only(items)
     if not items:
         problems.add("items", "每个批次至少引用一项已公布的抽查事项。")
-    partners = [d for d in partner_departments if d.pk != lead_department.pk]
+    if lead_department is None:
+        problems.add("lead_department", "请选择发起部门。")
+    partners = [d for d in partner_departments if lead_department is None or d.pk != lead_department.pk]
     if kind in JOINT_KINDS and not partners:
         problems.add("partner_departments", "联合抽查批次须有至少一个配合部门。")
     for field, label, value in (("title", "名称", title), ("scope_text", "抽查范围", scope_text),
@@ -134,7 +136,7 @@ def _checked_entry(actor, plan: AnnualPlan, *, title: str, kind: str, items, sco
 def add_entry(actor, plan: AnnualPlan, **fields) -> PlanEntry:
     """Add a batch (抽查批次) to a draft plan: its kind, published items, scope, ratio, timing and departments."""
     plan = _locked_plan(plan)
-    checked = _checked_entry(actor, plan, **fields)
+    checked = checked_entry(actor, plan, **fields)
     entry = PlanEntry.objects.create(plan=plan, order=plan.entries.count() + 1, **checked["fields"])
     entry.items.set(checked["items"])
     entry.partner_departments.set(checked["partners"])
@@ -155,7 +157,7 @@ def update_entry(actor, entry: PlanEntry, **fields) -> PlanEntry:
     """Change a batch of a draft (or returned) plan; the audit log keeps it before and after."""
     plan = _locked_plan(entry.plan)
     entry = PlanEntry.objects.select_related("lead_department").get(pk=entry.pk)
-    checked = _checked_entry(actor, plan, **fields)
+    checked = checked_entry(actor, plan, **fields)
     before = _entry_summary(entry)
     for name, value in checked["fields"].items():
         setattr(entry, name, value)
@@ -375,7 +377,7 @@ def responsible(item: InspectionItem, lead: Department) -> Department:
     return item.department or item.lead_department or lead
 
 
-def _checked_task(department: Department, *, kind: str, title: str, items, methods: dict | None = None,
+def checked_task(department: Department, *, kind: str, title: str, items, methods: dict | None = None,
                 partners=(), scope: dict | None = None, strata_by: list[str] | None = None, rules: dict | None = None,
                 yearly_cap: int | None = None, exclusion_days: int = 0, team_size: int = 2,
                 targeted_reason: str = "", targeted_note: str = "", targets: list[str] | None = None,
@@ -469,10 +471,10 @@ def _task_summary(task: Task) -> dict:
 
 @transaction.atomic
 def create_task(actor, department: Department, **fields) -> Task:
-    """A task in draft (``_checked_task`` names the fields)."""
+    """A task in draft (``checked_task`` names the fields)."""
     if not actor.manages(department):
         raise Forbidden("只有部门管理员可以为本部门创建抽查任务。")
-    checked = _checked_task(department, **fields)
+    checked = checked_task(department, **fields)
     Department.objects.select_for_update().filter(pk=department.pk).first()  # one number at a time
     task = Task.objects.create(number=_next_task_number(department, checked["fields"]["year"]), department=department,
                                created_by=actor, **checked["fields"])
@@ -491,7 +493,7 @@ def update_task(actor, task: Task, **fields) -> Task:
         raise Forbidden("只有本部门的管理员可以修改本部门的任务。")
     if task.status != TaskStatus.DRAFT:
         raise WrongState(f"任务当前状态为“{task.get_status_display()}”，只有草稿（含退回修改的）可以修改。")
-    checked = _checked_task(task.department, **{**fields, "year": task.year})
+    checked = checked_task(task.department, **{**fields, "year": task.year})
     before = _task_summary(task)
     for name, value in checked["fields"].items():
         setattr(task, name, value)

@@ -80,15 +80,15 @@ def plan_detail(request, pk: int):
     plan = _plan_for(request, pk)
     can_edit = plan.is_editable and services.may_edit_plan(request.user, plan)
     form = EntryForm(request.POST or None, initial={"lead_department": plan.department or request.user.department})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.add_entry(request.user, plan, **form.cleaned_data)
-            except Refused as exc:
-                refuse(request, exc, form)
-            else:
-                messages.success(request, "已添加批次。")
-                return redirect("plans:plan_detail", pk=plan.pk)
+    if request.method == "POST" and form.is_valid_with(
+            lambda: services.checked_entry(request.user, plan, **form.service_kwargs())):
+        try:
+            services.add_entry(request.user, plan, **form.service_kwargs())
+        except Refused as exc:
+            refuse(request, exc, form)
+        else:
+            messages.success(request, "已添加批次。")
+            return redirect("plans:plan_detail", pk=plan.pk)
     entries = list(plan.entries.select_related("lead_department").prefetch_related("items", "partner_departments"))
     progress = services.entry_progress([e.pk for e in entries])
     for entry in entries:
@@ -136,9 +136,10 @@ def entry_edit(request, pk: int):
                "lead_department": entry.lead_department_id,
                "partner_departments": list(entry.partner_departments.values_list("pk", flat=True))}
     form = EntryForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid_with(
+            lambda: services.checked_entry(request.user, plan, **form.service_kwargs())):
         try:
-            services.update_entry(request.user, entry, **form.cleaned_data)
+            services.update_entry(request.user, entry, **form.service_kwargs())
         except Refused as exc:
             refuse(request, exc, form)
         else:
@@ -169,7 +170,8 @@ def task_create(request):
     if user.department is None:
         raise Http404
     form = TaskForm(request.POST or None, department=user.department)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid_with(
+            lambda: services.checked_task(user.department, **form.service_kwargs())):
         try:
             task = services.create_task(user, user.department, **form.service_kwargs())
         except Refused as exc:
@@ -192,7 +194,8 @@ def task_edit(request, number: str):
         refuse(request, WrongState(f"任务当前状态为“{task.get_status_display()}”，只有草稿（含退回修改的）可以修改。"))
         return redirect("plans:task_detail", number=task.number)
     form = TaskForm(request.POST or None, department=task.department, initial=TaskForm.initial_for(task))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid_with(
+            lambda: services.checked_task(task.department, **{**form.service_kwargs(), "year": task.year})):
         try:
             services.update_task(request.user, task, **form.service_kwargs())
         except Refused as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from shuangsuiji.accounts.models import Department
+from shuangsuiji.common.forms import StyledForm
 from shuangsuiji.items.models import InspectionItem
 
 from .models import EvidenceKind, FollowUpKind
@@ -41,7 +42,7 @@ class EvidenceForm(forms.Form):
     source = forms.CharField(label="出具单位或专家（第三方报告、鉴定结论时必填）", max_length=100, required=False)
 
 
-class MinorViolationForm(forms.Form):
+class MinorViolationForm(StyledForm):
     behaviour = forms.CharField(label="违法行为", max_length=200)
     keywords = forms.CharField(label="匹配关键词（以顿号或逗号分隔）", max_length=200)
     conditions = forms.CharField(label="免罚条件", required=False, widget=forms.Textarea(attrs={"rows": 2}),
@@ -49,11 +50,6 @@ class MinorViolationForm(forms.Form):
     basis = forms.CharField(label="依据", max_length=200, required=False,
                             initial="《中华人民共和国行政处罚法》第三十三条")
     item_code = forms.CharField(label="抽查事项编码（空 = 任何事项）", max_length=12, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-control")
 
     def clean_item_code(self):
         code = self.cleaned_data["item_code"].strip()

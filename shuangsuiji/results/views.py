@@ -233,19 +233,16 @@ def followup_step(request, pk: int, action: str):
 
 def minor_list(request):
     form = MinorViolationForm(request.POST or None)
-    if request.method == "POST":
-        if not form.is_valid():
-            form_errors(request, form)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.add_minor_violation(request.user, behaviour=d["behaviour"], keywords=d["keywords"],
+                                         conditions=d["conditions"], basis=d["basis"], item=d["item_code"])
+        except Refused as exc:
+            refuse(request, exc, form)
         else:
-            d = form.cleaned_data
-            try:
-                services.add_minor_violation(request.user, behaviour=d["behaviour"], keywords=d["keywords"],
-                                             conditions=d["conditions"], basis=d["basis"], item=d["item_code"])
-            except Refused as exc:
-                refuse(request, exc)
-            else:
-                messages.success(request, "已加入免罚清单。")
-                return redirect("results:minor_list")
+            messages.success(request, "已加入免罚清单。")
+            return redirect("results:minor_list")
     return render(request, "results/minor_list.html", {
         "entries": MinorViolation.objects.filter(active=True).select_related("item"), "form": form,
         "may_edit": request.user.is_office})

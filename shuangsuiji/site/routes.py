@@ -13,6 +13,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import JsonResponse
+from django.shortcuts import redirect
 
 from shuangsuiji.accounts.permissions import ADMIN_SITE, Rule
 from shuangsuiji.common.errors import Forbidden, TooLarge, refusal_page
@@ -102,9 +103,22 @@ class PermissionMapMiddleware(LoginRequiredMiddleware):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "请先登录。"}, status=401)
             return self.handle_no_permission(request, view_func)
+        if request.user.must_change_password and name not in FIRST_PASSWORD_PAGES:
+            return first_password_page(request)
         if not rule.allows(request.user):
             return refusal_page(request, Forbidden("您的角色无权访问此页面。"))
         return None
+
+
+FIRST_PASSWORD_PAGES = ("accounts:password", "accounts:logout")
+
+
+def first_password_page(request):
+    """An account opened by an administrator works only once its owner has replaced the first password (which
+    passed through other hands): pages go to 修改密码, the API answers 403 in words."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "首次登录，请先在网页上修改初始密码。"}, status=403)
+    return redirect("accounts:password")
 
 
 # ------------------------------------------------------------------------------------ limits at the door

@@ -46,3 +46,22 @@ def test_bad_names_and_other_departments_are_refused_and_nothing_is_kept(persona
     services.create_account(personas.lead_admin, officer, "lilei")
     with pytest.raises(WrongState, match="已关联登录账号"):
         services.create_account(personas.lead_admin, officer, "lilei2")
+
+
+def test_the_first_password_must_be_changed_before_anything_else(personas, officer, client):
+    """Issue 29: the first password is handed over by a person, so its owner must replace it at first login:
+    every page sends them to 修改密码 (the API answers 403 in words) until they have; then work goes on."""
+    _, first = services.create_account(personas.lead_admin, officer, "lilei_first")
+    assert client.login(username="lilei_first", password=first)
+    home = client.get("/")
+    assert home.status_code == 302 and home["Location"].startswith("/accounts/password/")
+    assert "首次登录" in client.get(home["Location"]).content.decode()
+    api = client.get("/api/v1/plans/tasks")
+    assert api.status_code == 403 and "修改初始密码" in api.json()["detail"]
+    assert client.get("/public/").status_code == 200  # the public portal stays open
+    changed = client.post("/accounts/password/", {"old_password": first, "new_password1": "Heze-Strong-2027",
+                                                  "new_password2": "Heze-Strong-2027"})
+    assert changed.status_code == 302
+    assert client.get("/").status_code == 200
+    assert not User.objects.get(username="lilei_first").must_change_password
+    assert AuditEvent.objects.filter(action="accounts.password_change").count() == 1

@@ -118,3 +118,25 @@ def test_another_department_does_not_see_an_internal_task(personas, client_for):
     task = services.create_task(personas.lead_admin, personas.lead_dept, kind="internal", title="内部",
                                 items=[make_published_item(personas.lead_dept)], rules={"default": {"count": 2}})
     assert client_for(personas.partner_admin).get(f"/plans/tasks/{task.number}/").status_code == 404
+
+
+def test_the_form_and_the_service_report_their_problems_in_one_round(personas, client_for):
+    """Issue 29: when a form had both a field error (a required field left empty) and a problem only the service
+    finds (an internal task citing another department's item), the user saw the first, fixed it, and only then
+    the second. One submit now names both, next to their fields, and nothing is saved."""
+    items = joint_items(personas)
+    c = client_for(personas.lead_admin)
+    page = c.post("/plans/tasks/new/", {
+        "kind": "internal", "title": "", "items": [i.pk for i in items], "method": "onsite", "ratio": "5",
+        "rounding": "half_up", "minimum": "1", "exclusion_days": "0", "team_size": "2",
+        "starts_on": "2027-03-01", "ends_on": "2027-02-01"}).content.decode()
+    assert "任务名称：这个字段是必填项。" in page
+    assert "部门内部抽查只能引用本部门的抽查事项" in page
+    assert "结束日期早于开始日期" in page
+    assert not Task.objects.exists()
+    plan = services.create_plan(personas.lead_admin, personas.lead_dept, 2027)
+    page = c.post(f"/plans/{plan.pk}/", {"title": "", "kind": "joint_general", "items": [items[0].pk],
+                                         "scope_text": "全区", "ratio_text": "5%", "timing": "二季度",
+                                         "lead_department": personas.lead_dept.pk}).content.decode()
+    assert "批次/任务名称：" in page and "联合抽查批次须有至少一个配合部门" in page
+    assert plan.entries.count() == 0
