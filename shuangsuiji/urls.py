@@ -24,6 +24,7 @@ urlpatterns = [
     path("public/plans/", include("shuangsuiji.portal.plan_urls")),
     path("results/", include("shuangsuiji.results.urls")),
     path("notices/", include("shuangsuiji.notices.urls")),
+    path("credit/", include("shuangsuiji.credit.urls")),
     path("push/", include("shuangsuiji.push.urls")),
     path("public/", include("shuangsuiji.portal.urls")),
     path("api/v1/", api.urls),

@@ -9,7 +9,8 @@ from shuangsuiji.site.routes import rule_for
 NAV = [
     (None, [("工作台", "home")]),
     ("清单与名录", [("抽查事项清单", "items:list_index"), ("检查对象名录库", "directory:entity_list"),
-                ("名录分库", "directory:sublibrary_list"), ("执法检查人员", "inspectors:inspector_list")]),
+                ("名录分库", "directory:sublibrary_list"), ("信用风险分类", "credit:overview"),
+                ("执法检查人员", "inspectors:inspector_list")]),
     ("计划与任务", [("年度计划", "plans:year"), ("抽查任务", "plans:task_list")]),
     (None, [("随机抽取", "draws:draw_list")]),
     ("检查与处置", [("检查与结果", "results:workbench"), ("后续处置", "results:followup_list"),

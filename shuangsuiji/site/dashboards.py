@@ -13,6 +13,7 @@ from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from shuangsuiji.common.charts import DONE_COLOUR, PROBLEM_COLOUR, bar, line_by_month, pie
 from shuangsuiji.common.views import visible_jobs
 from shuangsuiji.items.models import ItemList, ListStatus
 from shuangsuiji.plans.models import (
@@ -30,7 +31,6 @@ from shuangsuiji.results import services as results
 from shuangsuiji.results.models import ItemResult, PartStatus, VisitPart
 from shuangsuiji.results.progress import DONE, task_progress
 
-DONE_COLOUR, OPEN_COLOUR, PROBLEM_COLOUR, LINE_COLOURS = "#198754", "#ced4da", "#dc3545", ["#0d6efd", "#dc3545"]
 # 未开始填写, then PartStatus in order: 填写中, 待审核, 已退回修改, 已审核, 已公开
 STATE_COLOURS = ["#ced4da", "#0dcaf0", "#ffc107", "#fd7e14", "#20c997", "#198754"]
 OPEN_TASKS = (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS, TaskStatus.RESULTS_COMPLETE)
@@ -39,51 +39,6 @@ OPEN_TASKS = (TaskStatus.DRAWN, TaskStatus.IN_PROGRESS, TaskStatus.RESULTS_COMPL
 def link(name: str, **query) -> str:
     """The address of the list a figure counts."""
     return reverse(name) + (f"?{urlencode(query)}" if query else "")
-
-
-def chart(title: str, option: dict, rows: list[tuple], header: tuple) -> dict:
-    """A chart for the template: the ECharts option and the same figures as a table."""
-    return {"title": title, "option": option, "rows": rows, "header": header}
-
-
-def bar(title: str, categories: list[str], series: dict[str, list[int]], header: tuple, stack: bool = False) -> dict:
-    """Horizontal bars, one row per category; stacked, the first series is the done part (green)."""
-    option = {
-        **({"color": [DONE_COLOUR, OPEN_COLOUR]} if stack else {}),
-        "tooltip": {"trigger": "axis"}, "legend": {"top": 0},
-        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 32, "containLabel": True},
-        "xAxis": {"type": "value", "minInterval": 1}, "yAxis": {"type": "category", "data": categories, "inverse": True},
-        "series": [{"name": name, "type": "bar", "data": data, **({"stack": "all"} if stack else {})}
-                   for name, data in series.items()],
-    }
-    rows = [(c, *(data[i] for data in series.values())) for i, c in enumerate(categories)]
-    return chart(title, option, rows, header)
-
-
-def line_by_month(title: str, year: int, series: dict[str, dict[int, int]], header: tuple) -> dict:
-    months = list(range(1, 13))
-    option = {
-        "color": LINE_COLOURS, "tooltip": {"trigger": "axis"}, "legend": {"top": 0},
-        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 32, "containLabel": True},
-        "xAxis": {"type": "category", "data": [f"{m}月" for m in months]}, "yAxis": {"type": "value", "minInterval": 1},
-        "series": [{"name": name, "type": "line", "data": [by.get(m, 0) for m in months]}
-                   for name, by in series.items()],
-    }
-    rows = [(f"{year}年{m}月", *(by.get(m, 0) for by in series.values())) for m in months]
-    return chart(title, option, rows, header)
-
-
-def pie(title: str, parts: dict[str, int], header: tuple, colours: list[str] | None = None) -> dict:
-    """A ring; with nothing to count it says so instead of drawing equal slices of nothing."""
-    data = [{"name": k, "value": v} for k, v in parts.items() if v]
-    option = {"tooltip": {"trigger": "item"}, "legend": {"bottom": 0},
-              "series": [{"type": "pie", "radius": ["40%", "70%"], "data": data}]}
-    if colours:
-        option["color"] = [c for c, v in zip(colours, parts.values(), strict=True) if v]
-    if not data:
-        option["title"] = {"text": "暂无数据", "left": "center", "top": "middle",
-                           "textStyle": {"fontSize": 14, "color": "#6c757d", "fontWeight": "normal"}}
-    return chart(title, option, list(parts.items()), header)
 
 
 # ---------------------------------------------------------------- the pieces

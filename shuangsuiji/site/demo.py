@@ -10,6 +10,7 @@ from django.db import transaction
 from shuangsuiji.accounts.demo import ensure_users
 from shuangsuiji.accounts.reference import ensure_departments
 from shuangsuiji.common import audit
+from shuangsuiji.credit.demo import ensure_credit
 from shuangsuiji.directory import search
 from shuangsuiji.directory.demo import DEFAULT_COUNT, ensure_entities
 from shuangsuiji.directory.reference import load_towns
@@ -51,6 +52,7 @@ def seed(stdout=None, *, entities: int | None = None) -> None:
     ensure_demo_plans(say)
     ensure_minor_violations(say)
     ensure_demo_results(say)
+    ensure_credit(say)
     sent = deadlines.remind()
     if sent:
         say(f"公开期限提醒：发出 {sent} 条站内通知")

@@ -33,6 +33,7 @@ SOURCES = {
     "public_plans": "shuangsuiji.portal.plan_urls",
     "results": "shuangsuiji.results.urls",
     "notices": "shuangsuiji.notices.urls",
+    "credit": "shuangsuiji.credit.urls",
     "push": "shuangsuiji.push.urls",
     "api": "shuangsuiji.api",
 }

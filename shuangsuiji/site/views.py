@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.defaults import page_not_found
 
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.common.charts import numbered
 from shuangsuiji.common.errors import NotFound, refusal_page
 from shuangsuiji.inspectors.models import Inspector
 
@@ -33,8 +34,7 @@ def home(request):
         context = dashboards.department(user, today)
         context["heading"] = f"工作台 · {user.department.name}"
     context["waiting_any"] = any(len(rows) for rows in context.get("waiting", {}).values())
-    for n, chart in enumerate(context["charts"], start=1):
-        chart["id"] = f"chart-{n}"
+    numbered(context["charts"])
     return render(request, "site/home.html", {**context, "today": today})
 
 

@@ -131,6 +131,8 @@ EXEMPT = {  # URLs naming a record that belongs to no department, or to the offi
     "api:directory_check_uscc": "checks a code's check digits; no record",
     "api:directory_get_entity": "the shared directory of businesses: every staff member reads it",
     "directory:entity_detail": "the shared directory of businesses: every staff member reads it",
+    "credit:entity": "a business's credit class: role-level (READERS; credit/tests/test_credit_pages.py), no "
+                     "department owns a business",
     "api:directory_import_status": "a directory import is the office's (only it imports the directory)",
     "directory:import_template": "a blank template",
     "draws:lottery_kind_edit": "the office's table of lotteries (role-level, OFFICE only)",

@@ -1,0 +1,216 @@
+"""Credit-risk classes computed from what the platform holds and imports (issue 30).
+
+``recompute`` rates every business under the scheme in force: its inspection history here (problems found and
+clean inspections in the last three years, follow-ups open or late), the imported credit facts (经营异常名录,
+严重违法失信名单, penalties, complaints, annual reports), its age and its industry's risk. It replaces every
+rating, records each class that changed, and sets ``Entity.credit_class`` — which the draws stratify by — in
+one transaction. A draw already committed keeps its frozen pool, so a recomputation never changes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from shuangsuiji.common import audit
+from shuangsuiji.common.errors import Forbidden, Refused
+from shuangsuiji.directory.models import Entity, Industry
+from shuangsuiji.results.models import FollowUp, ItemResult, PartStatus
+
+from . import scoring
+from .models import ClassChange, Facts, Rating, Scheme
+
+RECOMPUTE_JOB = "credit.recompute"
+CHUNK = 20_000
+YEARS_3 = dt.timedelta(days=3 * 365 + 1)
+
+# The scheme a fresh installation starts with (version 1); the office changes it on /credit/scheme/.
+DEFAULT_RULES = {
+    "classes": "ABCD",
+    "weights": {
+        "problems": {"points": 15, "cap": 3}, "clean": {"points": -5, "cap": 2},
+        "followup_open": {"points": 10, "cap": 3}, "followup_late": {"points": 15, "cap": 3},
+        "abnormal": {"points": 25}, "serious": {"points": 60}, "penalties": {"points": 10, "cap": 3},
+        "complaints": {"points": 5, "cap": 4}, "annual_report_missing": {"points": 10},
+        "new_business": {"points": 10}, "industry": {"points": 1},
+    },
+    "thresholds": {"A": 3, "B": 25, "C": 50},
+    # GB/T 4754-2017 sections: food, lodging, mining, manufacturing and health carry the most risk.
+    "industry_risk": {"A": 2, "B": 10, "C": 6, "D": 6, "E": 6, "F": 4, "G": 4, "H": 8, "I": 1, "J": 2, "K": 3,
+                      "L": 2, "M": 1, "N": 2, "O": 4, "P": 4, "Q": 6, "R": 5, "S": 0, "T": 0},
+    "direct": [],
+}
+# domain.md rule 11 (practice, configurable): A ≤ 5 %, B 5–20 %, C 21–60 %, D 61–100 %; no class at 0
+# (管理不免抽). E (A–E schemes) is drawn in full.
+DEFAULT_RATIOS = {"A": {"min": "1", "max": "5", "default": "3"}, "B": {"min": "5", "max": "20", "default": "10"},
+                  "C": {"min": "21", "max": "60", "default": "30"}, "D": {"min": "61", "max": "100", "default": "80"},
+                  "E": {"min": "100", "max": "100", "default": "100"}}
+
+
+class CreditError(Refused):
+    """Wrong input for the credit scheme or its facts, in Chinese; nothing was changed."""
+
+
+def current_scheme() -> Scheme:
+    """The scheme in force: the newest version (version 1, the defaults, on a fresh installation)."""
+    scheme = Scheme.objects.order_by("-version").first()
+    if scheme is None:
+        scheme, _ = Scheme.objects.get_or_create(version=1, defaults={
+            "rules": DEFAULT_RULES, "ratios": DEFAULT_RATIOS, "note": "初始方案（默认权重与阈值）"})
+    return scheme
+
+
+@transaction.atomic
+def save_scheme(actor, rules: dict, note: str, ratios: dict | None = None) -> Scheme:
+    """A new version of the scheme (the office only); earlier versions stay, as the ratings computed by them."""
+    if not actor.is_office:
+        raise Forbidden("只有联席会议办公室可以修改信用风险分类方案。")
+    try:
+        checked = scoring.Scheme.from_json(rules)
+    except scoring.SchemeError as exc:
+        raise CreditError(str(exc)) from None
+    if not note.strip():
+        raise CreditError("请写明修订说明（为什么调整权重或阈值）。", errors={"note": "请写明修订说明。"})
+    previous = Scheme.objects.select_for_update().order_by("-version").first() or current_scheme()
+    scheme = Scheme.objects.create(version=previous.version + 1, rules=checked.to_json(),
+                                   ratios=ratios or previous.ratios, note=note.strip(), created_by=actor)
+    audit.record(actor, "credit.scheme", scheme, before={"version": previous.version, "rules": previous.rules},
+                 after={"version": scheme.version, "rules": scheme.rules, "note": scheme.note})
+    return scheme
+
+
+def sections() -> dict[str, str]:
+    """Every GB/T 4754 code (any level) → its section letter."""
+    parent = dict(Industry.objects.values_list("code", "parent_id"))
+    out: dict[str, str] = {}
+
+    def section(code: str) -> str:
+        if code not in out:
+            up = parent.get(code)
+            out[code] = code if up is None else section(up)
+        return out[code]
+
+    for code in parent:
+        section(code)
+    return out
+
+
+def history(on: dt.date, entity_ids: Iterable[int] | None = None) -> dict[int, Counter]:
+    """What this platform's own inspections say of each inspected business as of ``on``: visits with and without
+    problems (approved results of the last three years), follow-ups open and late."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(on - YEARS_3, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    facts: dict[int, Counter] = defaultdict(Counter)
+    results = ItemResult.objects.filter(part__status__in=(PartStatus.APPROVED, PartStatus.PUBLISHED),
+                                        part__reviewed_at__gte=start, part__reviewed_at__lt=end)
+    followups = FollowUp.objects.filter(created_at__gte=start, created_at__lt=end)
+    if entity_ids is not None:
+        ids = list(entity_ids)
+        results = results.filter(part__visit__entity_id__in=ids)
+        followups = followups.filter(result__part__visit__entity_id__in=ids)
+    visits = (results.values_list("part__visit__entity_id", "part__visit_id")
+              .annotate(problems=Count("id", filter=Q(has_problem=True))).order_by())
+    for entity_id, _visit, problems in visits:
+        facts[entity_id]["problems" if problems else "clean"] += 1
+    rows = followups.values_list("result__part__visit__entity_id", "due_on", "closed_at")
+    for entity_id, due_on, closed_at in rows.iterator(chunk_size=CHUNK):
+        closed_on = timezone.localtime(closed_at).date() if closed_at and closed_at < end else None
+        if closed_on is None:
+            facts[entity_id]["followup_open"] += 1
+        if (closed_on or on) > due_on:
+            facts[entity_id]["followup_late"] += 1
+    return facts
+
+
+IMPORTED = ("abnormal", "serious", "penalties", "complaints", "annual_report_missing")
+
+
+def facts_for(entity_id: int, registered_on, industry_id, on: dt.date, own: Counter | None,
+              imported: dict | None, section_of: dict[str, str]) -> dict:
+    facts: dict = dict(own or {})
+    if imported:
+        facts.update(imported)
+    facts["new_business"] = bool(registered_on and registered_on > on - dt.timedelta(days=365))
+    facts["industry"] = section_of.get(industry_id or "", "")
+    return facts
+
+
+def _imported(ids: list[int] | None = None) -> dict[int, dict]:
+    rows = Facts.objects.all() if ids is None else Facts.objects.filter(entity_id__in=ids)
+    return {row[0]: dict(zip(IMPORTED, row[1:], strict=True)) for row in rows.values_list("entity_id", *IMPORTED)}
+
+
+def explain(entity: Entity) -> dict | None:
+    """The business's rating with each factor in words, for its page (internal)."""
+    rating = Rating.objects.filter(entity=entity).first()
+    if rating is None:
+        return None
+    labels = {k: v[0] for k, v in scoring.FACTORS.items()}
+    parts = [{"label": labels.get(key, key), "value": _value_words(key, value), "points": points}
+             for key, value, points in rating.parts]
+    return {"rating": rating, "parts": parts, "direct": labels.get(rating.direct, ""),
+            "changes": ClassChange.objects.filter(entity=entity).order_by("-on", "-id")[:10]}
+
+
+def _value_words(key: str, value) -> str:
+    kind = scoring.FACTORS.get(key, ("", "count"))[1]
+    if kind == "flag":
+        return "是" if value else "否"
+    if kind == "industry":
+        return f"门类 {value}" if value else "未知"
+    return str(value)
+
+
+def recompute(actor=None, *, on: dt.date | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
+    """Rate every business under the scheme in force, as of ``on`` (today), in one transaction."""
+    on = on or timezone.localdate()
+    scheme = current_scheme()
+    rules = scoring.Scheme.from_json(scheme.rules)
+    section_of = sections()
+    own = history(on)
+    imported = _imported()
+    total = Entity.objects.count()
+    now = timezone.now()
+    classes: Counter = Counter()
+    changes: list[ClassChange] = []
+    moved: dict[str, list[int]] = defaultdict(list)
+    with transaction.atomic():
+        Rating.objects.all().delete()
+        batch: list[Rating] = []
+        done = 0
+        rows = Entity.objects.order_by().values_list("id", "registered_on", "industry_id", "credit_class")
+        for entity_id, registered_on, industry_id, before in rows.iterator(chunk_size=CHUNK):
+            facts = facts_for(entity_id, registered_on, industry_id, on, own.get(entity_id),
+                              imported.get(entity_id), section_of)
+            rated = scoring.rate(facts, rules)
+            classes[rated.klass] += 1
+            batch.append(Rating(entity_id=entity_id, klass=rated.klass, score=rated.score,
+                                parts=[list(p) for p in rated.parts], direct=rated.direct, version=scheme.version,
+                                computed_at=now))
+            if rated.klass != before:
+                changes.append(ClassChange(entity_id=entity_id, before=before, after=rated.klass, on=on,
+                                           version=scheme.version))
+                moved[rated.klass].append(entity_id)
+            done += 1
+            if len(batch) >= CHUNK:
+                Rating.objects.bulk_create(batch, batch_size=5000)
+                batch.clear()
+                if progress:
+                    progress(done, total)
+        Rating.objects.bulk_create(batch, batch_size=5000)
+        ClassChange.objects.bulk_create(changes, batch_size=5000)
+        for klass, ids in moved.items():
+            for start in range(0, len(ids), 5000):
+                Entity.objects.filter(pk__in=ids[start:start + 5000]).update(credit_class=klass)
+        summary = {"version": scheme.version, "on": on.isoformat(), "rated": done, "changed": len(changes),
+                   "classes": dict(sorted(classes.items()))}
+        audit.record(actor, "credit.recompute", scheme, after=summary)
+    if progress:
+        progress(done, total)
+    return summary

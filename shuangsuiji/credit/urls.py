@@ -1,0 +1,17 @@
+from django.urls import path
+
+from shuangsuiji.accounts.permissions import OFFICE, READERS
+
+from . import views
+
+app_name = "credit"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("recompute/", views.recompute, name="recompute"),
+    path("scheme/", views.scheme_edit, name="scheme"),
+    path("entities/<int:pk>/", views.entity_rating, name="entity"),
+]
+
+# Classes are internal (分类不公开): the office, department administrators and leaders read them; only the
+# office changes the scheme or starts a recomputation.
+PERMISSIONS = {"overview": READERS, "recompute": OFFICE, "scheme": OFFICE, "entity": READERS}
