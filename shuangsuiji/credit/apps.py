@@ -7,4 +7,8 @@ class CreditConfig(AppConfig):
     verbose_name = "信用风险分类"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers the recompute job's handler)
+        from shuangsuiji.plans.services import RISK_RATIOS
+
+        from . import services, tasks  # noqa: F401  (tasks registers the recompute job's handler)
+
+        RISK_RATIOS["ranges"] = services.ratio_ranges

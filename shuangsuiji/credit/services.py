@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -65,6 +66,35 @@ def current_scheme() -> Scheme:
     return scheme
 
 
+def ratio_ranges(scheme: Scheme | None = None) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """Each class of the scheme in force → (min %, max %, default %) for a 风险分类联查's draw."""
+    scheme = scheme or current_scheme()
+    ratios = {**DEFAULT_RATIOS, **(scheme.ratios or {})}
+    return {k: tuple(Decimal(ratios[k][part]) for part in ("min", "max", "default"))
+            for k in scheme.rules.get("classes", "ABCD")}
+
+
+def check_ratios(ratios: dict, classes: str) -> dict:
+    """Per-class ratio ranges as percent strings, refused in words: every class above 0 (管理不免抽), min ≤ default
+    ≤ max ≤ 100."""
+    out = {}
+    for klass in classes:
+        spec = ratios.get(klass) or {}
+        try:
+            low, high, default = (Decimal(str(spec[part])) for part in ("min", "max", "default"))
+        except (KeyError, ArithmeticError, ValueError):
+            raise CreditError(f"请为 {klass} 类填写抽取比例的下限、上限和默认值（百分数）。") from None
+        if low <= 0:
+            raise CreditError(f"{klass} 类的抽取比例下限须大于 0：任何一类都不免于抽查（管理不免抽）。",
+                              errors={f"min_{klass}": "须大于 0。"})
+        if not low <= default <= high <= 100:
+            raise CreditError(f"{klass} 类的抽取比例应满足 下限 ≤ 默认 ≤ 上限 ≤ 100%。",
+                              errors={f"default_{klass}": "应在下限与上限之间。"})
+        out[klass] = {"min": f"{low.normalize():f}", "max": f"{high.normalize():f}",
+                      "default": f"{default.normalize():f}"}
+    return out
+
+
 @transaction.atomic
 def save_scheme(actor, rules: dict, note: str, ratios: dict | None = None) -> Scheme:
     """A new version of the scheme (the office only); earlier versions stay, as the ratings computed by them."""
@@ -77,10 +107,12 @@ def save_scheme(actor, rules: dict, note: str, ratios: dict | None = None) -> Sc
     if not note.strip():
         raise CreditError("请写明修订说明（为什么调整权重或阈值）。", errors={"note": "请写明修订说明。"})
     previous = Scheme.objects.select_for_update().order_by("-version").first() or current_scheme()
-    scheme = Scheme.objects.create(version=previous.version + 1, rules=checked.to_json(),
-                                   ratios=ratios or previous.ratios, note=note.strip(), created_by=actor)
-    audit.record(actor, "credit.scheme", scheme, before={"version": previous.version, "rules": previous.rules},
-                 after={"version": scheme.version, "rules": scheme.rules, "note": scheme.note})
+    ratios = check_ratios(ratios or {**DEFAULT_RATIOS, **previous.ratios}, checked.classes)
+    scheme = Scheme.objects.create(version=previous.version + 1, rules=checked.to_json(), ratios=ratios,
+                                   note=note.strip(), created_by=actor)
+    audit.record(actor, "credit.scheme", scheme,
+                 before={"version": previous.version, "rules": previous.rules, "ratios": previous.ratios},
+                 after={"version": scheme.version, "rules": scheme.rules, "ratios": scheme.ratios, "note": scheme.note})
     return scheme
 
 

@@ -31,8 +31,9 @@ def overview(request):
     scheme = services.current_scheme()
     counts = dict(Rating.objects.values_list("klass").annotate(n=Count("pk")).order_by())
     total = sum(counts.values())
-    classes = [{"klass": k, "count": counts.get(k, 0), "share": counts.get(k, 0) * 100 / total if total else 0}
-               for k in scheme.rules.get("classes", "ABCD")]
+    ranges = services.ratio_ranges(scheme)
+    classes = [{"klass": k, "count": counts.get(k, 0), "share": counts.get(k, 0) * 100 / total if total else 0,
+                "ratios": ranges[k]} for k in scheme.rules.get("classes", "ABCD")]
     last = Rating.objects.aggregate(at=Max("computed_at"), version=Max("version"))
     charts = numbered([pie("各类市场主体户数", {f"{c['klass']} 类": c["count"] for c in classes}, ("分类", "户数"),
                            CLASS_COLOURS[:len(classes)])]) if total else []
@@ -58,10 +59,10 @@ def recompute(request):
 
 def scheme_edit(request):
     current = services.current_scheme()
-    form = SchemeForm(request.POST or None, rules=current.rules)
+    form = SchemeForm(request.POST or None, rules=current.rules, ratios={**services.DEFAULT_RATIOS, **current.ratios})
     if request.method == "POST" and form.is_valid():
         try:
-            scheme = services.save_scheme(request.user, form.rules(), form.cleaned_data["note"])
+            scheme = services.save_scheme(request.user, form.rules(), form.cleaned_data["note"], form.ratios())
         except Refused as exc:
             refuse(request, exc, form)
         else:

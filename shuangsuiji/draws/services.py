@@ -185,10 +185,14 @@ def _public_pool(draw: Draw) -> tuple[Pool, dict[str, str], PoolTable]:
 
 
 def _manifest_rules(draw: Draw, labels: dict[str, str]) -> dict[str, CountRule]:
+    """Each public layer's rule: the per-stratum rule named by its internal name, or by the name's first part (a
+    风险分类联查 stratified by class and town gives class "A" its ratio in every "A|town" layer), else the default."""
     rules: dict[str, CountRule] = {"*": parse_rule(draw.rules["default"])}
-    for internal, rule in (draw.rules.get("per_stratum") or {}).items():
-        if internal in labels:
-            rules[labels[internal]] = parse_rule(rule)
+    per = draw.rules.get("per_stratum") or {}
+    for internal, public in labels.items():
+        rule = per.get(internal, per.get(internal.split("|", 1)[0]))
+        if rule is not None:
+            rules[public] = parse_rule(rule)
     return rules
 
 

@@ -110,9 +110,21 @@ class TaskForm(StyledForm):
                               widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, department: Department | None = None, **kwargs):
+        self.ranges = services.class_ratio_ranges()
+        kwargs.setdefault("initial", {})
+        for klass, (_low, _high, default) in self.ranges.items():
+            kwargs["initial"].setdefault(f"ratio_{klass}", default)
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = published_items()
         self.fields["plan_entry"].queryset = services.entries_open_to(department)
+        for klass, (low, high, _default) in self.ranges.items():
+            # Shown for 风险分类联查 only (static/js/app.js: data-kind-only); the service checks the range again.
+            self.fields[f"ratio_{klass}"] = forms.DecimalField(
+                label=f"{klass} 类抽取比例（%）", min_value=Decimal("0.01"), max_value=Decimal("100"), decimal_places=2,
+                required=False, help_text=f"分类方案规定 {low.normalize():f}%–{high.normalize():f}%",
+                widget=forms.NumberInput(attrs={"data-kind-only": TaskKind.JOINT_RISK, "step": "0.01"}))
+        self.order_fields([*[n for n in self.fields if not n.startswith("ratio_")],
+                           *[f"ratio_{k}" for k in self.ranges]])
 
     @staticmethod
     def initial_for(task) -> dict:
@@ -136,6 +148,9 @@ class TaskForm(StyledForm):
         }
         if rule.get("ratio") is not None:
             initial["ratio"] = (Decimal(str(rule["ratio"])) * 100).normalize()
+        for klass, layer in ((task.rules or {}).get("per_stratum") or {}).items():
+            if isinstance(layer, dict) and layer.get("ratio") is not None:
+                initial[f"ratio_{klass}"] = (Decimal(str(layer["ratio"])) * 100).normalize()
         if task.kind == TaskKind.TARGETED:
             initial["targets"] = "\n".join(Entity.objects.filter(pk__in=(task.scope or {}).get("targets", []))
                                            .order_by("uscc").values_list("uscc", flat=True))
@@ -166,5 +181,8 @@ class TaskForm(StyledForm):
         }
         if kwargs["kind"] != TaskKind.TARGETED:
             kwargs["rules"] = {"default": rule_from(d)} if d.get("ratio") is not None else {}
+        if kwargs["kind"] == TaskKind.JOINT_RISK and kwargs["rules"]:
+            kwargs["rules"]["per_stratum"] = {k: {**kwargs["rules"]["default"], "ratio": str(d[f"ratio_{k}"] / 100)}
+                                              for k in self.ranges if d.get(f"ratio_{k}") is not None}
         return kwargs
 

@@ -372,6 +372,44 @@ def _check_caps(items: list[InspectionItem], rules: dict, populations: dict[str,
                                     f"“{cap_item.name[:30]}”的抽查比例上限 {cap.normalize():f}%。")
 
 
+# The credit app registers here the per-class ratio ranges of its scheme in force (credit.apps), so plans need
+# not import it: RISK_RATIOS["ranges"]() → {"A": (min %, max %, default %), ...} as Decimals, in class order.
+RISK_RATIOS: dict[str, Callable[[], dict[str, tuple[Decimal, Decimal, Decimal]]]] = {}
+
+
+def class_ratio_ranges() -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    return RISK_RATIOS["ranges"]() if "ranges" in RISK_RATIOS else {}
+
+
+def _never_zero(rules: dict) -> None:
+    """管理不免抽: no layer may be left out of the draw by a ratio or count of 0."""
+    for stratum, rule in (rules.get("per_stratum") or {}).items():
+        if isinstance(rule, dict) and (rule.get("ratio") is not None and Decimal(str(rule["ratio"])) <= 0
+                                       or rule.get("count") is not None and int(rule["count"]) <= 0):
+            raise PlanError(f"第“{stratum}”层的抽取比例或户数为 0：任何一类都不免于抽查（管理不免抽）。")
+
+
+def _class_rules(rules: dict, problems: Problems) -> dict:
+    """A 风险分类联查 draws each credit class at its own ratio, within the scheme's range for the class (A keeps a
+    small random control sample); a class without one takes the scheme's default. Problems by class field."""
+    per = dict(rules.get("per_stratum") or {})
+    base = rules["default"] if isinstance(rules["default"], dict) else {}
+    for klass, (low, high, default) in class_ratio_ranges().items():
+        rule = per.get(klass)
+        if rule is None:
+            rule = {**base, "ratio": str(default / 100)}
+            rule.pop("count", None)
+        if not isinstance(rule, dict) or rule.get("ratio") is None:
+            continue  # a fixed count for the class: checked by parse_rule and _never_zero
+        # At least one business of every class that has any (A's small random control sample included).
+        per[klass] = {**rule, "minimum": max(int(rule.get("minimum") or 0), 1)}
+        percent = Decimal(str(rule["ratio"])) * 100
+        if not low <= percent <= high:
+            problems.add(f"ratio_{klass}", f"{klass} 类的抽取比例 {percent.normalize():f}% 不在分类方案规定的 "
+                                           f"{low.normalize():f}%–{high.normalize():f}% 之间。")
+    return {**rules, "per_stratum": per}
+
+
 def responsible(item: InspectionItem, lead: Department) -> Department:
     """Who checks an item on a visit: its department, or for a joint-list item its 发起部门."""
     return item.department or item.lead_department or lead
@@ -433,6 +471,9 @@ def checked_task(department: Department, *, kind: str, title: str, items, method
                 raise PlanError("请设置抽取比例或固定户数。")
             for rule in [rules["default"], *(rules.get("per_stratum") or {}).values()]:
                 draw_services.parse_rule(rule)
+            _never_zero(rules)
+            if kind == TaskKind.JOINT_RISK:
+                rules = _class_rules(rules, problems)
             _check_caps(items or [], rules)
         with problems.on("sublibrary"):
             scope_queryset(scope or {})

@@ -12,7 +12,10 @@ from shuangsuiji.directory.testing import make_entity
 
 def _scheme_post(**change):
     rules = services.DEFAULT_RULES
-    data = {"classes": "ABCD", "bound_A": 5, "bound_B": 25, "bound_C": 50, "note": "提高餐饮业风险"}
+    data = {"classes": "ABCD", "bound_A": 3, "bound_B": 25, "bound_C": 50, "note": "提高餐饮业风险"}
+    for klass in "ABCD":
+        for part, value in services.DEFAULT_RATIOS[klass].items():
+            data[f"{part}_{klass}"] = value
     for key, spec in rules["weights"].items():
         data[f"points_{key}"] = spec["points"]
         if spec.get("cap"):
@@ -29,7 +32,7 @@ def test_the_office_changes_the_scheme_and_recomputes_with_a_progress_bar(person
     page = c.get("/credit/").content.decode()
     assert "现行方案：第 1 版" in page and "尚未计算" in page
     refused = c.post("/credit/scheme/", _scheme_post(bound_B=3)).content.decode()
-    assert "B类的分数上限应大于A类的（5）" in refused and Scheme.objects.count() == 1
+    assert "B类的分数上限应大于A类的（3）" in refused and Scheme.objects.count() == 1
     assert c.post("/credit/scheme/", _scheme_post(risk_H=40)).status_code == 302
     assert Scheme.objects.get(version=2).rules["industry_risk"]["H"] == 40
     with django_capture_on_commit_callbacks(execute=True):  # the worker's turn, at once

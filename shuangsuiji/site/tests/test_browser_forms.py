@@ -59,3 +59,15 @@ def test_no_page_of_the_loop_scrolls_sideways(personas, signed_in, width):
             if not no_sideways_scroll(page):
                 wide.append(f"{who} {path}")
     assert wide == []
+
+
+def test_the_class_ratios_show_for_a_risk_task_only(personas, signed_in):
+    joint_items(personas)
+    page = signed_in(personas.lead_admin, 390)
+    page.goto_path("/plans/tasks/new/")
+    page.select_option("#id_kind", "joint_general")
+    expect(page.locator("#id_ratio_A")).to_be_hidden()
+    page.select_option("#id_kind", "joint_risk")
+    expect(page.locator("#id_ratio_A")).to_be_visible()
+    expect(page.locator("#id_ratio_D")).to_have_value("80")
+    assert no_sideways_scroll(page)
