@@ -33,28 +33,35 @@ def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
 
 
 def xlsx_bytes(sheet: str, header: list[str], rows: Iterable[Iterable]) -> bytes:
-    """A one-sheet workbook in which no cell is a formula: text starting with "=" is stored as a text cell
-    (shown exactly as written, without the CSV apostrophe), and characters XML cannot hold are dropped."""
+    """A one-sheet workbook (``xlsx_book``)."""
+    return xlsx_book([(sheet, header, rows)])
+
+
+def xlsx_book(sheets: Iterable[tuple[str, list[str], Iterable[Iterable]]]) -> bytes:
+    """A workbook of (sheet name, header, rows) in which no cell is a formula: text starting with "=" is stored
+    as a text cell (shown exactly as written, without the CSV apostrophe), and characters XML cannot hold are
+    dropped."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook(write_only=True)
-    ws = book.create_sheet(sheet)
+    for sheet, header, rows in sheets:
+        ws = book.create_sheet(sheet)
 
-    def cell(value):
-        if not isinstance(value, str):
-            return value
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not value.startswith("="):
-            return value
-        text = WriteOnlyCell(ws, value=value)
-        text.data_type = "s"
-        return text
+        def cell(value, ws=ws):
+            if not isinstance(value, str):
+                return value
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if not value.startswith("="):
+                return value
+            text = WriteOnlyCell(ws, value=value)
+            text.data_type = "s"
+            return text
 
-    ws.append(header)
-    for row in rows:
-        ws.append([cell(v) for v in row])
+        ws.append(header)
+        for row in rows:
+            ws.append([cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

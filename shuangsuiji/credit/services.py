@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from shuangsuiji.common import audit
@@ -246,3 +246,118 @@ def recompute(actor=None, *, on: dt.date | None = None, progress: Callable[[int,
     if progress:
         progress(done, total)
     return summary
+
+
+MIN_FOR_TREND = 5  # inspections a class needs before its problem rate counts in the back-test's verdict
+
+
+def class_at(entity_ids: Iterable[int]) -> Callable[[int, dt.date], str]:
+    """A look-up of each business's class on a day, from the recorded changes (a change on day d counts from d)."""
+    history_of: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    for entity_id, on, after in (ClassChange.objects.filter(entity_id__in=list(entity_ids))
+                                 .order_by("entity_id", "on", "id").values_list("entity_id", "on", "after")):
+        history_of[entity_id].append((on, after))
+
+    def lookup(entity_id: int, day: dt.date) -> str:
+        klass = ""
+        for on, after in history_of.get(entity_id, ()):
+            if on > day:
+                break
+            klass = after
+        return klass
+
+    return lookup
+
+
+def backtest() -> dict:
+    """For every approved inspection: the business's class the day before it was reviewed (so its own finding
+    is not yet in it) and whether any item found a problem; per class the inspections, problems and rate. The
+    verdict: do worse classes find more problems (classes with fewer than MIN_FOR_TREND inspections aside)?"""
+    visits = (ItemResult.objects.filter(part__status__in=(PartStatus.APPROVED, PartStatus.PUBLISHED))
+              .values_list("part__visit_id", "part__visit__entity_id", "part__reviewed_at")
+              .annotate(problems=Count("id", filter=Q(has_problem=True))).order_by())
+    seen: dict[int, tuple[int, dt.date, bool]] = {}
+    for visit_id, entity_id, reviewed_at, problems in visits:
+        day = timezone.localtime(reviewed_at).date() if reviewed_at else timezone.localdate()
+        _e, earlier, found = seen.get(visit_id, (entity_id, day, False))
+        seen[visit_id] = (entity_id, min(earlier, day), found or bool(problems))
+    lookup = class_at({entity_id for entity_id, _d, _p in seen.values()})
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for entity_id, day, found in seen.values():
+        row = tally[lookup(entity_id, day - dt.timedelta(days=1)) or "未分类"]
+        row[0] += 1
+        row[1] += found
+    classes = current_scheme().rules.get("classes", "ABCD")
+    rows = [{"klass": k, "inspections": tally[k][0], "problems": tally[k][1],
+             "rate": tally[k][1] * 100 / tally[k][0] if tally[k][0] else None}
+            for k in [*classes, "未分类"] if k in classes or tally[k][0]]
+    rated = [r for r in rows if r["klass"] in classes and r["inspections"] >= MIN_FOR_TREND]
+    inversions = [(a["klass"], b["klass"]) for a, b in zip(rated, rated[1:], strict=False) if b["rate"] <= a["rate"]]
+    return {"rows": rows, "inversions": inversions, "enough": len(rated) >= 2, "total": len(seen)}
+
+
+RISE_POINTS = 10  # a group's problem rate rising by this many points, last three months against the three before,
+RISE_MIN = 5      # with at least this many inspections in the last three months, is an early warning
+
+
+def months_back(today: dt.date, n: int) -> list[dt.date]:
+    """The first days of the ``n`` months ending with ``today``'s, oldest first."""
+    first = today.replace(day=1)
+    out = []
+    for _ in range(n):
+        out.append(first)
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return out[::-1]
+
+
+def worsened(today: dt.date | None = None):
+    """Businesses whose class worsened this month (a first class is not a worsening)."""
+    today = today or timezone.localdate()
+    return (ClassChange.objects.filter(on__gte=today.replace(day=1), on__lte=today, after__gt=F("before"))
+            .exclude(before="").select_related("entity", "entity__township", "entity__industry")
+            .order_by("-after", "entity__name"))
+
+
+def rising(today: dt.date | None = None) -> dict:
+    """Problem rates by month over the last six, per industry section and per town; the groups whose rate rose
+    (RISE_POINTS, RISE_MIN) in the last three months against the three before."""
+    today = today or timezone.localdate()
+    months = months_back(today, 6)
+    start = dt.datetime.combine(months[0], dt.time.min, tzinfo=timezone.get_current_timezone())
+    rows = (ItemResult.objects.filter(part__status__in=(PartStatus.APPROVED, PartStatus.PUBLISHED),
+                                      part__reviewed_at__gte=start)
+            .values_list("part__visit_id", "part__visit__entity__industry_id", "part__visit__entity__township__name",
+                         "part__reviewed_at").annotate(problems=Count("id", filter=Q(has_problem=True))).order_by())
+    visits: dict[int, list] = {}
+    for visit_id, industry_id, town, reviewed_at, problems in rows:
+        month = timezone.localtime(reviewed_at).date().replace(day=1)
+        known = visits.setdefault(visit_id, [industry_id, town or "未知", month, False])
+        known[2] = min(known[2], month)
+        known[3] = known[3] or bool(problems)
+    section_of, names = sections(), dict(Industry.objects.filter(level="section").values_list("code", "name"))
+    tallies = {"industry": defaultdict(lambda: defaultdict(lambda: [0, 0])),
+               "town": defaultdict(lambda: defaultdict(lambda: [0, 0]))}
+    for industry_id, town, month, found in visits.values():
+        section = section_of.get(industry_id or "", "")
+        for kind, group in (("industry", f"{section} {names.get(section, '未知行业')}" if section else "未知行业"),
+                            ("town", town)):
+            cell = tallies[kind][group][month]
+            cell[0] += 1
+            cell[1] += found
+    out = {"months": months, "industry": [], "town": []}
+    for kind, groups in tallies.items():
+        for group, by_month in groups.items():
+            recent = [by_month[m] for m in months[3:]]
+            before = [by_month[m] for m in months[:3]]
+            n_recent, p_recent = sum(c[0] for c in recent), sum(c[1] for c in recent)
+            n_before, p_before = sum(c[0] for c in before), sum(c[1] for c in before)
+            rate_recent = p_recent * 100 / n_recent if n_recent else None
+            rate_before = p_before * 100 / n_before if n_before else 0.0
+            row = {"group": group, "recent": (n_recent, p_recent, rate_recent), "before": (n_before, p_before,
+                   rate_before if n_before else None),
+                   "by_month": [by_month[m][1] * 100 / by_month[m][0] if by_month[m][0] else None for m in months]}
+            if rate_recent is not None and n_recent >= RISE_MIN and rate_recent - rate_before >= RISE_POINTS:
+                row["rise"] = rate_recent - rate_before
+                out[kind].append(row)
+        out[kind].sort(key=lambda r: -r["rise"])
+    return out

@@ -10,8 +10,10 @@ urlpatterns = [
     path("recompute/", views.recompute, name="recompute"),
     path("scheme/", views.scheme_edit, name="scheme"),
     path("entities/<int:pk>/", views.entity_rating, name="entity"),
+    path("backtest/", views.backtest, name="backtest"),
+    path("warnings/", views.warnings, name="warnings"),
 ]
 
 # Classes are internal (分类不公开): the office, department administrators and leaders read them; only the
 # office changes the scheme or starts a recomputation.
-PERMISSIONS = {"overview": READERS, "recompute": OFFICE, "scheme": OFFICE, "entity": READERS}
+PERMISSIONS = {"overview": READERS, "recompute": OFFICE, "scheme": OFFICE, "entity": READERS, "backtest": READERS, "warnings": READERS}

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.common import jobs
-from shuangsuiji.common.charts import numbered, pie
+from shuangsuiji.common.charts import LINE_COLOURS, bar, chart, numbered, pie
 from shuangsuiji.common.errors import Refused, refuse
 from shuangsuiji.common.models import Job
+from shuangsuiji.common.tabular import xlsx_attachment, xlsx_book
 from shuangsuiji.directory.models import Entity
 
 from . import scoring, services
@@ -75,3 +78,57 @@ def entity_rating(request, pk: int):
     """The business's class with each factor's points (loaded into its page; internal)."""
     entity = get_object_or_404(Entity, pk=pk)
     return render(request, "credit/_entity_rating.html", {"entity": entity, "explained": services.explain(entity)})
+
+
+def backtest(request):
+    """Does the scheme pick out risk? The problem rate of past inspections per class at the time."""
+    result = services.backtest()
+    rows = [r for r in result["rows"] if r["inspections"]]
+    charts = numbered([bar("各类检查发现问题率（%）", [f"{r['klass']} 类" if len(r["klass"]) == 1 else r["klass"]
+                                                  for r in rows],
+                           {"发现问题率（%）": [round(r["rate"], 1) for r in rows]}, ("分类", "发现问题率（%）"))]) if rows else []
+    return render(request, "credit/backtest.html", {**result, "charts": charts, "min_for_trend": services.MIN_FOR_TREND})
+
+
+def _trend(title: str, months, rows: list[dict]) -> dict:
+    """Monthly problem rates of the rising groups (at most five), one line each."""
+    labels = [f"{m:%Y-%m}" for m in months]
+    shown = rows[:5]
+    option = {"color": [*LINE_COLOURS, "#fd7e14", "#6f42c1", "#20c997"], "tooltip": {"trigger": "axis"},
+              "legend": {"top": 0}, "grid": {"left": 8, "right": 16, "bottom": 8, "top": 40, "containLabel": True},
+              "xAxis": {"type": "category", "data": labels}, "yAxis": {"type": "value", "name": "%"},
+              "series": [{"name": r["group"], "type": "line", "connectNulls": True,
+                          "data": [None if v is None else round(v, 1) for v in r["by_month"]]} for r in shown]}
+    table = [(r["group"], *("—" if v is None else f"{v:.1f}%" for v in r["by_month"])) for r in shown]
+    return chart(title, option, table, ("", *labels))
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def warnings(request):
+    """Early warning: businesses whose class worsened this month; industries and towns whose problem rate rises."""
+    today = timezone.localdate()
+    changes = services.worsened(today)
+    trends = services.rising(today)
+    if request.GET.get("format") == "xlsx":
+        head = ["分组", "近三个月检查", "发现问题", "发现问题率", "此前三个月检查", "发现问题", "发现问题率", "上升（百分点）"]
+
+        def groups(rows):
+            return [(r["group"], r["recent"][0], r["recent"][1], _pct(r["recent"][2]), r["before"][0], r["before"][1],
+                     _pct(r["before"][2]), round(r["rise"], 1)) for r in rows]
+
+        body = xlsx_book([
+            ("本月分类变差", ["统一社会信用代码", "名称", "乡镇（街道）", "原分类", "新分类", "变更日期"],
+             [(c.entity.uscc, c.entity.name, c.entity.township.name if c.entity.township else "", c.before, c.after,
+               f"{c.on:%Y-%m-%d}") for c in changes.iterator()]),
+            ("行业问题率上升", head, groups(trends["industry"])), ("乡镇问题率上升", head, groups(trends["town"]))])
+        return xlsx_attachment(f"credit-warnings-{today:%Y-%m}.xlsx", body)
+    page = Paginator(changes, 50).get_page(request.GET.get("page"))
+    charts = numbered([c for c in (
+        _trend("问题率上升的行业（按月）", trends["months"], trends["industry"]) if trends["industry"] else None,
+        _trend("问题率上升的乡镇（按月）", trends["months"], trends["town"]) if trends["town"] else None) if c])
+    return render(request, "credit/warnings.html", {
+        "changes": page, "trends": trends, "charts": charts, "today": today,
+        "rise_points": services.RISE_POINTS, "rise_min": services.RISE_MIN})

@@ -56,6 +56,7 @@ EXPORTS = {
     "directory:import_template": lambda: ["/directory/import/template.csv", "/directory/import/template.xlsx"],
     "push:export": lambda: [f"/push/exports/{b['day']:%Y-%m-%d}/{b['department__code']}.xlsx" for b in batches()],
     "results:deadlines": lambda: [f"/results/deadlines/?state={s}&format=xlsx" for s in STATES],
+    "credit:warnings": lambda: ["/credit/warnings/?format=xlsx"],
 }
 
 

@@ -4,6 +4,7 @@ import io
 
 from django.core.management import call_command
 
+from shuangsuiji.credit import services
 from shuangsuiji.credit.models import ClassChange, Facts, Rating
 from shuangsuiji.directory.models import Entity
 
@@ -18,5 +19,8 @@ def test_the_demo_computes_classes_from_facts_and_keeps_their_history(db, client
     assert Facts.objects.filter(entity_id=worst.entity_id).exists() and len(worst.parts) >= 3
     assert Entity.objects.get(pk=worst.entity_id).credit_class == worst.klass
     assert ClassChange.objects.exclude(before="").exists()  # a class that moved between June and now
+    backtest = services.backtest()
+    assert backtest["total"] > 0 and sum(r["inspections"] for r in backtest["rows"]) == backtest["total"]
     call_command("seed_demo", "--entities", "600", stdout=io.StringIO())  # idempotent
     assert Facts.objects.filter(entity_id=worst.entity_id).count() == 1
+

@@ -38,7 +38,8 @@ def test_the_task_form_picks_items_by_typing_and_shows_every_problem_at_once(per
 LOOP_PAGES = {
     "office": ["/", "/items/", "/directory/entities/", "/inspectors/", "/plans/", "/draws/", "/results/",
                "/results/deadlines/", "/results/followups/", "/notices/", "/jobs/audit/", "/calendar/", "/push/",
-               "/credit/", "/credit/scheme/"],
+               "/credit/", "/credit/scheme/", "/credit/backtest/",
+               "/credit/warnings/"],
     "lead_admin": ["/", "/plans/", "/plans/tasks/new/", "/results/", "/inspectors/new/"],
     "inspector": ["/", "/results/"],
 }
