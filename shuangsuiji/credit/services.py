@@ -10,11 +10,12 @@ one transaction. A draw already committed keeps its frozen pool, so a recomputat
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -200,7 +201,8 @@ def _value_words(key: str, value) -> str:
 
 
 def recompute(actor=None, *, on: dt.date | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
-    """Rate every business under the scheme in force, as of ``on`` (today), in one transaction."""
+    """Rate every business under the scheme in force, as of ``on`` (today), in one transaction: the ratings are
+    replaced (COPY on PostgreSQL), then one statement records every class that changed and one sets them."""
     on = on or timezone.localdate()
     scheme = current_scheme()
     rules = scoring.Scheme.from_json(scheme.rules)
@@ -210,43 +212,103 @@ def recompute(actor=None, *, on: dt.date | None = None, progress: Callable[[int,
     total = Entity.objects.count()
     now = timezone.now()
     classes: Counter = Counter()
-    changes: list[ClassChange] = []
-    moved: dict[str, list[int]] = defaultdict(list)
+    # Most businesses have no facts beyond their age and industry: one rating per (industry, age) serves them all.
+    plain: dict[tuple, tuple[scoring.Rating, str]] = {}
+    done = 0
     with transaction.atomic():
-        Rating.objects.all().delete()
-        batch: list[Rating] = []
-        done = 0
-        rows = Entity.objects.order_by().values_list("id", "registered_on", "industry_id", "credit_class")
-        for entity_id, registered_on, industry_id, before in rows.iterator(chunk_size=CHUNK):
+        writer = _RatingWriter(scheme.version, now)
+        rows = Entity.objects.order_by().values_list("id", "registered_on", "industry_id")
+        for entity_id, registered_on, industry_id in rows.iterator(chunk_size=CHUNK):
             facts = facts_for(entity_id, registered_on, industry_id, on, own.get(entity_id),
                               imported.get(entity_id), section_of)
-            rated = scoring.rate(facts, rules)
+            if entity_id in own or entity_id in imported:
+                rated = scoring.rate(facts, rules)
+                parts = _parts_json(rated)
+            else:
+                key = (facts["industry"], facts["new_business"])
+                if key not in plain:
+                    one = scoring.rate(facts, rules)
+                    plain[key] = (one, _parts_json(one))
+                rated, parts = plain[key]
             classes[rated.klass] += 1
-            batch.append(Rating(entity_id=entity_id, klass=rated.klass, score=rated.score,
-                                parts=[list(p) for p in rated.parts], direct=rated.direct, version=scheme.version,
-                                computed_at=now))
-            if rated.klass != before:
-                changes.append(ClassChange(entity_id=entity_id, before=before, after=rated.klass, on=on,
-                                           version=scheme.version))
-                moved[rated.klass].append(entity_id)
+            writer.add(entity_id, rated, parts)
             done += 1
-            if len(batch) >= CHUNK:
-                Rating.objects.bulk_create(batch, batch_size=5000)
-                batch.clear()
-                if progress:
-                    progress(done, total)
-        Rating.objects.bulk_create(batch, batch_size=5000)
-        ClassChange.objects.bulk_create(changes, batch_size=5000)
-        for klass, ids in moved.items():
-            for start in range(0, len(ids), 5000):
-                Entity.objects.filter(pk__in=ids[start:start + 5000]).update(credit_class=klass)
-        summary = {"version": scheme.version, "on": on.isoformat(), "rated": done, "changed": len(changes),
+            if progress and done % CHUNK == 0:
+                progress(done, total)
+        writer.close()
+        changed = _apply_classes(on, scheme.version)
+        summary = {"version": scheme.version, "on": on.isoformat(), "rated": done, "changed": changed,
                    "classes": dict(sorted(classes.items()))}
         audit.record(actor, "credit.recompute", scheme, after=summary)
     if progress:
         progress(done, total)
     return summary
 
+
+def _parts_json(rated: scoring.Rating) -> str:
+    return json.dumps([list(p) for p in rated.parts], ensure_ascii=False)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+class _RatingWriter:
+    """Replaces every rating: TRUNCATE and one COPY per batch on PostgreSQL (the connection is free between
+    batches for the next rows of the entity cursor), DELETE and bulk inserts elsewhere."""
+
+    COLUMNS = ("entity_id", "klass", "score", "parts", "direct", "version", "computed_at")
+    BATCH = 20_000
+
+    def __init__(self, version: int, now):
+        self.version, self.now = version, now
+        self.pg = connection.vendor == "postgresql"
+        self.rows: list[tuple] = []
+        if self.pg:
+            with connection.cursor() as cur:
+                cur.execute(f"TRUNCATE {_table(Rating)}")
+        else:
+            Rating.objects.all().delete()
+
+    def add(self, entity_id: int, rated: scoring.Rating, parts: str) -> None:
+        """``parts``: the contributions as JSON text (shared by the many businesses rated alike)."""
+        self.rows.append((entity_id, rated.klass, rated.score, parts, rated.direct, self.version, self.now))
+        if len(self.rows) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        if self.pg:
+            with connection.cursor() as cur, cur.cursor.copy(
+                    f"COPY {_table(Rating)} ({', '.join(map(_column, self.COLUMNS))}) FROM STDIN") as copy:
+                for row in self.rows:
+                    copy.write_row(row)
+        else:
+            Rating.objects.bulk_create(Rating(entity_id=r[0], klass=r[1], score=r[2], parts=json.loads(r[3]),
+                                              direct=r[4], version=r[5], computed_at=r[6]) for r in self.rows)
+        self.rows.clear()
+
+    close = flush
+
+
+def _apply_classes(on: dt.date, version: int) -> int:
+    """Record every class that changed (ClassChange) and set it on the business, set-wise; returns how many."""
+    entity, rating, change = _table(Entity), _table(Rating), _table(ClassChange)
+    q = _column
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {change} ({q('entity_id')}, {q('before')}, {q('after')}, {q('on')}, {q('version')}) "
+                    f"SELECT e.{q('id')}, e.{q('credit_class')}, r.{q('klass')}, %s, %s FROM {entity} e "
+                    f"JOIN {rating} r ON r.{q('entity_id')} = e.{q('id')} WHERE e.{q('credit_class')} <> r.{q('klass')}",
+                    [on, version])
+        changed = cur.rowcount
+        cur.execute(f"UPDATE {entity} SET {q('credit_class')} = r.{q('klass')} FROM {rating} r "
+                    f"WHERE r.{q('entity_id')} = {entity}.{q('id')} AND {entity}.{q('credit_class')} <> r.{q('klass')}")
+    return changed
 
 MIN_FOR_TREND = 5  # inspections a class needs before its problem rate counts in the back-test's verdict
 
