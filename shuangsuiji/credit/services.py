@@ -133,7 +133,7 @@ def sections() -> dict[str, str]:
     return out
 
 
-def history(on: dt.date, entity_ids: Iterable[int] | None = None) -> dict[int, Counter]:
+def history(on: dt.date) -> dict[int, Counter]:
     """What this platform's own inspections say of each inspected business as of ``on``: visits with and without
     problems (approved results of the last three years), follow-ups open and late."""
     zone = timezone.get_current_timezone()
@@ -143,10 +143,6 @@ def history(on: dt.date, entity_ids: Iterable[int] | None = None) -> dict[int, C
     results = ItemResult.objects.filter(part__status__in=(PartStatus.APPROVED, PartStatus.PUBLISHED),
                                         part__reviewed_at__gte=start, part__reviewed_at__lt=end)
     followups = FollowUp.objects.filter(created_at__gte=start, created_at__lt=end)
-    if entity_ids is not None:
-        ids = list(entity_ids)
-        results = results.filter(part__visit__entity_id__in=ids)
-        followups = followups.filter(result__part__visit__entity_id__in=ids)
     visits = (results.values_list("part__visit__entity_id", "part__visit_id")
               .annotate(problems=Count("id", filter=Q(has_problem=True))).order_by())
     for entity_id, _visit, problems in visits:
@@ -174,9 +170,10 @@ def facts_for(entity_id: int, registered_on, industry_id, on: dt.date, own: Coun
     return facts
 
 
-def _imported(ids: list[int] | None = None) -> dict[int, dict]:
-    rows = Facts.objects.all() if ids is None else Facts.objects.filter(entity_id__in=ids)
-    return {row[0]: dict(zip(IMPORTED, row[1:], strict=True)) for row in rows.values_list("entity_id", *IMPORTED)}
+def _imported() -> dict[int, dict]:
+    """The imported facts that weigh in a class, by business (only businesses with a Facts row)."""
+    rows = Facts.objects.values_list("entity_id", *IMPORTED)
+    return {row[0]: dict(zip(IMPORTED, row[1:], strict=True)) for row in rows}
 
 
 def explain(entity: Entity) -> dict | None:
