@@ -27,6 +27,7 @@ FACTORS: dict[str, tuple[str, str]] = {
     "new_business": ("成立不满一年", "flag"),
     "industry": ("行业风险（按门类）", "industry"),
 }
+LABELS = {key: label for key, (label, _kind) in FACTORS.items()}
 CLASS_SETS = ("ABCD", "ABCDE")
 
 

@@ -181,7 +181,7 @@ def explain(entity: Entity) -> dict | None:
     rating = Rating.objects.filter(entity=entity).first()
     if rating is None:
         return None
-    labels = {k: v[0] for k, v in scoring.FACTORS.items()}
+    labels = scoring.LABELS
     parts = [{"label": labels.get(key, key), "value": _value_words(key, value), "points": points}
              for key, value, points in rating.parts]
     return {"rating": rating, "parts": parts, "direct": labels.get(rating.direct, ""),

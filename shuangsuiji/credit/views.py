@@ -40,7 +40,7 @@ def overview(request):
     last = Rating.objects.aggregate(at=Max("computed_at"), version=Max("version"))
     charts = numbered([pie("各类市场主体户数", {f"{c['klass']} 类": c["count"] for c in classes}, ("分类", "户数"),
                            CLASS_COLOURS[:len(classes)])]) if total else []
-    labels = {k: v[0] for k, v in scoring.FACTORS.items()}
+    labels = scoring.LABELS
     return render(request, "credit/overview.html", {
         "scheme": scheme, "weights": _weights(scheme.rules), "classes": classes, "total": total, "last": last,
         "charts": charts, "direct_labels": [labels[k] for k in scheme.rules.get("direct") or []],

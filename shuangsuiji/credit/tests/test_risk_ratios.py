@@ -37,7 +37,7 @@ def test_a_risk_task_draws_each_class_at_the_ratio_picked_on_the_form(personas, 
     # 1 % of 50 = 0.5, rounded half up (and never below the control sample of one); 10 %, 30 %, 70 % of 50.
     assert drawn == {"A": 1, "B": 5, "C": 15, "D": 35}
     page = c.get(f"/plans/tasks/{task.number}/").content.decode()
-    assert "D" in page and "70%" in page
+    assert "“D”层" in page and "“A”层" in page and "70%" in page  # each class's rule on the task page
 
 
 def test_ratios_outside_the_scheme_or_at_zero_are_refused_in_words(personas, client_for):
