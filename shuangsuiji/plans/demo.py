@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, User
 from shuangsuiji.common import audit
+from shuangsuiji.directory.models import Entity, EntityStatus
 from shuangsuiji.draws.demo import before_round, demo_round, drand
 from shuangsuiji.draws.models import TeamMember
 from shuangsuiji.inspectors.models import Conflict, DutyStatus, Inspector, InspectorKind, Qualification
@@ -66,17 +67,29 @@ def _demo_accounts_on_first_visit(task: Task) -> list[str]:
         if member is None or member.inspector.user_id == user.pk:
             continue
         officer = member.inspector
-        old = Inspector.objects.filter(user=user).first()
-        if old is not None:
-            matched = TeamMember.objects.filter(inspector=officer).values("entity_id")
-            Conflict.objects.filter(inspector=old).exclude(entity_id__in=matched).update(inspector=officer)
-            old.user = None
-            old.save(update_fields=["user", "updated_at"])
-        officer.user = user
-        officer.save(update_fields=["user", "updated_at"])
+        matched = set(TeamMember.objects.filter(inspector=officer).values_list("entity_id", flat=True))
+        move_login(user, officer, matched)
         audit.record(None, "demo.seed", officer, summary=f"演示数据：{user.username} 关联检查单 {visit.number} 的检查人员")
         lines.append(f"{user.username} → {officer.name}（{officer.cert_no}），检查单 {visit.number}")
     return lines
+
+
+def move_login(user: User, officer: Inspector, matched: set[int]) -> None:
+    """Make ``user`` the login of ``officer``. Its declared conflicts follow, except those with a business
+    the officer was matched to (that would make the matching look wrong); if none could follow, the
+    officer declares one with a business it was not matched to, so the account still shows a conflict."""
+    old = Inspector.objects.filter(user=user).first()
+    if old is not None:
+        Conflict.objects.filter(inspector=old).exclude(entity_id__in=matched).update(inspector=officer)
+        old.user = None
+        old.save(update_fields=["user", "updated_at"])
+    officer.user = user
+    officer.save(update_fields=["user", "updated_at"])
+    if old is not None and not Conflict.objects.filter(inspector=officer).exists():
+        entity = Entity.objects.filter(status=EntityStatus.ACTIVE).exclude(pk__in=matched).order_by("id").first()
+        if entity is not None:
+            Conflict.objects.create(inspector=officer, entity=entity, relation="近亲属在该主体任职", reason="本人申报",
+                                    valid_from=timezone.localdate() - dt.timedelta(days=90))
 
 
 def ensure_demo_plans(say: Callable[[str], None]) -> None:
