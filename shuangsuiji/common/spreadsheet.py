@@ -491,6 +491,15 @@ class Headings:
             return None
         return self._by_key.get(key) or self._by_key.get(_BRACKETED.sub("", key))
 
+    def columns(self, cells: list) -> dict[int, str]:
+        """Column index → field for the known headings of a row (the first column naming each field)."""
+        found: dict[int, str] = {}
+        for index, cell in enumerate(cells):
+            name = self.field(cell)
+            if name and name not in found.values():
+                found[index] = name
+        return found
+
     def examples(self, name: str, count: int = 4) -> str:
         """"统一社会信用代码、信用代码…" for a message naming the headings accepted for a field."""
         return "、".join(self.synonyms[name][:count])

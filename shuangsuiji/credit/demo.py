@@ -1,5 +1,5 @@
 """Demo credit facts and classes: some businesses on the 经营异常名录, a few on the 严重违法失信名单, penalties,
-complaints and late annual reports (a fixed random choice), then classes computed at the end of June and
+complaints, late annual reports and the joint punishment and reward lists (a fixed random choice), then classes computed at the end of June and
 September and today, so the history shows changes."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from shuangsuiji.directory.models import Entity
 
-from . import services
+from . import facts, services
 from .models import Facts, Rating
 
 AS_OF = (dt.date(2026, 6, 30), dt.date(2026, 9, 30))
@@ -34,6 +34,7 @@ def ensure_credit(say) -> None:
     rows += [Facts(entity_id=i, trusted=True) for i in sorted(trusted)]
     with transaction.atomic():
         Facts.objects.bulk_create(rows, batch_size=5000)
+        facts.sync_lists({r.entity_id for r in rows if r.punished or r.trusted})
     for on in (*AS_OF, timezone.localdate()):
         summary = services.recompute(None, on=on)
         counts = "，".join(f"{k} 类 {n}" for k, n in summary["classes"].items())

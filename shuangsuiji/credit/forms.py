@@ -8,6 +8,7 @@ from django import forms
 from shuangsuiji.common.forms import StyledForm
 
 from . import scoring
+from .importer import KINDS
 
 SECTIONS = "ABCDEFGHIJKLMNOPQRST"
 RATIO_PARTS = {"min": "抽取比例下限", "default": "默认比例", "max": "抽取比例上限"}
@@ -74,3 +75,9 @@ class SchemeForm(StyledForm):
                 "thresholds": {k: d.get(f"bound_{k}") for k in "ABC"},
                 "industry_risk": {s: d.get(f"risk_{s}") or 0 for s in SECTIONS},
                 "direct": list(d.get("direct") or []) if d.get("classes") == "ABCDE" else []}
+
+
+class FactsImportForm(StyledForm):
+    kind = forms.ChoiceField(label="文件类型", choices=list(KINDS.items()), initial="facts",
+                             help_text="完整名单：文件中的主体列入该名单，名单上其余主体一律移出。")
+    file = forms.FileField(label="信用信息文件", help_text="CSV 或 Excel（.xlsx、.xls），须有“统一社会信用代码”列。")

@@ -5,20 +5,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.common import jobs
 from shuangsuiji.common.charts import LINE_COLOURS, bar, chart, numbered, pie
 from shuangsuiji.common.errors import Refused, refuse
 from shuangsuiji.common.models import Job
-from shuangsuiji.common.tabular import xlsx_attachment, xlsx_book
+from shuangsuiji.common.tabular import XLSX, csv_lines, xlsx_attachment, xlsx_book, xlsx_bytes
 from shuangsuiji.directory.models import Entity
 
-from . import scoring, services
-from .forms import SECTIONS, SchemeForm
-from .models import Rating, Scheme
+from . import facts, importer, scoring, services
+from .forms import SECTIONS, FactsImportForm, SchemeForm
+from .models import Facts, Rating, Scheme
 
 # A green to red, E dark.
 CLASS_COLOURS = ["#198754", "#0d6efd", "#fd7e14", "#dc3545", "#6f42c1"]
@@ -132,3 +134,33 @@ def warnings(request):
     return render(request, "credit/warnings.html", {
         "changes": page, "trends": trends, "charts": charts, "today": today,
         "rise_points": services.RISE_POINTS, "rise_min": services.RISE_MIN})
+
+
+def facts_import(request):
+    """Upload a credit-fact table or a whole list; the import runs as a background job with a progress bar."""
+    form = FactsImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = facts.start_import(form.cleaned_data["file"], form.cleaned_data["kind"], actor=request.user)
+        except Refused as exc:
+            refuse(request, exc, form)
+        else:
+            return redirect("common:job_detail", job.pk)
+    counts = {name: Facts.objects.filter(**{name: True}).count() for name in importer.FLAGS}
+    return render(request, "credit/facts_import.html", {
+        "form": form, "jobs": Job.objects.filter(kind=facts.IMPORT_JOB)[:10], "columns": [
+            (label, importer.heading_table().synonyms[name]) for name, label in importer.LABELS.items()], "lists": [(k, v, counts[k]) for k, v in importer.LISTS.items()],
+        "with_facts": Facts.objects.count(),
+    })
+
+
+def facts_template(request, fmt: str):
+    header, example = importer.template_rows()
+    if fmt == "csv":
+        body, content_type = "".join(csv_lines(header, [example])), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body, content_type = xlsx_bytes("信用信息", header, [example]), XLSX
+    else:
+        raise Http404
+    return HttpResponse(body, content_type=content_type, headers={
+        "Content-Disposition": content_disposition_header(True, f"信用信息导入模板.{fmt}")})

@@ -69,6 +69,15 @@ class CreditClass(models.TextChoices):
     E = "E", "E类（直接认定）"
 
 
+class CreditList(models.TextChoices):
+    """Joint reward and punishment lists (联合奖惩), set by the credit app's list imports; internal like the class.
+    A 风险分类联查 draws 失信联合惩戒对象 at a higher ratio and 守信激励对象 at a lower one."""
+
+    NONE = "", "—"
+    PUNISHED = "punished", "失信联合惩戒对象"
+    TRUSTED = "trusted", "守信激励对象"
+
+
 class EntityQuerySet(models.QuerySet):
     def drawable(self) -> EntityQuerySet:
         """Only entities that still exist (存续) may enter a draw pool."""
@@ -97,8 +106,11 @@ class Entity(models.Model):
     registered_on = models.DateField("成立日期", null=True, blank=True)
     status = models.CharField("登记状态", max_length=10, choices=EntityStatus.choices, default=EntityStatus.ACTIVE)
     scale = models.CharField("规模", max_length=10, choices=Scale.choices, blank=True)
-    # Internal only: never rendered on public pages (分类不公开).
+    # Internal only: never rendered on public pages (分类不公开). Both are set by the credit app.
     credit_class = models.CharField("信用风险分类", max_length=1, choices=CreditClass.choices, blank=True)
+    # The database default lets the bulk import COPY new rows without naming this column (as updated_at).
+    credit_list = models.CharField("信用奖惩名单", max_length=10, choices=CreditList.choices, blank=True, default="",
+                                   db_default="")
     # The database default lets the bulk import COPY new rows without naming this column.
     updated_at = models.DateTimeField("更新时间", auto_now=True, db_default=Now())
 

@@ -43,13 +43,7 @@ def heading_table() -> spreadsheet.Headings:
 
 
 def header_columns(cells: list) -> dict[int, str]:
-    """Column index → field for the known headings of a row (the first column naming each field)."""
-    columns: dict[int, str] = {}
-    for index, cell in enumerate(cells):
-        field = heading_table().field(cell)
-        if field and field not in columns.values():
-            columns[index] = field
-    return columns
+    return heading_table().columns(cells)
 
 
 def is_header(cells: list) -> bool:

@@ -57,6 +57,7 @@ EXPORTS = {
     "push:export": lambda: [f"/push/exports/{b['day']:%Y-%m-%d}/{b['department__code']}.xlsx" for b in batches()],
     "results:deadlines": lambda: [f"/results/deadlines/?state={s}&format=xlsx" for s in STATES],
     "credit:warnings": lambda: ["/credit/warnings/?format=xlsx"],
+    "credit:facts_template": lambda: ["/credit/import/template.csv", "/credit/import/template.xlsx"],
 }
 
 

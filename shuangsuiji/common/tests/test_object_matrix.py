@@ -135,6 +135,7 @@ EXEMPT = {  # URLs naming a record that belongs to no department, or to the offi
                      "department owns a business",
     "api:directory_import_status": "a directory import is the office's (only it imports the directory)",
     "directory:import_template": "a blank template",
+    "credit:facts_template": "a blank template (OFFICE only)",
     "draws:lottery_kind_edit": "the office's table of lotteries (role-level, OFFICE only)",
     "results:minor_retire": "the office's list of minor violations (role-level, OFFICE only)",
     "push:retry": "the office's outbox (role-level, OFFICE only)",

@@ -18,6 +18,7 @@ UPLOADS = {
     "directory:sublibrary_create": "/directory/sublibraries/new/",
     "directory:sublibrary_detail": "/directory/sublibraries/1/",
     "inspectors:inspector_import": "/inspectors/import/",
+    "credit:facts_import": "/credit/import/",
     "results:evidence_upload": "/results/items/1/evidence/",
     "draws:draw_reveal": "/draws/CQ-2026-0001/reveal/",
     "draws:recusal_complete": "/draws/CQ-2026-0001/recusals/1/complete/",
