@@ -12,3 +12,4 @@ class CreditConfig(AppConfig):
         from . import services, tasks  # noqa: F401  (tasks registers the recompute job's handler)
 
         RISK_RATIOS["ranges"] = services.ratio_ranges
+        RISK_RATIOS["lists"] = services.list_ranges

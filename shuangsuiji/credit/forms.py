@@ -9,9 +9,11 @@ from shuangsuiji.common.forms import StyledForm
 
 from . import scoring
 from .importer import KINDS
+from .services import LISTS
 
 SECTIONS = "ABCDEFGHIJKLMNOPQRST"
 RATIO_PARTS = {"min": "抽取比例下限", "default": "默认比例", "max": "抽取比例上限"}
+RATIO_KEYS = [*"ABCDE", *LISTS]  # the classes, then 失信联合惩戒对象 and 守信激励对象
 FLAGS = [(k, label) for k, (label, kind) in scoring.FACTORS.items() if kind == "flag"]
 
 
@@ -34,7 +36,7 @@ class SchemeForm(StyledForm):
             initial[f"cap_{key}"] = spec.get("cap")
         for section in SECTIONS:
             initial[f"risk_{section}"] = (rules.get("industry_risk") or {}).get(section, 0)
-        for klass in "ABCDE":
+        for klass in RATIO_KEYS:
             for part in RATIO_PARTS:
                 initial[f"{part}_{klass}"] = (ratios.get(klass) or {}).get(part)
         super().__init__(*args, initial=initial, **kwargs)
@@ -47,20 +49,22 @@ class SchemeForm(StyledForm):
                                                                required=False)
         for section in SECTIONS:
             self.fields[f"risk_{section}"] = forms.IntegerField(label=f"门类 {section}", min_value=0, max_value=100)
-        for klass in "ABCDE":
+        for klass in RATIO_KEYS:
+            name = LISTS.get(klass) or f"{klass} 类"
             for part, words in RATIO_PARTS.items():
                 self.fields[f"{part}_{klass}"] = forms.DecimalField(
-                    label=f"风险分类联查 {klass} 类{words}（%）", min_value=0, max_value=100, decimal_places=2,
+                    label=f"风险分类联查 {name}{words}（%）", min_value=0, max_value=100, decimal_places=2,
                     required=klass != "E", help_text="仅五类方案" if klass == "E" and part == "min" else "")
         self.order_fields(["classes", "bound_A", "bound_B", "bound_C",
                            *[n for n in self.fields if n.startswith(("points_", "cap_"))],
                            *[f"risk_{s}" for s in SECTIONS],
-                           *[f"{part}_{k}" for k in "ABCDE" for part in RATIO_PARTS], "direct", "note"])
+                           *[f"{part}_{k}" for k in RATIO_KEYS for part in RATIO_PARTS], "direct", "note"])
 
     def ratios(self) -> dict:
         d = self.cleaned_data
         return {k: {part: str(d.get(f"{part}_{k}")) for part in RATIO_PARTS}
-                for k in d.get("classes", "ABCD") if all(d.get(f"{part}_{k}") is not None for part in RATIO_PARTS)}
+                for k in [*d.get("classes", "ABCD"), *LISTS]
+                if all(d.get(f"{part}_{k}") is not None for part in RATIO_PARTS)}
 
     def rules(self) -> dict:
         d = self.cleaned_data

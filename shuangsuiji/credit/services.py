@@ -51,7 +51,12 @@ DEFAULT_RULES = {
 # (管理不免抽). E (A–E schemes) is drawn in full.
 DEFAULT_RATIOS = {"A": {"min": "1", "max": "5", "default": "3"}, "B": {"min": "5", "max": "20", "default": "10"},
                   "C": {"min": "21", "max": "60", "default": "30"}, "D": {"min": "61", "max": "100", "default": "80"},
-                  "E": {"min": "100", "max": "100", "default": "100"}}
+                  "E": {"min": "100", "max": "100", "default": "100"},
+                  # 失信联合惩戒对象 are drawn at no less than the task's highest class ratio, 守信激励对象 at no more
+                  # than its lowest (plans.services checks), each in a layer of its own whatever its class.
+                  "punished": {"min": "61", "max": "100", "default": "100"},
+                  "trusted": {"min": "1", "max": "5", "default": "1"}}
+LISTS = {"punished": "失信联合惩戒对象", "trusted": "守信激励对象"}
 
 
 class CreditError(Refused):
@@ -75,21 +80,29 @@ def ratio_ranges(scheme: Scheme | None = None) -> dict[str, tuple[Decimal, Decim
             for k in scheme.rules.get("classes", "ABCD")}
 
 
+def list_ranges(scheme: Scheme | None = None) -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    """失信联合惩戒对象 ("punished") and 守信激励对象 ("trusted") → (min %, max %, default %), as ``ratio_ranges``."""
+    scheme = scheme or current_scheme()
+    ratios = {**DEFAULT_RATIOS, **(scheme.ratios or {})}
+    return {k: tuple(Decimal(ratios[k][part]) for part in ("min", "max", "default")) for k in LISTS}
+
+
 def check_ratios(ratios: dict, classes: str) -> dict:
     """Per-class ratio ranges as percent strings, refused in words: every class above 0 (管理不免抽), min ≤ default
     ≤ max ≤ 100."""
     out = {}
-    for klass in classes:
+    for klass in [*classes, *LISTS]:
+        name = LISTS.get(klass) or f"{klass} 类"
         spec = ratios.get(klass) or {}
         try:
             low, high, default = (Decimal(str(spec[part])) for part in ("min", "max", "default"))
         except (KeyError, ArithmeticError, ValueError):
-            raise CreditError(f"请为 {klass} 类填写抽取比例的下限、上限和默认值（百分数）。") from None
+            raise CreditError(f"请为{name}填写抽取比例的下限、上限和默认值（百分数）。") from None
         if low <= 0:
-            raise CreditError(f"{klass} 类的抽取比例下限须大于 0：任何一类都不免于抽查（管理不免抽）。",
+            raise CreditError(f"{name}的抽取比例下限须大于 0：任何一类都不免于抽查（管理不免抽）。",
                               errors={f"min_{klass}": "须大于 0。"})
         if not low <= default <= high <= 100:
-            raise CreditError(f"{klass} 类的抽取比例应满足 下限 ≤ 默认 ≤ 上限 ≤ 100%。",
+            raise CreditError(f"{name}的抽取比例应满足 下限 ≤ 默认 ≤ 上限 ≤ 100%。",
                               errors={f"default_{klass}": "应在下限与上限之间。"})
         out[klass] = {"min": f"{low.normalize():f}", "max": f"{high.normalize():f}",
                       "default": f"{default.normalize():f}"}
@@ -108,7 +121,7 @@ def save_scheme(actor, rules: dict, note: str, ratios: dict | None = None) -> Sc
     if not note.strip():
         raise CreditError("请写明修订说明（为什么调整权重或阈值）。", errors={"note": "请写明修订说明。"})
     previous = Scheme.objects.select_for_update().order_by("-version").first() or current_scheme()
-    ratios = check_ratios(ratios or {**DEFAULT_RATIOS, **previous.ratios}, checked.classes)
+    ratios = check_ratios({**DEFAULT_RATIOS, **previous.ratios, **(ratios or {})}, checked.classes)
     scheme = Scheme.objects.create(version=previous.version + 1, rules=checked.to_json(), ratios=ratios,
                                    note=note.strip(), created_by=actor)
     audit.record(actor, "credit.scheme", scheme,

@@ -43,8 +43,10 @@ def overview(request):
     charts = numbered([pie("各类市场主体户数", {f"{c['klass']} 类": c["count"] for c in classes}, ("分类", "户数"),
                            CLASS_COLOURS[:len(classes)])]) if total else []
     labels = scoring.LABELS
+    lists = [{"name": services.LISTS[k], "count": Entity.objects.filter(credit_list=k).count(), "ratios": r}
+             for k, r in services.list_ranges(scheme).items()]
     return render(request, "credit/overview.html", {
-        "scheme": scheme, "weights": _weights(scheme.rules), "classes": classes, "total": total, "last": last,
+        "scheme": scheme, "lists": lists, "weights": _weights(scheme.rules), "classes": classes, "total": total, "last": last,
         "charts": charts, "direct_labels": [labels[k] for k in scheme.rules.get("direct") or []],
         "versions": Scheme.objects.select_related("created_by")[:10], "sections": SECTIONS,
         "jobs": Job.objects.filter(kind=services.RECOMPUTE_JOB)[:5],

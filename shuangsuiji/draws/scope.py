@@ -12,11 +12,12 @@ from django.db.models import QuerySet
 from django.db.models.sql.constants import MULTI
 
 from shuangsuiji.common.errors import Refused
-from shuangsuiji.directory.models import CreditClass, Entity, EntityType, SubLibrary
+from shuangsuiji.directory.models import CreditClass, CreditList, Entity, EntityType, SubLibrary
 
 # Dimensions a draw may be stratified by: field, label, and whether its values are internal.
 STRATA = {
     "credit_class": ("credit_class", "信用风险分类", True),
+    "credit_list": ("credit_list", "信用奖惩名单", True),
     "entity_type": ("entity_type", "主体类型", False),
     "township": ("township_id", "乡镇（街道）", False),
     "industry_section": ("industry_id", "行业门类", False),
@@ -159,6 +160,7 @@ def pool_table(scope: dict, strata_by: list[str]) -> PoolTable:
         "industry_section": lambda v: _section_of(v, sections),
         "entity_type": lambda v: type_labels.get(v, v or "未知"),
         "credit_class": lambda v: v or "未分类",
+        "credit_list": lambda v: LIST_LAYERS.get(v, v),
         "township": lambda v: v or "未知",
     }
     if len(strata_by) == 1:
@@ -186,3 +188,6 @@ def public_labels(internal: list[str], strata_by: list[str], mapping: dict[str, 
 
 
 CREDIT_LABELS = dict(CreditClass.choices)
+# A 风险分类联查's layers by joint list: the per-stratum rules of its two lists are keyed by these names.
+LIST_LAYERS = {CreditList.NONE: "一般", CreditList.PUNISHED: CreditList.PUNISHED.label,
+               CreditList.TRUSTED: CreditList.TRUSTED.label}

@@ -15,6 +15,7 @@ import operator
 import secrets
 import zipfile
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ from .models import (
     LotteryKind,
     TeamMember,
 )
-from .scope import ALL, STRATA, PoolTable, pool_table, public_labels
+from .scope import ALL, LIST_LAYERS, STRATA, PoolTable, pool_table, public_labels
 
 # Which states a step may start from (the transition table).
 TRANSITIONS = {
@@ -185,12 +186,13 @@ def _public_pool(draw: Draw) -> tuple[Pool, dict[str, str], PoolTable]:
 
 
 def _manifest_rules(draw: Draw, labels: dict[str, str]) -> dict[str, CountRule]:
-    """Each public layer's rule: the per-stratum rule named by its internal name, or by the name's first part (a
-    风险分类联查 stratified by class and town gives class "A" its ratio in every "A|town" layer), else the default."""
+    """Each public layer's rule: the per-stratum rule named by its internal name, else by one of the name's parts,
+    the last dimension's first (a 风险分类联查 by class and joint list gives class "A" its ratio in every "A|一般"
+    layer and the 失信联合惩戒对象 their own in "A|失信联合惩戒对象"), else the default."""
     rules: dict[str, CountRule] = {"*": parse_rule(draw.rules["default"])}
     per = draw.rules.get("per_stratum") or {}
     for internal, public in labels.items():
-        rule = per.get(internal, per.get(internal.split("|", 1)[0]))
+        rule = per.get(internal) or next((per[p] for p in reversed(internal.split("|")) if p in per), None)
         if rule is not None:
             rules[public] = parse_rule(rule)
     return rules
@@ -275,6 +277,13 @@ def _filters_description(draw: Draw) -> list[str]:
             out.append(f"名录分库={lib.name if lib else draw.scope['sublibrary']}")
     if draw.strata_by:
         out.append("分层依据=" + "×".join(STRATA[s][1] for s in draw.strata_by))
+    if "credit_list" in draw.strata_by:
+        per = (draw.rules or {}).get("per_stratum") or {}
+        words = [f"{name}按 {(Decimal(str(per[name]['ratio'])) * 100).normalize():f}% 抽取"
+                 for name in (LIST_LAYERS["punished"], LIST_LAYERS["trusted"])
+                 if isinstance(per.get(name), dict) and per[name].get("ratio") is not None]
+        if words:
+            out.append(f"信用奖惩名单：{'，'.join(words)}，不论其信用风险分类（各自单独成层，层名不公开）")
     return out
 
 
@@ -365,7 +374,7 @@ def commit(actor, draw: Draw, sources: list[dict[str, Any]], now: dt.datetime | 
             for name, population in zip(pool.strata, pool.counts, strict=True)
         )
         filtered_by_class = _filtered_by_credit_class(draw)
-        salt = secrets.token_hex(16) if filtered_by_class or "credit_class" in draw.strata_by else None
+        salt = secrets.token_hex(16) if filtered_by_class or any(STRATA[s][2] for s in draw.strata_by) else None
         manifest = lkit.build_manifest(
             {"id": draw.number, "title": draw.title, "organ": draw.department.name}, pool, rules, exclusions,
             items=items, filters=_filters_description(draw), audit_head=audit.head(),

@@ -10,6 +10,7 @@ from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.forms import StyledForm
 from shuangsuiji.directory.models import Entity, EntityType, Industry, SubLibrary, Township
 from shuangsuiji.draws.forms import STRATA_CHOICES, rule_from, scope_from
+from shuangsuiji.draws.scope import LIST_LAYERS
 from shuangsuiji.items.models import InspectionItem
 
 from . import services
@@ -110,18 +111,21 @@ class TaskForm(StyledForm):
                               widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, department: Department | None = None, **kwargs):
-        self.ranges = services.class_ratio_ranges()
+        # Per credit class, then 失信联合惩戒对象 ("punished") and 守信激励对象 ("trusted").
+        self.ranges = {**services.class_ratio_ranges(), **services.list_ratio_ranges()}
         kwargs.setdefault("initial", {})
-        for klass, (_low, _high, default) in self.ranges.items():
-            kwargs["initial"].setdefault(f"ratio_{klass}", default)
+        for key, (_low, _high, default) in self.ranges.items():
+            kwargs["initial"].setdefault(f"ratio_{key}", default)
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = published_items()
         self.fields["plan_entry"].queryset = services.entries_open_to(department)
-        for klass, (low, high, _default) in self.ranges.items():
+        for key, (low, high, _default) in self.ranges.items():
             # Shown for 风险分类联查 only (static/js/app.js: data-kind-only); the service checks the range again.
-            self.fields[f"ratio_{klass}"] = forms.DecimalField(
-                label=f"{klass} 类抽取比例（%）", min_value=Decimal("0.01"), max_value=Decimal("100"), decimal_places=2,
-                required=False, help_text=f"分类方案规定 {low.normalize():f}%–{high.normalize():f}%",
+            self.fields[f"ratio_{key}"] = forms.DecimalField(
+                label=f"{LIST_LAYERS[key] if key in LIST_LAYERS else f'{key} 类'}抽取比例（%）",
+                min_value=Decimal("0.01"), max_value=Decimal("100"), decimal_places=2, required=False,
+                help_text=f"分类方案规定 {low.normalize():f}%–{high.normalize():f}%" + {
+                    "punished": "，不低于各类比例", "trusted": "，不高于各类比例"}.get(key, ""),
                 widget=forms.NumberInput(attrs={"data-kind-only": TaskKind.JOINT_RISK, "step": "0.01"}))
         self.order_fields([*[n for n in self.fields if not n.startswith("ratio_")],
                            *[f"ratio_{k}" for k in self.ranges]])
@@ -140,7 +144,8 @@ class TaskForm(StyledForm):
             "township": filters.get("township", []),
             "industry_section": sorted(set(Industry.objects.filter(code__in=filters.get("industry", []))
                                            .values_list("parent_id", flat=True))),
-            "strata_by": [s for s in task.strata_by if not (task.kind == TaskKind.JOINT_RISK and s == "credit_class")],
+            "strata_by": [s for s in task.strata_by
+                          if not (task.kind == TaskKind.JOINT_RISK and s in ("credit_class", "credit_list"))],
             "rounding": rule.get("rounding", "half_up"), "minimum": rule.get("minimum"),
             "maximum": rule.get("maximum"), "yearly_cap": task.yearly_cap, "exclusion_days": task.exclusion_days,
             "team_size": task.team_size, "starts_on": task.starts_on, "ends_on": task.ends_on,
@@ -148,9 +153,10 @@ class TaskForm(StyledForm):
         }
         if rule.get("ratio") is not None:
             initial["ratio"] = (Decimal(str(rule["ratio"])) * 100).normalize()
-        for klass, layer in ((task.rules or {}).get("per_stratum") or {}).items():
+        keys = {name: key for key, name in LIST_LAYERS.items()}
+        for name, layer in ((task.rules or {}).get("per_stratum") or {}).items():
             if isinstance(layer, dict) and layer.get("ratio") is not None:
-                initial[f"ratio_{klass}"] = (Decimal(str(layer["ratio"])) * 100).normalize()
+                initial[f"ratio_{keys.get(name, name)}"] = (Decimal(str(layer["ratio"])) * 100).normalize()
         if task.kind == TaskKind.TARGETED:
             initial["targets"] = "\n".join(Entity.objects.filter(pk__in=(task.scope or {}).get("targets", []))
                                            .order_by("uscc").values_list("uscc", flat=True))
@@ -182,7 +188,8 @@ class TaskForm(StyledForm):
         if kwargs["kind"] != TaskKind.TARGETED:
             kwargs["rules"] = {"default": rule_from(d)} if d.get("ratio") is not None else {}
         if kwargs["kind"] == TaskKind.JOINT_RISK and kwargs["rules"]:
-            kwargs["rules"]["per_stratum"] = {k: {**kwargs["rules"]["default"], "ratio": str(d[f"ratio_{k}"] / 100)}
-                                              for k in self.ranges if d.get(f"ratio_{k}") is not None}
+            kwargs["rules"]["per_stratum"] = {
+                LIST_LAYERS.get(k, k): {**kwargs["rules"]["default"], "ratio": str(d[f"ratio_{k}"] / 100)}
+                for k in self.ranges if d.get(f"ratio_{k}") is not None}
         return kwargs
 

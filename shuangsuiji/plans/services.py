@@ -25,7 +25,7 @@ from shuangsuiji.common.errors import Forbidden, NotFound, Refused, WrongState
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.models import DrawStatus, TeamMember
-from shuangsuiji.draws.scope import scope_queryset
+from shuangsuiji.draws.scope import LIST_LAYERS, scope_queryset
 from shuangsuiji.draws.signals import draw_revealed, draw_voided, team_changed
 from shuangsuiji.items.models import InspectionItem, ItemClass
 from shuangsuiji.notices import services as notices
@@ -373,12 +373,17 @@ def _check_caps(items: list[InspectionItem], rules: dict, populations: dict[str,
 
 
 # The credit app registers here the per-class ratio ranges of its scheme in force (credit.apps), so plans need
-# not import it: RISK_RATIOS["ranges"]() → {"A": (min %, max %, default %), ...} as Decimals, in class order.
+# not import it: RISK_RATIOS["ranges"]() → {"A": (min %, max %, default %), ...} as Decimals, in class order;
+# RISK_RATIOS["lists"]() → {"punished": …, "trusted": …} for the joint punishment and reward lists.
 RISK_RATIOS: dict[str, Callable[[], dict[str, tuple[Decimal, Decimal, Decimal]]]] = {}
 
 
 def class_ratio_ranges() -> dict[str, tuple[Decimal, Decimal, Decimal]]:
     return RISK_RATIOS["ranges"]() if "ranges" in RISK_RATIOS else {}
+
+
+def list_ratio_ranges() -> dict[str, tuple[Decimal, Decimal, Decimal]]:
+    return RISK_RATIOS["lists"]() if "lists" in RISK_RATIOS else {}
 
 
 def _never_zero(rules: dict) -> None:
@@ -390,23 +395,39 @@ def _never_zero(rules: dict) -> None:
 
 
 def _class_rules(rules: dict, problems: Problems) -> dict:
-    """A 风险分类联查 draws each credit class at its own ratio, within the scheme's range for the class (A keeps a
-    small random control sample); a class without one takes the scheme's default. Problems by class field."""
+    """A 风险分类联查 draws each credit class at its own ratio, and the 失信联合惩戒对象 and 守信激励对象 each at theirs
+    whatever their class, all within the scheme's ranges (A keeps a small random control sample); one without a
+    ratio takes the scheme's default. 失信 ratio ≥ every class ratio ≥ 守信 ratio. Problems by form field."""
     per = dict(rules.get("per_stratum") or {})
     base = rules["default"] if isinstance(rules["default"], dict) else {}
-    for klass, (low, high, default) in class_ratio_ranges().items():
-        rule = per.get(klass)
+    classes = class_ratio_ranges()
+    percents: dict[str, Decimal] = {}
+    for key, (low, high, default) in {**classes, **list_ratio_ranges()}.items():
+        layer = LIST_LAYERS.get(key, key)
+        name = layer if key in LIST_LAYERS else f"{key} 类"
+        rule = per.get(layer)
         if rule is None:
             rule = {**base, "ratio": str(default / 100)}
             rule.pop("count", None)
         if not isinstance(rule, dict) or rule.get("ratio") is None:
-            continue  # a fixed count for the class: checked by parse_rule and _never_zero
-        # At least one business of every class that has any (A's small random control sample included).
-        per[klass] = {**rule, "minimum": max(int(rule.get("minimum") or 0), 1)}
-        percent = Decimal(str(rule["ratio"])) * 100
+            continue  # a fixed count for the layer: checked by parse_rule and _never_zero
+        # At least one business of every layer that has any (A's small random control sample included).
+        per[layer] = {**rule, "minimum": max(int(rule.get("minimum") or 0), 1)}
+        percents[key] = percent = Decimal(str(rule["ratio"])) * 100
         if not low <= percent <= high:
-            problems.add(f"ratio_{klass}", f"{klass} 类的抽取比例 {percent.normalize():f}% 不在分类方案规定的 "
-                                           f"{low.normalize():f}%–{high.normalize():f}% 之间。")
+            problems.add(f"ratio_{key}", f"{name}的抽取比例 {percent.normalize():f}% 不在分类方案规定的 "
+                                         f"{low.normalize():f}%–{high.normalize():f}% 之间。")
+    by_class = {k: v for k, v in percents.items() if k in classes}
+    if by_class and "punished" in percents and "ratio_punished" not in problems.errors:
+        top = max(by_class, key=by_class.get)
+        if percents["punished"] < by_class[top]:
+            problems.add("ratio_punished", f"失信联合惩戒对象的抽取比例 {percents['punished'].normalize():f}% 低于本任务 "
+                                           f"{top} 类的 {by_class[top].normalize():f}%：失信联合惩戒对象应按更高比例抽取。")
+    if by_class and "trusted" in percents and "ratio_trusted" not in problems.errors:
+        low_class = min(by_class, key=by_class.get)
+        if percents["trusted"] > by_class[low_class]:
+            problems.add("ratio_trusted", f"守信激励对象的抽取比例 {percents['trusted'].normalize():f}% 高于本任务 "
+                                          f"{low_class} 类的 {by_class[low_class].normalize():f}%：守信激励对象应按更低比例抽取。")
     return {**rules, "per_stratum": per}
 
 
@@ -443,8 +464,8 @@ def checked_task(department: Department, *, kind: str, title: str, items, method
     if kind in JOINT_KINDS and not partner_ids and items:
         problems.add("partners", "联合抽查须有配合部门：请选择其他部门的抽查事项或配合部门。")
     strata_by = list(strata_by or [])
-    if kind == TaskKind.JOINT_RISK and "credit_class" not in strata_by:
-        strata_by.insert(0, "credit_class")
+    if kind == TaskKind.JOINT_RISK:  # by class, and the two joint lists in layers of their own
+        strata_by = ["credit_class", "credit_list", *(s for s in strata_by if s not in ("credit_class", "credit_list"))]
     if kind != TaskKind.JOINT_RISK and "credit_class" in strata_by and kind != TaskKind.INTERNAL:
         problems.add("strata_by", "按信用风险分类分层的联合抽查请选择“风险分类联查”。")
     if team_size < 2:

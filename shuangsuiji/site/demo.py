@@ -10,7 +10,7 @@ from django.db import transaction
 from shuangsuiji.accounts.demo import ensure_users
 from shuangsuiji.accounts.reference import ensure_departments
 from shuangsuiji.common import audit
-from shuangsuiji.credit.demo import ensure_credit
+from shuangsuiji.credit.demo import ensure_credit, ensure_facts
 from shuangsuiji.directory import search
 from shuangsuiji.directory.demo import DEFAULT_COUNT, ensure_entities
 from shuangsuiji.directory.reference import load_towns
@@ -48,6 +48,7 @@ def seed(stdout=None, *, entities: int | None = None) -> None:
     conflicts = inspector_demo.ensure_conflicts()
     if conflicts:
         say(f"回避关系：登记 {conflicts} 条")
+    ensure_facts()
     ensure_demo_draws(say)
     ensure_demo_plans(say)
     ensure_minor_violations(say)

@@ -13,7 +13,7 @@ from shuangsuiji.directory.testing import make_entity
 def _scheme_post(**change):
     rules = services.DEFAULT_RULES
     data = {"classes": "ABCD", "bound_A": 3, "bound_B": 25, "bound_C": 50, "note": "提高餐饮业风险"}
-    for klass in "ABCD":
+    for klass in [*"ABCD", *services.LISTS]:
         for part, value in services.DEFAULT_RATIOS[klass].items():
             data[f"{part}_{klass}"] = value
     for key, spec in rules["weights"].items():

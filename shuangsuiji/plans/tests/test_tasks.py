@@ -33,7 +33,7 @@ def test_a_joint_task_draws_and_gives_every_business_one_visit_with_every_depart
     task = drawn(personas, approved_joint_task(personas))
     assert task.status == TaskStatus.DRAWN
     draw = task.draw
-    assert draw.status == DrawStatus.REVEALED and draw.strata_by == ["credit_class"]
+    assert draw.status == DrawStatus.REVEALED and draw.strata_by == ["credit_class", "credit_list"]
     visits = list(Visit.objects.filter(task=task))
     assert len(visits) == draw.drawn.count() > 0
     assert len({v.entity_id for v in visits}) == len(visits)
