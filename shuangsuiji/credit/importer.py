@@ -145,6 +145,9 @@ def read(path: Path | str, kind: str, *, progress: Callable[..., None] | None = 
             checked.rows += 1
             code = uscc_mod.normalise(_text(cells.get("uscc")))
             problem = uscc_mod.validate(code)
+            if problem and isinstance(cells.get("uscc"), int | float):  # 18 digits do not survive as a number
+                problem = (f"统一社会信用代码被 Excel 存成了数字（{code}），末几位已丢失；"
+                           "请把该列设为“文本”格式后重新填写")
             if problem:
                 checked.error(row_no, "uscc", problem)
             values = _row_values(checked, row_no, cells, kind)  # its other cells are checked all the same

@@ -118,6 +118,13 @@ def test_a_whole_list_puts_its_businesses_on_and_takes_every_other_off(personas,
     sheet.append([4, c.name, c.uscc, dt.date(2026, 7, 1), "未按规定公示即时信息", None])
     path = tmp_path / "异常名录.xlsx"
     book.save(path)
+    sheet.append([5, "定陶区某单位", 123717270049925000, dt.date(2026, 7, 1), "未按规定公示即时信息", None])
+    book.save(tmp_path / "数字代码.xlsx")
+    with pytest.raises(facts.FactsRejected) as refused:
+        facts.import_facts(tmp_path / "数字代码.xlsx", "abnormal", actor=personas.office)
+    [error] = refused.value.report["errors"]
+    assert error["row"] == 8 and error["message"].startswith("统一社会信用代码被 Excel 存成了数字（1237172700499")
+    assert error["message"].endswith("末几位已丢失；请把该列设为“文本”格式后重新填写")
     outcome = facts.import_facts(path, "abnormal", actor=personas.office)
     assert (outcome.created, outcome.updated, outcome.removed, outcome.unchanged) == (1, 0, 1, 1)
     assert "新列入 1 户，移出 1 户，1 户仍在名单上" in outcome.message
@@ -142,6 +149,10 @@ def test_a_business_cannot_be_on_both_joint_lists(personas, shops, tmp_path):
     facts.import_facts(path, "punished", actor=personas.office)
     lists = dict(Entity.objects.filter(pk__in=[a.pk, b.pk, c.pk]).values_list("pk", "credit_list"))
     assert lists == {a.pk: CreditList.TRUSTED, b.pk: CreditList.PUNISHED, c.pk: CreditList.PUNISHED}
+    d = shops[3]  # a newer 守信 list without a: a is on no list any more
+    facts.import_facts(write_csv(tmp_path / "守信3.csv", [["统一社会信用代码"], [d.uscc]]), "trusted", actor=personas.office)
+    lists = dict(Entity.objects.filter(pk__in=[a.pk, d.pk]).values_list("pk", "credit_list"))
+    assert lists == {a.pk: CreditList.NONE, d.pk: CreditList.TRUSTED} and state(a) is None
 
 
 def test_files_that_are_not_credit_files_are_refused_in_words(personas, shops, tmp_path):
