@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "shuangsuiji.draws",
     "shuangsuiji.plans",
     "shuangsuiji.results",
+    "shuangsuiji.clues",
     "shuangsuiji.credit",
     "shuangsuiji.portal",
     "shuangsuiji.notices",

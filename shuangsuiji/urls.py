@@ -25,6 +25,7 @@ urlpatterns = [
     path("results/", include("shuangsuiji.results.urls")),
     path("notices/", include("shuangsuiji.notices.urls")),
     path("credit/", include("shuangsuiji.credit.urls")),
+    path("clues/", include("shuangsuiji.clues.urls")),
     path("push/", include("shuangsuiji.push.urls")),
     path("public/", include("shuangsuiji.portal.urls")),
     path("api/v1/", api.urls),

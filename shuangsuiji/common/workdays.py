@@ -24,6 +24,7 @@ DEFAULT_DEADLINES = {
     "followup_notify": ("抄告相关部门", 7, ""),
     "followup_judicial": ("移送司法机关", 10, ""),
     "followup_other": ("其他后续处置", 20, ""),
+    "clue_triage": ("线索分办", 7, "《市场监督管理投诉举报处理暂行办法》第十五条（七个工作日内决定是否受理）"),
 }
 SHIPPED_LAST_YEAR = max(d.year for d in _shipped.holidays)
 # 《全国年节及纪念日放假办法》: the statutory holidays that fall on the same date every year.

@@ -3,6 +3,7 @@ service records has an entry (``site/tests/test_audit_log.py`` reads the sources
 
 LABELS = {
     "demo.seed": "生成演示数据", "accounts.password_change": "修改本人密码",
+    "clue.receive": "登记线索", "clue.assigned": "分办线索", "clue.rejected": "线索不予受理", "clue.merged": "合并重复线索",
     "credit.scheme": "调整信用风险分类方案", "credit.recompute": "重新计算信用风险分类", "credit.import_facts": "导入信用信息",
     "calendar.add": "登记节假日调整", "calendar.remove": "删除节假日调整", "deadline.set": "修改办理时限",
     "items.import": "导入抽查事项清单", "items.new_version": "新建清单版本", "items.publish": "公布抽查事项清单",
@@ -34,6 +35,6 @@ LABELS = {
 }
 
 # The first part of a code, for grouping the filter's choices.
-GROUPS = {"demo": "演示数据", "accounts": "账号与密码", "credit": "信用风险分类", "calendar": "工作日与时限", "deadline": "工作日与时限", "items": "抽查事项清单",
+GROUPS = {"demo": "演示数据", "clue": "线索", "accounts": "账号与密码", "credit": "信用风险分类", "calendar": "工作日与时限", "deadline": "工作日与时限", "items": "抽查事项清单",
           "directory": "检查对象名录库", "inspectors": "执法检查人员", "draw": "随机抽取", "plan": "年度计划",
           "task": "抽查任务", "result": "检查结果", "followup": "后续处置", "minor": "免罚清单", "push": "公示推送"}

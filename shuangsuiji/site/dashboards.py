@@ -13,6 +13,8 @@ from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from shuangsuiji.clues.models import Clue
+from shuangsuiji.clues.models import Status as ClueStatus
 from shuangsuiji.common.charts import DONE_COLOUR, PROBLEM_COLOUR, bar, line_by_month, pie
 from shuangsuiji.common.views import visible_jobs
 from shuangsuiji.items.models import ItemList, ListStatus
@@ -74,6 +76,14 @@ def _task_rows(tasks, department_id: int | None = None) -> list[dict]:
     return [{"task": t, **progress.get(t.pk, {"visits": 0, "done": 0})} for t in tasks]
 
 
+def _clues_to_triage(user):
+    """Clues waiting for the user to triage: the office all, an administrator those its department received."""
+    clues = Clue.objects.filter(status=ClueStatus.NEW)
+    if not user.is_office:
+        clues = clues.filter(received_by=user.department_id)
+    return clues.select_related("entity").order_by("due_on", "number")[:10]
+
+
 def office(user, today: dt.date) -> dict:
     year = today.year
     tasks = Task.objects.visible_to(user).filter(year=year)
@@ -90,9 +100,11 @@ def office(user, today: dt.date) -> dict:
             ("逾期未公开的结果", deadlines.in_state("late", bounds).count(), None, link("results:deadlines", state="late")),
             ("逾期未办结的后续处置", results.overdue(followups, today).count(), None,
              link("results:followup_list", state="overdue")),
+            ("逾期未分办的线索", Clue.objects.overdue(today).count(), None, link("clues:list", state="overdue")),
         ],
         # the leader reads and decides nothing: no work waits for them
         "waiting": {} if user.is_leader else {
+            "clues": _clues_to_triage(user),
             "lists": ItemList.objects.filter(status=ListStatus.SUBMITTED).select_related("department")[:10],
             "plans": AnnualPlan.objects.filter(status=PlanStatus.FILED).select_related("department")[:10],
             "tasks": tasks.filter(status=TaskStatus.SUBMITTED).order_by("number")[:10],
@@ -140,6 +152,7 @@ def department(user, today: dt.date) -> dict:
              link("results:followup_list", state="overdue")),
         ],
         "waiting": {
+            "clues": _clues_to_triage(user),
             "tasks": approvals.order_by("number")[:10],
             "consultations": (Consultation.objects.filter(department=dept, status=ConsultationStatus.PENDING,
                                                           task__status=TaskStatus.APPROVED)

@@ -34,6 +34,7 @@ SOURCES = {
     "results": "shuangsuiji.results.urls",
     "notices": "shuangsuiji.notices.urls",
     "credit": "shuangsuiji.credit.urls",
+    "clues": "shuangsuiji.clues.urls",
     "push": "shuangsuiji.push.urls",
     "api": "shuangsuiji.api",
 }

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, Role
 from shuangsuiji.accounts.testing import make_user
+from shuangsuiji.clues import services as clue_services
 from shuangsuiji.common.models import Job
 from shuangsuiji.directory.models import SubLibrary
 from shuangsuiji.draws import recusals
@@ -96,6 +97,8 @@ OBJECT_URLS = {
     "api:inspectors_declare_conflict": ("change", lambda w: f"/api/v1/inspectors/{w['inspector'].pk}/conflicts"),
     "inspectors:conflict_end": ("change", lambda w: f"/inspectors/conflicts/{w['conflict'].pk}/end/"),
     "api:inspectors_conflict_end": ("change", lambda w: f"/api/v1/inspectors/conflicts/{w['conflict'].pk}/end"),
+    "clues:detail": ("dept", lambda w: f"/clues/{w['clue'].number}/"),
+    "clues:triage": ("change", lambda w: f"/clues/{w['clue'].number}/triage/"),
     "items:list_detail": ("dept", lambda w: f"/items/lists/{w['draft_list'].pk}/"),
     "items:list_diff": ("dept", lambda w: f"/items/lists/{w['draft_list'].pk}/diff/"),
     "api:items_get_list": ("dept", lambda w: f"/api/v1/items/lists/{w['draft_list'].pk}"),
@@ -188,6 +191,8 @@ def world(personas, settings, tmp_path):
         "evidence": _evidence(result, tmp_path),
         "followup": FollowUp.objects.create(result=result, kind=FollowUpKind.RECTIFY, owner=lead,
                                             due_on=timezone.localdate() + dt.timedelta(days=20)),
+        "clue": clue_services.receive(personas.lead_admin, source="complaint", received_on=timezone.localdate(),
+                                      content="反映该店销售过期食品", complainant="投诉人甲"),
     }
 
 
@@ -292,6 +297,7 @@ def _task_form(w):
 
 
 CHANGES = {  # name: (who may change it, method, body of w, the user whose change proves the body)
+    "clues:triage": (LEAD_ONLY, "post", lambda w: {"action": "reject", "note": "无法核实"}, "lead_admin"),
     "plans:task_step": (LEAD_STAFF, "post", lambda w: {}, "lead_admin"),
     "api:tasks_step": (LEAD_STAFF, "post", lambda w: {"reason": ""}, "lead_admin"),
     "draws:draw_void": (LEAD_ONLY, "post", lambda w: {"reason": "演练：抽取范围设置有误"}, "lead_admin"),

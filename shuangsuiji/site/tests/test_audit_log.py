@@ -19,6 +19,7 @@ FAMILIES = {  # codes written with an f-string, and the values their variable ta
     "task.{step}": list(TRANSITIONS), "result.{name}": ["edited", "submitted", "approved", "returned"],
     "followup.{action}": ["acknowledge", "receipt", "recheck", "close"],
     "task.consult_{action}": ["confirm", "object", "override"],
+    "clue.{status}": ["assigned", "rejected", "merged"],
 }
 
 
