@@ -183,6 +183,19 @@ def bench_directory(pg_url: str, rows: int):
     return actor
 
 
+def directory_bench(**extra: int):
+    """The command line of a bench over the bench directory (--rows, --pg-url and ``extra`` integer options with
+    their defaults), printed, and Django on that directory: returns (args, actor)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    for name, default in extra.items():
+        parser.add_argument(f"--{name}", type=int, default=default)
+    parser.add_argument("--pg-url", default=os.environ.get("SSJ_BENCH_PG_URL", DEFAULT_PG))
+    args = parser.parse_args()
+    print(f"command: {Path(sys.executable).name} {' '.join(sys.argv)}")
+    return args, bench_directory(args.pg_url, args.rows)
+
+
 def bench_item_and_officers(officers: int):
     """The bench's published 区市场监管局 item and, on first use, ``officers`` qualified officers.
 

@@ -11,7 +11,6 @@ commitment. Not part of the test suite.
 
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import sys
@@ -26,14 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 def main() -> None:
     import import_entities as ie
 
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--visited", type=int, default=20_000)
-    parser.add_argument("--sheets", type=int, default=5_000)
-    parser.add_argument("--pg-url", default=os.environ.get("SSJ_BENCH_PG_URL", ie.DEFAULT_PG))
-    args = parser.parse_args()
-    print(f"command: {Path(sys.executable).name} {' '.join(sys.argv)}")
-    actor = ie.bench_directory(args.pg_url, args.rows)
+    args, actor = ie.directory_bench(visited=20_000, sheets=5_000)
     from django.db import transaction
 
     from shuangsuiji.directory.models import Entity

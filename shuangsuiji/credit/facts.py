@@ -13,7 +13,7 @@ from itertools import islice
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from shuangsuiji.common import audit, jobs, uploads
@@ -177,10 +177,14 @@ def _write_list(checked: importer.Checked, flag: str) -> dict:
 
 def sync_lists(touched: set[int]) -> None:
     """``Entity.credit_list`` of the businesses whose 失信惩戒 or 守信激励 status changed."""
-    for value, condition in ((CreditList.PUNISHED, Q(credit_facts__punished=True)),
-                             (CreditList.TRUSTED, Q(credit_facts__trusted=True))):
-        for ids in _chunks(touched):
-            Entity.objects.filter(condition, pk__in=ids).update(credit_list=value)
+    punished, trusted = Q(credit_facts__punished=True), Q(credit_facts__trusted=True)
     for ids in _chunks(touched):
-        Entity.objects.filter(pk__in=ids).exclude(Q(credit_facts__punished=True) | Q(credit_facts__trusted=True)).update(
-            credit_list=CreditList.NONE)
+        chunk = Entity.objects.filter(pk__in=ids)
+        chunk.filter(punished).update(credit_list=CreditList.PUNISHED)
+        chunk.filter(trusted).update(credit_list=CreditList.TRUSTED)
+        chunk.exclude(punished | trusted).update(credit_list=CreditList.NONE)
+
+
+def list_counts() -> dict[str, int]:
+    """How many businesses are on each list (the flag keys of ``importer.FLAGS``), from the sparse facts table."""
+    return Facts.objects.aggregate(**{name: Count("pk", filter=Q(**{name: True})) for name in FLAGS})

@@ -13,7 +13,6 @@ deregistered before the directory was loaded) are skipped and listed, never gues
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import unicodedata
@@ -24,6 +23,7 @@ from pathlib import Path
 from shuangsuiji.common import spreadsheet
 from shuangsuiji.directory import uscc as uscc_mod
 from shuangsuiji.directory.models import Entity
+from shuangsuiji.inspectors.importer import parse_date
 
 FLAGS = {"abnormal": "列入经营异常名录", "serious": "列入严重违法失信名单", "annual_report_missing": "未按时报送年度报告",
          "punished": "失信联合惩戒对象", "trusted": "守信激励对象"}
@@ -185,9 +185,10 @@ def _row_values(checked: Checked, row_no: int, cells: dict, kind: str) -> dict[s
         return values if ok else None
     removed = cells.get("removed_on")
     if _text(removed):  # taken off the list already: the row does not put the business on it
-        if not isinstance(removed, dt.date) and not re.match(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?$|^\d{8}$",
-                                                             _text(removed)):
-            checked.error(row_no, "removed_on", f"“{_text(removed)}”不是日期，请写成 2026-01-31 的形式（未移出的留空）")
+        try:
+            parse_date(removed)
+        except ValueError as exc:
+            checked.error(row_no, "removed_on", f"{exc}（未移出的留空）")
             return None
         return {}
     return {kind: True}

@@ -43,7 +43,8 @@ def overview(request):
     charts = numbered([pie("各类市场主体户数", {f"{c['klass']} 类": c["count"] for c in classes}, ("分类", "户数"),
                            CLASS_COLOURS[:len(classes)])]) if total else []
     labels = scoring.LABELS
-    lists = [{"name": services.LISTS[k], "count": Entity.objects.filter(credit_list=k).count(), "ratios": r}
+    on_lists = facts.list_counts()
+    lists = [{"name": services.LISTS[k], "count": on_lists[k], "ratios": r}
              for k, r in services.list_ranges(scheme).items()]
     return render(request, "credit/overview.html", {
         "scheme": scheme, "lists": lists, "weights": _weights(scheme.rules), "classes": classes, "total": total, "last": last,
@@ -148,7 +149,7 @@ def facts_import(request):
             refuse(request, exc, form)
         else:
             return redirect("common:job_detail", job.pk)
-    counts = {name: Facts.objects.filter(**{name: True}).count() for name in importer.FLAGS}
+    counts = facts.list_counts()
     return render(request, "credit/facts_import.html", {
         "form": form, "jobs": Job.objects.filter(kind=facts.IMPORT_JOB)[:10], "columns": [
             (label, importer.heading_table().synonyms[name]) for name, label in importer.LABELS.items()], "lists": [(k, v, counts[k]) for k, v in importer.LISTS.items()],
