@@ -10,11 +10,13 @@ from shuangsuiji.common.forms import StyledForm
 from shuangsuiji.directory.models import Industry, Township
 from shuangsuiji.plans.forms import ItemChoice, published_items
 
-from .models import Source
+from .models import CaseType, Outcome, Source, UnlicensedKind
 
 
 class ClueForm(StyledForm):
     source = forms.ChoiceField(label="来源", choices=Source.choices)
+    case_type = forms.ChoiceField(label="线索类别", choices=CaseType.choices, initial=CaseType.GENERAL,
+                                  required=False)
     received_on = forms.DateField(label="收到日期", widget=forms.DateInput(attrs={"type": "date"}))
     content = forms.CharField(label="线索内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     uscc = forms.CharField(label="涉及主体的统一社会信用代码（不知道可不填）", required=False, max_length=30)
@@ -40,3 +42,36 @@ class TriageForm(StyledForm):
     into = forms.CharField(label="并入线索编号", required=False, max_length=20)
     note = forms.CharField(label="说明（不予受理须写明理由）", required=False, widget=forms.Textarea(attrs={"rows": 2}),
                            max_length=2000)
+
+
+class CheckForm(StyledForm):
+    """A targeted check of the business the clue is about."""
+    title = forms.CharField(label="任务名称（空 = 定向检查：主体名称）", required=False, max_length=200)
+    uscc = forms.CharField(label="被检查主体的统一社会信用代码", required=False, max_length=30)
+    items = ItemChoice(label="检查事项（已公布的抽查事项）", queryset=published_items())
+    starts_on = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].queryset = published_items()
+
+
+class CaseForm(StyledForm):
+    """An 无证无照经营 case referred to the organ the measures name."""
+    kind = forms.ChoiceField(label="类别", choices=UnlicensedKind.choices, widget=forms.RadioSelect)
+    organ = forms.ModelChoiceField(label="查处机关（无照由市场监管部门查处；无证、无证无照由许可部门查处）",
+                                   queryset=Department.objects.all(), required=False)
+    note = forms.CharField(label="移送说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class CloseForm(StyledForm):
+    outcome = forms.ChoiceField(label="办理结果", choices=[c for c in Outcome.choices if c[0] != Outcome.REFERRED],
+                                widget=forms.RadioSelect)
+    closing_note = forms.CharField(label="办结情况（核查了什么、如何处置）", widget=forms.Textarea(attrs={"rows": 3}),
+                                   max_length=4000)
+
+
+class CaseCloseForm(StyledForm):
+    result = forms.CharField(label="查处结果（立案查处、责令停止经营、取缔等）", widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=4000)

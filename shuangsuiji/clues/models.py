@@ -19,11 +19,28 @@ class Source(models.TextChoices):
 class Status(models.TextChoices):
     NEW = "new", "待分办"
     ASSIGNED = "assigned", "已分办，办理中"
+    CHECKING = "checking", "定向检查中"
+    CASE = "case", "已移送查处"
+    CLOSED = "closed", "已办结"
     REJECTED = "rejected", "不予受理"
     MERGED = "merged", "已并入其他线索"
 
 
 OPEN = (Status.NEW,)
+# Triaged and not yet closed: the responsible department is still handling it.
+HANDLING = (Status.ASSIGNED, Status.CHECKING, Status.CASE)
+
+
+class CaseType(models.TextChoices):
+    GENERAL = "general", "一般线索"
+    UNLICENSED = "unlicensed", "无证无照经营"
+
+
+class Outcome(models.TextChoices):
+    CONFIRMED = "confirmed", "属实，已处置"
+    PARTLY = "partly", "部分属实，已处置"
+    UNFOUNDED = "unfounded", "不属实"
+    REFERRED = "referred", "移送查处机关处理"
 
 
 class ClueQuerySet(models.QuerySet):
@@ -33,7 +50,8 @@ class ClueQuerySet(models.QuerySet):
             return self
         if user.department_id is None:
             return self.none()
-        return self.filter(models.Q(received_by=user.department_id) | models.Q(department=user.department_id))
+        dept = user.department_id
+        return self.filter(models.Q(received_by=dept) | models.Q(department=dept) | models.Q(case__organ=dept))
 
     def overdue(self, today):
         return self.filter(status__in=OPEN, due_on__lt=today)
@@ -42,6 +60,7 @@ class ClueQuerySet(models.QuerySet):
 class Clue(models.Model):
     number = models.CharField("线索编号", max_length=20, unique=True)
     source = models.CharField("来源", max_length=12, choices=Source.choices)
+    case_type = models.CharField("线索类别", max_length=12, choices=CaseType.choices, default=CaseType.GENERAL)
     received_on = models.DateField("收到日期")
     content = models.TextField("线索内容")
     entity = models.ForeignKey("directory.Entity", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -62,6 +81,12 @@ class Clue(models.Model):
                                     verbose_name="并入")
     decision_note = models.TextField("分办说明", blank=True)
     decided_at = models.DateTimeField("分办时间", null=True, blank=True)
+    # Disposal: a targeted (non-random) check, or for 无证无照经营 a case with the case-handling organ, then closure.
+    task = models.ForeignKey("plans.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="clues",
+                             verbose_name="定向检查任务")
+    outcome = models.CharField("办理结果", max_length=10, choices=Outcome.choices, blank=True)
+    closing_note = models.TextField("办结情况", blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
@@ -78,3 +103,41 @@ class Clue(models.Model):
     @property
     def subject(self) -> str:
         return self.entity.name if self.entity_id else (self.entity_name or "（主体不明）")
+
+
+class UnlicensedKind(models.TextChoices):
+    NO_PERMIT = "no_permit", "无证（未依法取得许可）"
+    NO_LICENCE = "no_licence", "无照（未依法取得营业执照）"
+    BOTH = "both", "无证无照"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "查处中"
+    CLOSED = "closed", "已办结"
+
+
+class Case(models.Model):
+    """An 无证无照经营 case (《无证无照经营查处办法》): opened from a clue and referred to the organ the measures name —
+    the licensing department for 无证 and for 无证无照 (第五条、第七条), market supervision for 无照 (第六条)."""
+
+    number = models.CharField("案件编号", max_length=20, unique=True)
+    clue = models.OneToOneField(Clue, on_delete=models.PROTECT, related_name="case", verbose_name="线索")
+    kind = models.CharField("类别", max_length=12, choices=UnlicensedKind.choices)
+    organ = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+",
+                              verbose_name="查处机关")
+    basis = models.CharField("依据", max_length=200)
+    note = models.TextField("移送说明", blank=True)
+    status = models.CharField("状态", max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    result = models.TextField("查处结果", blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField("移送时间", auto_now_add=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = verbose_name_plural = "无证无照经营案件"
+
+    def __str__(self) -> str:
+        return self.number

@@ -2,7 +2,9 @@
 
 A clue is received by a department (the office's or an administrator's own) and triaged within the
 ``clue_triage`` time limit on the working-day clock: assigned to the department responsible for the sector
-(谁审批、谁监管), merged into an earlier clue about the same thing, or not accepted with a reason."""
+(谁审批、谁监管), merged into an earlier clue about the same thing, or not accepted with a reason. The responsible
+department then disposes of it: a targeted (non-random) check whose recorded reason is the clue, or for 无证无照经营
+a case referred to the organ 《无证无照经营查处办法》 names; and closes it with the outcome."""
 
 from __future__ import annotations
 
@@ -18,8 +20,10 @@ from shuangsuiji.common.workdays import due_date
 from shuangsuiji.directory import uscc as uscc_mod
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.notices import services as notices
+from shuangsuiji.plans import services as plans
+from shuangsuiji.plans.models import Task, TaskKind, TaskStatus
 
-from .models import Clue, Source, Status
+from .models import Case, CaseStatus, CaseType, Clue, Outcome, Source, Status, UnlicensedKind
 
 MAX_CONTENT = 5000
 
@@ -52,9 +56,8 @@ def find_entity(code: str) -> tuple[Entity | None, str | None]:
     return entity, None
 
 
-def _next_number(year: int) -> str:
-    prefix = f"XS{year}-"
-    last = (Clue.objects.select_for_update().filter(number__startswith=prefix).order_by("-number")
+def _number(model, prefix: str) -> str:
+    last = (model.objects.select_for_update().filter(number__startswith=prefix).order_by("-number")
             .values_list("number", flat=True).first())
     return f"{prefix}{int(last[len(prefix):]) + 1 if last else 1:05d}"
 
@@ -86,12 +89,13 @@ def check(*, source: str, received_on: dt.date | None, content: str, uscc: str =
 @transaction.atomic
 def receive(actor, *, source: str, received_on: dt.date | None, content: str, uscc: str = "", entity_name: str = "",
             township=None, industry=None, items=(), complainant: str = "", complainant_phone: str = "",
-            today: dt.date | None = None) -> Clue:
+            case_type: str = CaseType.GENERAL, today: dt.date | None = None) -> Clue:
     """Register a clue received by the actor's department; every problem is named by field at once."""
     _may_receive(actor)
     entity = check(source=source, received_on=received_on, content=content, uscc=uscc, today=today)
     clue = Clue.objects.create(
-        number=_next_number(received_on.year), source=source, received_on=received_on, content=content.strip(),
+        number=_number(Clue, f"XS{received_on.year}-"), source=source,
+        case_type=case_type if case_type in CaseType.values else CaseType.GENERAL, received_on=received_on, content=content.strip(),
         entity=entity, entity_name="" if entity else entity_name.strip()[:200],
         township=township or (entity.township if entity else None),
         industry=industry or (entity.industry if entity else None), received_by=actor.department,
@@ -150,3 +154,140 @@ def merge(actor, clue: Clue, into_number: str, note: str = "") -> Clue:
     if into.pk == clue.pk or into.status == Status.MERGED:
         raise ClueError(f"不能并入线索 {into.number}：请并入一条未被合并的其他线索。", errors={"into": "请换一条线索。"})
     return _decide(actor, clue, Status.MERGED, note or f"与 {into.number} 重复", merged_into=into)
+
+
+# --- Disposal -----------------------------------------------------------------------------------------------------
+
+def _handling(actor, clue: Clue, *states: str) -> Clue:
+    """The clue locked, if the actor handles it (the responsible department's administrator or the office) and it
+    is in one of ``states``."""
+    clue = Clue.objects.select_for_update().get(pk=clue.pk)
+    if clue.department is None or not actor.manages(clue.department):
+        raise Forbidden("只有承办部门的管理员或联席会议办公室可以处置这条线索。")
+    if clue.status not in states:
+        raise WrongState(f"线索 {clue.number} 当前为“{clue.get_status_display()}”，不能这样处置。")
+    return clue
+
+
+@transaction.atomic
+def open_check(actor, clue: Clue, *, items, uscc: str = "", title: str = "", starts_on=None, ends_on=None) -> Task:
+    """A targeted (non-random) check of the business the clue is about, drafted in the responsible department; its
+    recorded reason is the clue (source and number, not the complaint's text), so it never reads as random. The
+    default title names no clue: a targeted task's title is public once a result of it is."""
+    clue = _handling(actor, clue, Status.ASSIGNED)
+    entity = clue.entity
+    if uscc.strip():
+        entity, problem = find_entity(uscc)
+        if problem:
+            raise ClueError(problem, errors={"uscc": problem})
+    if entity is None:
+        raise ClueError("请填写被检查主体的统一社会信用代码：线索未指明名录中的主体。",
+                        errors={"uscc": "请填写被检查主体的统一社会信用代码。"})
+    task = plans.create_task(
+        actor, clue.department, kind=TaskKind.TARGETED, title=title.strip() or f"定向检查（{clue.get_source_display()}）：{entity.name}",
+        items=list(items), targeted_reason=clue.source, targeted_note=f"线索 {clue.number}（{clue.get_source_display()}）",
+        targets=[entity.uscc], starts_on=starts_on, ends_on=ends_on)
+    before = {"status": clue.status}
+    clue.task, clue.status = task, Status.CHECKING
+    if clue.entity_id is None:
+        clue.entity = entity
+    clue.save()
+    audit.record(actor, "clue.check", clue, before=before, after={"status": clue.status, "task": task.number},
+                 summary=f"线索 {clue.number}：立定向检查 {task.number}", department=clue.department)
+    return task
+
+
+ORGAN_BASIS = {
+    UnlicensedKind.NO_PERMIT: "《无证无照经营查处办法》第五条：未依法取得许可从事经营活动的，由法律、法规、国务院决定规定的部门予以查处",
+    UnlicensedKind.NO_LICENCE: "《无证无照经营查处办法》第六条：未依法取得营业执照从事经营活动的，由市场监督管理部门予以查处",
+    UnlicensedKind.BOTH: "《无证无照经营查处办法》第七条：未依法取得许可且未依法取得营业执照的，依照第五条予以查处",
+}
+
+
+def market_supervision() -> Department | None:
+    """The department that holds 工商 duties: the one hosting the joint-meeting office (the seed's 区市场监管局)."""
+    return Department.objects.filter(hosts_office=True).first()
+
+
+@transaction.atomic
+def open_case(actor, clue: Clue, *, kind: str, organ: Department | None, note: str = "") -> Case:
+    """An 无证无照经营 case, referred to the organ the measures name: market supervision for 无照, the licensing
+    department (by default the responsible one, 谁审批、谁监管) for 无证 and 无证无照."""
+    clue = _handling(actor, clue, Status.ASSIGNED)
+    errors: dict[str, str] = {}
+    if kind not in UnlicensedKind.values:
+        errors["kind"] = "请选择无证无照经营的类别：" + "、".join(UnlicensedKind.labels) + "。"
+    market = market_supervision()
+    if kind == UnlicensedKind.NO_LICENCE:
+        organ = market
+    elif organ is None:
+        organ = clue.department
+    if kind in (UnlicensedKind.NO_PERMIT, UnlicensedKind.BOTH) and organ is not None and organ == market \
+            and clue.department != market:
+        errors["organ"] = (f"无证经营由许可部门查处（第五条）：{market.name}不是该事项的许可部门时，"
+                           f"请选择许可部门（如{clue.department.name}）。")
+    if organ is None:
+        errors["organ"] = "请选择查处机关。"
+    if errors:
+        raise ClueError("；".join(errors.values()), errors=errors)
+    case = Case.objects.create(number=_number(Case, f"AJ{timezone.localdate().year}-"), clue=clue, kind=kind,
+                               organ=organ, basis=ORGAN_BASIS[kind], note=note.strip(), opened_by=actor)
+    before = {"status": clue.status}
+    clue.status, clue.case_type = Status.CASE, CaseType.UNLICENSED
+    clue.save()
+    audit.record(actor, "clue.case", clue, before=before,
+                 after={"status": clue.status, "case": case.number, "kind": kind, "organ": organ.code},
+                 summary=f"线索 {clue.number}：无证无照经营，移送{organ.name}查处（{case.number}）",
+                 department=clue.department)
+    if organ.pk != clue.department_id:
+        notices.tell(organ, f"移送无证无照经营案件 {case.number}：{clue.subject}", case.get_kind_display(),
+                     url="clues:detail", args=[clue.number])
+    return case
+
+
+def _close(actor, clue: Clue, outcome: str, note: str) -> Clue:
+    before = {"status": clue.status}
+    clue.status, clue.outcome, clue.closing_note, clue.closed_at = Status.CLOSED, outcome, note.strip(), timezone.now()
+    clue.save()
+    audit.record(actor, "clue.closed", clue, before=before, after={"status": clue.status, "outcome": outcome},
+                 summary=f"线索 {clue.number} 办结：{clue.get_outcome_display()}",
+                 department=clue.department or clue.received_by)
+    return clue
+
+
+CHECK_DONE = (TaskStatus.RESULTS_COMPLETE, TaskStatus.PUBLISHED, TaskStatus.CLOSED)
+
+
+@transaction.atomic
+def close(actor, clue: Clue, *, outcome: str, note: str) -> Clue:
+    """办结: with the outcome and what was done. A clue under a targeted check closes once the check's results are
+    entered; one referred as a case closes with the case (``close_case``)."""
+    clue = _handling(actor, clue, Status.ASSIGNED, Status.CHECKING)
+    errors: dict[str, str] = {}
+    if outcome not in Outcome.values or outcome == Outcome.REFERRED:
+        errors["outcome"] = "请选择办理结果：属实、部分属实或不属实。"
+    if not note.strip():
+        errors["closing_note"] = "请写明办结情况（核查了什么、如何处置）。"
+    if clue.status == Status.CHECKING and clue.task.status not in CHECK_DONE:
+        errors["outcome"] = (f"定向检查任务 {clue.task.number} 尚未确认结果录入完毕（当前“{clue.task.get_status_display()}”），"
+                             "结果录入后才能办结。")
+    if errors:
+        raise ClueError("；".join(errors.values()), errors=errors)
+    return _close(actor, clue, outcome, note)
+
+
+@transaction.atomic
+def close_case(actor, case: Case, result: str) -> Case:
+    """The organ records what it did (立案查处、责令停止、取缔…); the case and its clue are closed."""
+    case = Case.objects.select_for_update().select_related("organ", "clue").get(pk=case.pk)
+    if not actor.manages(case.organ):
+        raise Forbidden(f"只有查处机关（{case.organ.name}）的管理员可以办结这个案件。")
+    if case.status != CaseStatus.OPEN:
+        raise WrongState(f"案件 {case.number} 已办结。")
+    if not result.strip():
+        raise ClueError("请写明查处结果。", errors={"result": "请写明查处结果（如立案查处、责令停止经营、取缔）。"})
+    case.status, case.result, case.closed_by, case.closed_at = CaseStatus.CLOSED, result.strip(), actor, timezone.now()
+    case.save()
+    _close(actor, Clue.objects.select_for_update().get(pk=case.clue_id), Outcome.REFERRED,
+           f"{case.organ.name}查处：{case.result}")
+    return case

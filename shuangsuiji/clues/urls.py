@@ -10,8 +10,13 @@ urlpatterns = [
     path("new/", views.clue_new, name="new"),
     path("<str:number>/", views.clue_detail, name="detail"),
     path("<str:number>/triage/", views.clue_triage, name="triage"),
+    path("<str:number>/check/", views.clue_check, name="check"),
+    path("<str:number>/case/", views.clue_case, name="case"),
+    path("<str:number>/close/", views.clue_close, name="close"),
+    path("<str:number>/case/close/", views.case_close, name="case_close"),
 ]
 
 # Clues are internal: the office and department administrators register and triage them, the leader reads;
 # a department reads only the clues it received or is responsible for (Clue.objects.visible_to).
-PERMISSIONS = {"list": READERS, "new": ADMINS, "detail": READERS, "triage": ADMINS}
+PERMISSIONS = {"list": READERS, "new": ADMINS, "detail": READERS, "triage": ADMINS, "check": ADMINS, "case": ADMINS,
+               "close": ADMINS, "case_close": ADMINS}

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from shuangsuiji.common.errors import Refused, refuse
 
 from . import services
-from .forms import ClueForm, TriageForm
-from .models import Clue, Source, Status
+from .forms import CaseCloseForm, CaseForm, CheckForm, CloseForm, ClueForm, TriageForm
+from .models import Case, CaseStatus, Clue, Source, Status
 
 
 def clue_list(request):
@@ -48,7 +48,8 @@ def clue_new(request):
             clue = services.receive(request.user, source=d["source"], received_on=d["received_on"],
                                     content=d["content"], uscc=d["uscc"], entity_name=d["entity_name"],
                                     township=d["township"], industry=d["industry"], items=d["items"],
-                                    complainant=d["complainant"], complainant_phone=d["complainant_phone"])
+                                    complainant=d["complainant"], complainant_phone=d["complainant_phone"],
+                                    case_type=d["case_type"])
         except Refused as exc:
             refuse(request, exc, form)
         else:
@@ -58,28 +59,97 @@ def clue_new(request):
 
 
 def _visible(request, number: str) -> Clue:
-    clue = (Clue.objects.visible_to(request.user).select_related("entity", "township", "industry", "received_by",
-                                                                 "department", "merged_into", "created_by")
+    clue = (Clue.objects.visible_to(request.user)
+            .select_related("entity", "township", "industry", "received_by", "department", "merged_into",
+                            "created_by", "task", "case__organ")
             .filter(number=number).first())
     if clue is None:
         raise Http404
     return clue
 
 
-def _detail(request, clue: Clue, form: TriageForm | None):
-    user = request.user
+def _case(clue: Clue) -> Case | None:
+    try:
+        return clue.case
+    except Case.DoesNotExist:
+        return None
+
+
+def _detail(request, clue: Clue, **bound):
+    """The clue's page with the forms its reader may use now; ``bound`` holds a posted form with its errors."""
+    user, case = request.user, _case(clue)
+    forms = {}
+    if clue.status == Status.NEW and user.manages(clue.received_by):
+        forms["triage"] = TriageForm()
+    handles = clue.department is not None and user.manages(clue.department)
+    if handles and clue.status == Status.ASSIGNED:
+        forms["check"] = CheckForm(initial={"uscc": clue.entity.uscc if clue.entity_id else "",
+                                            "items": list(clue.items.values_list("pk", flat=True))})
+        forms["case"] = CaseForm(initial={"organ": clue.department_id})
+    if handles and (clue.status == Status.ASSIGNED
+                    or (clue.status == Status.CHECKING and clue.task.status in services.CHECK_DONE)):
+        forms["close"] = CloseForm()
+    if case is not None and case.status == CaseStatus.OPEN and user.manages(case.organ):
+        forms["case_close"] = CaseCloseForm()
+    forms.update(bound)
     return render(request, "clues/clue_detail.html", {
-        "clue": clue, "today": timezone.localdate(), "items": clue.items.select_related("department"),
-        "form": form, "merged": clue.merged.order_by("number"),
+        "clue": clue, "case": case, "today": timezone.localdate(), "items": clue.items.select_related("department"),
+        "forms": forms, "merged": clue.merged.order_by("number"), "unlicensed": clue.case_type == "unlicensed",
+        "visits": clue.task.visits.filter(void=False).select_related("entity") if clue.task_id else (),
         # Complainants' data stay inside the receiving department.
         "sees_complainant": user.department_id == clue.received_by_id and not user.is_leader})
 
 
 def clue_detail(request, number: str):
+    return _detail(request, _visible(request, number))
+
+
+def _act(request, number: str, name: str, form_class, act, done: str):
+    """A disposal step posted from the clue's page: the form, then the service, errors on the form."""
     clue = _visible(request, number)
-    user = request.user
-    may_triage = clue.status == Status.NEW and (user.is_office or user.manages(clue.received_by))
-    return _detail(request, clue, TriageForm() if may_triage else None)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            answer = act(clue, form.cleaned_data)
+        except Refused as exc:
+            refuse(request, exc, form)
+        else:
+            messages.success(request, done.format(answer=answer))
+            return redirect("clues:detail", clue.number)
+    return _detail(request, clue, **{name: form})
+
+
+@require_POST
+def clue_check(request, number: str):
+    def act(clue, d):
+        return services.open_check(request.user, clue, items=d["items"], uscc=d["uscc"], title=d["title"],
+                                   starts_on=d["starts_on"], ends_on=d["ends_on"])
+    return _act(request, number, "check", CheckForm, act,
+                "已立定向检查任务 {answer.number}（草稿）：请在任务页提交审核、确定检查对象。")
+
+
+@require_POST
+def clue_case(request, number: str):
+    def act(clue, d):
+        return services.open_case(request.user, clue, kind=d["kind"], organ=d["organ"], note=d["note"])
+    return _act(request, number, "case", CaseForm, act, "已立案 {answer.number}，移送{answer.organ.name}查处。")
+
+
+@require_POST
+def clue_close(request, number: str):
+    def act(clue, d):
+        return services.close(request.user, clue, outcome=d["outcome"], note=d["closing_note"])
+    return _act(request, number, "close", CloseForm, act, "线索已办结。")
+
+
+@require_POST
+def case_close(request, number: str):
+    def act(clue, d):
+        case = _case(clue)
+        if case is None:
+            raise Http404
+        return services.close_case(request.user, case, d["result"])
+    return _act(request, number, "case_close", CaseCloseForm, act, "案件 {answer.number} 已办结，线索随之办结。")
 
 
 @require_POST
@@ -101,4 +171,4 @@ def clue_triage(request, number: str):
             clue.refresh_from_db()
             messages.success(request, f"线索 {clue.number}：{clue.get_status_display()}。")
             return redirect("clues:detail", clue.number)
-    return _detail(request, clue, form)
+    return _detail(request, clue, triage=form)

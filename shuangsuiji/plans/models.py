@@ -97,6 +97,8 @@ class TargetedReason(models.TextChoices):
     COMPLAINT = "complaint", "投诉举报"
     ASSIGNED = "assigned", "转办交办"
     MONITORING = "monitoring", "数据监测"
+    TRANSFERRED = "transferred", "其他部门移送"
+    FOUND = "found", "检查发现"
 
 
 class Method(models.TextChoices):

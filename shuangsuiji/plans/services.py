@@ -39,6 +39,7 @@ from .models import (
     PlanEntry,
     PlanStatus,
     PlanYear,
+    TargetedReason,
     Task,
     TaskItem,
     TaskKind,
@@ -476,8 +477,8 @@ def checked_task(department: Department, *, kind: str, title: str, items, method
         problems.add("exclusion_days", "近期已检查对象的排除天数（exclusion_days）不能为负。")
     target_ids: list[int] = []
     if kind == TaskKind.TARGETED:
-        if targeted_reason not in ("complaint", "assigned", "monitoring"):
-            problems.add("targeted_reason", "定向检查须选择事由：投诉举报、转办交办或数据监测。")
+        if targeted_reason not in TargetedReason.values:
+            problems.add("targeted_reason", "定向检查须选择事由：" + "、".join(TargetedReason.labels) + "。")
         if not targeted_note.strip():
             problems.add("targeted_note", "定向检查须写明事由说明（如投诉编号、交办文号、监测线索）。")
         with problems.on("targets"):

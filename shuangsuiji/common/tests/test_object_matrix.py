@@ -99,6 +99,10 @@ OBJECT_URLS = {
     "api:inspectors_conflict_end": ("change", lambda w: f"/api/v1/inspectors/conflicts/{w['conflict'].pk}/end"),
     "clues:detail": ("dept", lambda w: f"/clues/{w['clue'].number}/"),
     "clues:triage": ("change", lambda w: f"/clues/{w['clue'].number}/triage/"),
+    "clues:check": ("change", lambda w: f"/clues/{w['handled_clue'].number}/check/"),
+    "clues:case": ("change", lambda w: f"/clues/{w['handled_clue'].number}/case/"),
+    "clues:close": ("change", lambda w: f"/clues/{w['handled_clue'].number}/close/"),
+    "clues:case_close": ("change", lambda w: f"/clues/{w['case'].clue.number}/case/close/"),
     "items:list_detail": ("dept", lambda w: f"/items/lists/{w['draft_list'].pk}/"),
     "items:list_diff": ("dept", lambda w: f"/items/lists/{w['draft_list'].pk}/diff/"),
     "api:items_get_list": ("dept", lambda w: f"/api/v1/items/lists/{w['draft_list'].pk}"),
@@ -193,7 +197,16 @@ def world(personas, settings, tmp_path):
                                             due_on=timezone.localdate() + dt.timedelta(days=20)),
         "clue": clue_services.receive(personas.lead_admin, source="complaint", received_on=timezone.localdate(),
                                       content="反映该店销售过期食品", complainant="投诉人甲"),
+        "handled_clue": _assigned_clue(personas, lead, uscc=visit.entity.uscc),
+        "case": clue_services.open_case(personas.lead_admin, _assigned_clue(personas, lead), kind="no_licence",
+                                        organ=None),
     }
+
+
+def _assigned_clue(personas, department, uscc: str = ""):
+    clue = clue_services.receive(personas.lead_admin, source="complaint", received_on=timezone.localdate(),
+                                 content="反映无照经营", uscc=uscc)
+    return clue_services.assign(personas.lead_admin, clue, department)
 
 
 def _evidence(result, media: Path) -> Evidence:
@@ -298,6 +311,11 @@ def _task_form(w):
 
 CHANGES = {  # name: (who may change it, method, body of w, the user whose change proves the body)
     "clues:triage": (LEAD_ONLY, "post", lambda w: {"action": "reject", "note": "无法核实"}, "lead_admin"),
+    "clues:check": (LEAD_ONLY, "post", lambda w: {"items": [w["task"].task_items.filter(
+        item__department=w["lead"]).first().item_id]}, "lead_admin"),
+    "clues:case": (LEAD_ONLY, "post", lambda w: {"kind": "no_licence"}, "lead_admin"),
+    "clues:close": (LEAD_ONLY, "post", lambda w: {"outcome": "unfounded", "closing_note": "经核实不属实"}, "lead_admin"),
+    "clues:case_close": (LEAD_ONLY, "post", lambda w: {"result": "责令停止经营"}, "lead_admin"),
     "plans:task_step": (LEAD_STAFF, "post", lambda w: {}, "lead_admin"),
     "api:tasks_step": (LEAD_STAFF, "post", lambda w: {"reason": ""}, "lead_admin"),
     "draws:draw_void": (LEAD_ONLY, "post", lambda w: {"reason": "演练：抽取范围设置有误"}, "lead_admin"),

@@ -15,7 +15,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, User
-from shuangsuiji.clues.models import Clue
+from shuangsuiji.clues.models import Case, Clue
 from shuangsuiji.common.models import CalendarOverride, Job
 from shuangsuiji.credit.models import Scheme
 from shuangsuiji.directory.models import CreditClass, Entity, EntityChange, EntityType, SubLibrary
@@ -45,6 +45,7 @@ SECRETS = {
     "draft plan": "秘密草稿计划", "draft item list": "秘密草稿清单", "prepared draw": "秘密未承诺抽取",
     "unpublished result": "不配合检查情节严重", "withdrawal reason": "秘密撤回理由",
     "credit scheme note": "秘密分类方案说明", "complainant": "秘密投诉举报人", "clue content": "秘密线索内容",
+    "clue closing note": "秘密线索办结情况", "case note": "秘密案件移送说明", "case result": "秘密案件查处结果",
     **{f"credit class {c}": label for c, label in CreditClass.choices},
 }
 # Values planted in public fields: the walk must find them, or it is not reading the pages that matter.
@@ -80,7 +81,9 @@ def plant_secrets() -> None:
     Publication.objects.filter(pk=Publication.objects.filter(correction_reason="").latest("id").pk).update(
         withdrawn_at=timezone.now(), withdrawal_reason=s["withdrawal reason"])
     Scheme.objects.update(note=s["credit scheme note"])
-    Clue.objects.update(complainant=s["complainant"], content=s["clue content"], decision_note=s["clue content"])
+    Clue.objects.update(complainant=s["complainant"], content=s["clue content"], decision_note=s["clue content"],
+                        closing_note=s["clue closing note"])
+    Case.objects.update(note=s["case note"], result=s["case result"])
     classes = [c for c, _ in CreditClass.choices]
     for n, pk in enumerate(Entity.objects.values_list("pk", flat=True)):
         Entity.objects.filter(pk=pk).update(credit_class=classes[n % len(classes)])
