@@ -154,6 +154,8 @@ def too_big(request, exc):
 
 
 def _mount() -> None:
+    from shuangsuiji.clues.api import PERMISSIONS as clue_perms
+    from shuangsuiji.clues.api import router as clue_router
     from shuangsuiji.directory.api import PERMISSIONS as directory_perms
     from shuangsuiji.directory.api import router as directory_router
     from shuangsuiji.inspectors.api import PERMISSIONS as inspector_perms
@@ -171,7 +173,8 @@ def _mount() -> None:
     api.add_router("/inspectors", inspector_router)
     api.add_router("/plans", plan_router)
     api.add_router("/results", result_router)
-    for perms in (item_perms, directory_perms, inspector_perms, plan_perms, result_perms):
+    api.add_router("/clues", clue_router)
+    for perms in (item_perms, directory_perms, inspector_perms, plan_perms, result_perms, clue_perms):
         PERMISSIONS.update(perms)
     UPLOAD_LIMITS.update(item_upload_limits)
 

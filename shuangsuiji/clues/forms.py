@@ -75,3 +75,10 @@ class CloseForm(StyledForm):
 class CaseCloseForm(StyledForm):
     result = forms.CharField(label="查处结果（立案查处、责令停止经营、取缔等）", widget=forms.Textarea(attrs={"rows": 3}),
                              max_length=4000)
+
+
+class ImportForm(StyledForm):
+    source = forms.ChoiceField(label="线索来源（文件中没有“诉求类型”列时）", choices=Source.choices,
+                               initial=Source.COMPLAINT)
+    file = forms.FileField(label="线索文件", help_text="CSV 或 Excel（.xlsx、.xls），如 12315 平台导出的投诉举报明细；"
+                                                  "须有“登记时间”和“诉求内容”列。")

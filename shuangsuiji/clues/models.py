@@ -89,12 +89,23 @@ class Clue(models.Model):
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    # Where it came from: the other system's number (a 12315 工单编号), and for an API call its idempotency key
+    # with a digest of what was sent, so a repeated call answers the first clue instead of registering another.
+    external_ref = models.CharField("来源系统编号（如 12315 工单编号）", max_length=40, blank=True)
+    intake_key = models.CharField("幂等键", max_length=100, blank=True)
+    intake_digest = models.CharField(max_length=64, blank=True)
 
     objects = ClueQuerySet.as_manager()
 
     class Meta:
         ordering = ["-received_on", "-number"]
         indexes = [models.Index(fields=["status", "due_on"], name="clue_status_due")]
+        constraints = [
+            models.UniqueConstraint(fields=["external_ref"], condition=~models.Q(external_ref=""),
+                                    name="clue_external_ref_once"),
+            models.UniqueConstraint(fields=["received_by", "intake_key"], condition=~models.Q(intake_key=""),
+                                    name="clue_intake_key_once"),
+        ]
         verbose_name = verbose_name_plural = "线索"
 
     def __str__(self) -> str:

@@ -9,20 +9,26 @@ a case referred to the organ 《无证无照经营查处办法》 names; and clo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department
-from shuangsuiji.common import audit
+from shuangsuiji.common import audit, jobs, uploads
 from shuangsuiji.common.errors import Forbidden, Refused, WrongState
 from shuangsuiji.common.workdays import due_date
 from shuangsuiji.directory import uscc as uscc_mod
-from shuangsuiji.directory.models import Entity
+from shuangsuiji.directory.models import Entity, Industry, Township
+from shuangsuiji.items.models import InspectionItem
 from shuangsuiji.notices import services as notices
 from shuangsuiji.plans import services as plans
 from shuangsuiji.plans.models import Task, TaskKind, TaskStatus
 
+from . import importer
 from .models import Case, CaseStatus, CaseType, Clue, Outcome, Source, Status, UnlicensedKind
 
 MAX_CONTENT = 5000
@@ -93,19 +99,139 @@ def receive(actor, *, source: str, received_on: dt.date | None, content: str, us
     """Register a clue received by the actor's department; every problem is named by field at once."""
     _may_receive(actor)
     entity = check(source=source, received_on=received_on, content=content, uscc=uscc, today=today)
+    return _create(actor, source=source, received_on=received_on, content=content, entity=entity,
+                   entity_name=entity_name, township=township, industry=industry, items=items, complainant=complainant,
+                   complainant_phone=complainant_phone, case_type=case_type)
+
+
+def _create(actor, *, source: str, received_on: dt.date, content: str, entity: Entity | None, entity_name: str = "",
+            township=None, industry=None, items=(), complainant: str = "", complainant_phone: str = "",
+            case_type: str = CaseType.GENERAL, how: str = "登记", **origin) -> Clue:
+    """A checked clue written with its audit event; ``origin``: external_ref, intake_key, intake_digest."""
     clue = Clue.objects.create(
         number=_number(Clue, f"XS{received_on.year}-"), source=source,
-        case_type=case_type if case_type in CaseType.values else CaseType.GENERAL, received_on=received_on, content=content.strip(),
+        case_type=case_type if case_type in CaseType.values else CaseType.GENERAL,
+        received_on=received_on, content=content.strip(),
         entity=entity, entity_name="" if entity else entity_name.strip()[:200],
         township=township or (entity.township if entity else None),
         industry=industry or (entity.industry if entity else None), received_by=actor.department,
         complainant=complainant.strip()[:100], complainant_phone=complainant_phone.strip()[:30],
-        due_on=due_date("clue_triage", received_on), created_by=actor)
+        due_on=due_date("clue_triage", received_on), created_by=actor, **origin)
     clue.items.set(items)
     audit.record(actor, "clue.receive", clue, after={"source": source, "received_on": received_on.isoformat(),
-                                                     "entity": entity.uscc if entity else clue.entity_name},
-                 summary=f"登记线索 {clue.number}（{clue.get_source_display()}）", department=actor.department)
+                                                     "entity": entity.uscc if entity else clue.entity_name,
+                                                     **({"external_ref": clue.external_ref} if clue.external_ref else {})},
+                 summary=f"{how}线索 {clue.number}（{clue.get_source_display()}）", department=actor.department)
     return clue
+
+
+# --- Intake from a spreadsheet (the 12315 export) and from other systems' API calls ------------------------------
+
+IMPORT_JOB = "clues.import"
+
+
+class ClueImportRejected(jobs.JobError):
+    """The file had problems: nothing was registered; ``report`` lists them by row and column."""
+
+
+def start_import(upload, source: str, *, actor) -> jobs.Job:
+    """Store an uploaded clue file and register its rows as a background job."""
+    _may_receive(actor)
+    if source not in Source.values:
+        raise ClueError("请选择线索来源。", errors={"source": "请选择线索来源。"})
+    relative, _ = uploads.store_upload(upload, "clues/imports")
+    name = Path(upload.name or "upload").name[:200]
+    return jobs.start(IMPORT_JOB, f"导入线索：{name}", user=actor, department=actor.department,
+                      params={"path": str(relative), "filename": name, "source": source})
+
+
+def import_file(path: Path | str, source: str, *, actor, filename: str = "",
+                progress: Callable[..., None] | None = None) -> tuple[list[Clue], importer.Checked]:
+    """Read, check and register a clue file: every row or none. Rows already registered (by 工单编号) and rows
+    that are not complaints or reports are skipped and listed."""
+    _may_receive(actor)
+    filename = filename or Path(path).name
+    checked = importer.read(path, default_source=source, today=timezone.localdate(), progress=progress)
+    if checked.error_count:
+        errors = sorted(checked.errors, key=lambda e: e["row"])
+        raise ClueImportRejected(f"文件中有 {checked.error_count:,} 处错误，未登记任何线索。请按错误明细修改后重新上传。",
+                                 {"errors": errors, "error_count": checked.error_count,
+                                  "errors_truncated": checked.error_count > len(errors), "rows": checked.rows})
+    if not checked.rows:
+        raise ClueImportRejected("文件中没有数据行。")
+    made = []
+    with transaction.atomic():
+        for row in checked.clues:
+            made.append(_create(actor, how="导入", **{k: v for k, v in row.items() if k not in ("row", "uscc")}))
+        audit.record(actor, "clue.import", None,
+                     after={"file": filename, "rows": checked.rows, "created": len(made),
+                            "skipped": len(checked.skipped), "numbers": [c.number for c in made][:50]},
+                     summary=f"导入线索“{filename}”：登记 {len(made)} 条，略过 {len(checked.skipped)} 行",
+                     department=actor.department)
+    return made, checked
+
+
+def _digest(payload: dict) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _resolve_names(sent: dict, errors: dict[str, str]) -> dict:
+    """The town (by name), industry division (by code or name) and published items (by code) a call names."""
+    town = industry = None
+    if (name := str(sent.get("township") or "").strip()):
+        town = Township.objects.filter(name=name).first()
+        if town is None:
+            errors["township"] = f"“{name}”不是本区的乡镇（街道）名称"
+    if (text := str(sent.get("industry") or "").strip()):
+        divisions = Industry.objects.filter(level="division")
+        industry = divisions.filter(code=text).first() or divisions.filter(name=text).first()
+        if industry is None:
+            errors["industry"] = f"“{text}”不是国民经济行业分类（GB/T 4754）的大类代码或名称"
+    codes = list(dict.fromkeys(str(c).strip() for c in sent.get("items") or () if str(c).strip()))
+    items = list(InspectionItem.objects.published().filter(code__in=codes))
+    if missing := sorted(set(codes) - {i.code for i in items}):
+        errors["items"] = "不是已公布的抽查事项编号：" + "、".join(missing[:5])
+    return {"township": town, "industry": industry, "items": items}
+
+
+@transaction.atomic
+def submit(actor, *, key: str, sent: dict) -> tuple[Clue, bool]:
+    """A clue sent by another system (a monitoring system, a hotline) with an idempotency key: the first call
+    registers it (True: new); a repeated call with the same key and the same content answers that clue (False);
+    the same key with other content is refused, so a retry never makes a second clue and a reused key never
+    hides a different one. ``sent``: source, received_on, content, uscc, entity_name, township (name),
+    industry (division code or name), items (codes), complainant, complainant_phone, case_type, external_ref."""
+    _may_receive(actor)
+    key = key.strip()
+    if not key or len(key) > 100:
+        raise ClueError("请在请求头 Idempotency-Key 中给出本次提交的唯一标识（1–100 个字符），重试时使用同一个值。",
+                        errors={"Idempotency-Key": "缺少或超过 100 个字符"})
+    digest = _digest(sent)
+    Department.objects.select_for_update().filter(pk=actor.department_id).first()  # one call at a time
+    earlier = Clue.objects.filter(received_by=actor.department_id, intake_key=key).first()
+    if earlier is not None:
+        if earlier.intake_digest != digest:
+            raise WrongState(f"幂等键 {key} 已用于登记线索 {earlier.number}，内容不同：新的线索请使用新的幂等键。")
+        return earlier, False
+    ref = str(sent.get("external_ref") or "").strip()[:40]
+    if ref and (other := Clue.objects.filter(external_ref=ref).first()) is not None:
+        raise WrongState(f"来源系统编号 {ref} 已登记为线索 {other.number}。")
+    errors: dict[str, str] = {}
+    names = _resolve_names(sent, errors)
+    entity = None
+    try:
+        entity = check(source=sent.get("source", ""), received_on=sent.get("received_on"),
+                       content=sent.get("content", ""), uscc=sent.get("uscc", ""))
+    except ClueError as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ClueError(f"共 {len(errors)} 处需要修改：" + "；".join(errors.values()), errors=errors)
+    clue = _create(actor, how="接口登记", source=sent["source"], received_on=sent["received_on"],
+                   content=sent["content"], entity=entity, entity_name=sent.get("entity_name", ""),
+                   complainant=sent.get("complainant", ""), complainant_phone=sent.get("complainant_phone", ""),
+                   case_type=sent.get("case_type", CaseType.GENERAL), external_ref=ref, intake_key=key,
+                   intake_digest=digest, **names)
+    return clue, True
 
 
 def _decide(actor, clue: Clue, status: str, note: str, **fields) -> Clue:

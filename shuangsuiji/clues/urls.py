@@ -8,6 +8,8 @@ app_name = "clues"
 urlpatterns = [
     path("", views.clue_list, name="list"),
     path("new/", views.clue_new, name="new"),
+    path("import/", views.clue_import, name="import"),
+    path("import/template.<str:fmt>", views.import_template, name="import_template"),
     path("<str:number>/", views.clue_detail, name="detail"),
     path("<str:number>/triage/", views.clue_triage, name="triage"),
     path("<str:number>/check/", views.clue_check, name="check"),
@@ -18,5 +20,5 @@ urlpatterns = [
 
 # Clues are internal: the office and department administrators register and triage them, the leader reads;
 # a department reads only the clues it received or is responsible for (Clue.objects.visible_to).
-PERMISSIONS = {"list": READERS, "new": ADMINS, "detail": READERS, "triage": ADMINS, "check": ADMINS, "case": ADMINS,
+PERMISSIONS = {"list": READERS, "new": ADMINS, "import": ADMINS, "import_template": ADMINS, "detail": READERS, "triage": ADMINS, "check": ADMINS, "case": ADMINS,
                "close": ADMINS, "case_close": ADMINS}

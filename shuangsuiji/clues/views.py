@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.common.errors import Refused, refuse
+from shuangsuiji.common.models import Job
+from shuangsuiji.common.tabular import template_download
 
-from . import services
-from .forms import CaseCloseForm, CaseForm, CheckForm, CloseForm, ClueForm, TriageForm
+from . import importer, services
+from .forms import CaseCloseForm, CaseForm, CheckForm, CloseForm, ClueForm, ImportForm, TriageForm
 from .models import Case, CaseStatus, Clue, Source, Status
 
 
@@ -172,3 +174,27 @@ def clue_triage(request, number: str):
             messages.success(request, f"线索 {clue.number}：{clue.get_status_display()}。")
             return redirect("clues:detail", clue.number)
     return _detail(request, clue, triage=form)
+
+
+def clue_import(request):
+    """Upload a clue file (the 12315 export); the rows are registered as a background job with a progress bar."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.start_import(form.cleaned_data["file"], form.cleaned_data["source"], actor=request.user)
+        except Refused as exc:
+            refuse(request, exc, form)
+        else:
+            return redirect("common:job_detail", job.pk)
+    jobs = Job.objects.filter(kind=services.IMPORT_JOB)
+    if not request.user.is_office:
+        jobs = jobs.filter(created_by=request.user)
+    return render(request, "clues/clue_import.html", {
+        "form": form, "jobs": jobs[:10], "columns": [
+            (label, importer.heading_table().synonyms[name], name in importer.REQUIRED)
+            for name, label in importer.LABELS.items()]})
+
+
+def import_template(request, fmt: str):
+    header, rows = importer.template_rows()
+    return template_download(fmt, "线索", header, rows)

@@ -82,3 +82,18 @@ def xlsx_attachment(filename: str, body: bytes):
 def xlsx_download(filename: str, sheet: str, header: list[str], rows: Iterable[Iterable]):
     """A one-sheet table (``xlsx_bytes``) as a download."""
     return xlsx_attachment(filename, xlsx_bytes(sheet, header, rows))
+
+
+def template_download(fmt: str, title: str, header: list[str], rows: list[list]):
+    """An import template (``title``: its name in words) as CSV (UTF-8 with BOM) or XLSX; 404 for another format."""
+    from django.http import Http404, HttpResponse
+    from django.utils.http import content_disposition_header
+
+    if fmt == "csv":
+        body, content_type = "".join(csv_lines(header, rows)), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body, content_type = xlsx_bytes(title, header, rows), XLSX
+    else:
+        raise Http404
+    return HttpResponse(body, content_type=content_type, headers={
+        "Content-Disposition": content_disposition_header(True, f"{title}导入模板.{fmt}")})

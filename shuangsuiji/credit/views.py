@@ -5,17 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.common import jobs
 from shuangsuiji.common.charts import LINE_COLOURS, bar, chart, numbered, pie
 from shuangsuiji.common.errors import Refused, refuse
 from shuangsuiji.common.models import Job
-from shuangsuiji.common.tabular import XLSX, csv_lines, xlsx_attachment, xlsx_book, xlsx_bytes
+from shuangsuiji.common.tabular import (
+    template_download,
+    xlsx_attachment,
+    xlsx_book,
+)
 from shuangsuiji.directory.models import Entity
 
 from . import facts, importer, scoring, services
@@ -159,11 +161,4 @@ def facts_import(request):
 
 def facts_template(request, fmt: str):
     header, example = importer.template_rows()
-    if fmt == "csv":
-        body, content_type = "".join(csv_lines(header, [example])), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        body, content_type = xlsx_bytes("信用信息", header, [example]), XLSX
-    else:
-        raise Http404
-    return HttpResponse(body, content_type=content_type, headers={
-        "Content-Disposition": content_disposition_header(True, f"信用信息导入模板.{fmt}")})
+    return template_download(fmt, "信用信息", header, [example])

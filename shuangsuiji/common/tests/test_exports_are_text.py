@@ -58,6 +58,7 @@ EXPORTS = {
     "results:deadlines": lambda: [f"/results/deadlines/?state={s}&format=xlsx" for s in STATES],
     "credit:warnings": lambda: ["/credit/warnings/?format=xlsx"],
     "credit:facts_template": lambda: ["/credit/import/template.csv", "/credit/import/template.xlsx"],
+    "clues:import_template": lambda: ["/clues/import/template.csv", "/clues/import/template.xlsx"],
 }
 
 

@@ -19,6 +19,7 @@ UPLOADS = {
     "directory:sublibrary_detail": "/directory/sublibraries/1/",
     "inspectors:inspector_import": "/inspectors/import/",
     "credit:facts_import": "/credit/import/",
+    "clues:import": "/clues/import/",
     "results:evidence_upload": "/results/items/1/evidence/",
     "draws:draw_reveal": "/draws/CQ-2026-0001/reveal/",
     "draws:recusal_complete": "/draws/CQ-2026-0001/recusals/1/complete/",
