@@ -1,19 +1,29 @@
 """Demo clues: complaints, a referral and a monitoring hit received by 市场监管 and 卫健 over the last weeks, some
 triaged (assigned, merged, not accepted) and some waiting, one of them past its time limit; one assigned complaint
-under a targeted check, one closed after a call, and an 无证无照经营 clue referred as a case."""
+under a targeted check, one closed after a call, and an 无证无照经营 clue referred as a case; and twenty complaints
+about the hotels of one town (天中街道) from a 12315 export, which make a 专项整治联查 proposal the office turned into a task,
+drawn and matched like any other."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import tempfile
+from decimal import Decimal
+from pathlib import Path
 
+from django.db.models import Count
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, User
 from shuangsuiji.directory.models import Entity, EntityStatus
-from shuangsuiji.items.models import InspectionItem
+from shuangsuiji.draws.demo import before_round, demo_round, drand
+from shuangsuiji.items.models import InspectionItem, ListKind
+from shuangsuiji.plans import demo as plans_demo
 from shuangsuiji.plans import services as plans
+from shuangsuiji.plans.models import Task
 
-from . import services
+from . import proposals, services
 from .models import Clue, Source
 
 CLUES = [  # (days ago, source, receiving admin, entity index or None, content, complainant)
@@ -62,3 +72,66 @@ def ensure_clues(say) -> None:
     services.open_case(scjg, made[7], kind="no_licence", organ=None, note="流动摊点，地址：城区村口，每日傍晚出摊。")
     say(f"线索：登记 {len(made)} 条（已分办 4 条：定向检查 1 条、办结 1 条、无证无照立案 1 条；合并 1 条、不予受理 1 条，"
         f"待分办 2 条，其中 1 条已逾期）")
+
+
+HOTEL_COMPLAINTS = [  # (department handling it, what the complainant said)
+    ("wjj", "入住时发现床单、毛巾有污渍，未做到一客一换。"), ("wjj", "客房卫生间有异味，杯具未消毒。"),
+    ("wjj", "宾馆空调滤网积灰严重，住客咳嗽。"), ("gafj", "入住时前台未登记身份证信息。"),
+    ("wjj", "客房内发现蟑螂，投诉卫生问题。"), ("wjj", "公共卫生间无人清扫，地面积水。"),
+    ("gafj", "宾馆允许未成年人独自入住。"), ("wjj", "一次性用品重复使用。"),
+]
+HOTEL_ITEMS = ("宾馆、旅店卫生情况的检查", "宾馆、旅店治安安全情况的检查", "宾馆、旅店取得许可证情况的检查")
+
+
+def _hotel_export(path: Path, hotels: list[Entity], today: dt.date) -> None:
+    """Twenty complaints as the 12315 platform exports them, one of them a consultation (not a clue)."""
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["工单编号", "登记时间", "诉求类型", "诉求内容", "被投诉方名称", "统一社会信用代码", "投诉人", "联系电话"])
+        for n in range(20):
+            hotel = hotels[n % len(hotels)]
+            _dept, text = HOTEL_COMPLAINTS[n % len(HOTEL_COMPLAINTS)]
+            when = today - dt.timedelta(days=58 - n * 3)
+            out.writerow([f"3717030{when:%Y%m%d}{n:05d}", f"{when:%Y-%m-%d} {9 + n % 8}:{n * 7 % 60:02d}:00", "投诉",
+                          text, hotel.name, hotel.uscc, f"消费者{n + 1}", f"1390000{n:04d}"])
+        out.writerow([f"3717030{today:%Y%m%d}99999", f"{today:%Y-%m-%d} 10:00:00", "咨询", "咨询宾馆开业需办理哪些许可。",
+                      "", "", "市民", "13900009999"])
+
+
+def ensure_special(say) -> None:
+    """The 12315 export imported, the clues assigned, the proposal accepted and the task drawn."""
+    if Task.objects.filter(kind="joint_special").exists():
+        return
+    today = timezone.localdate()
+    lodging = Entity.objects.filter(status=EntityStatus.ACTIVE, industry__code__startswith="61")
+    busiest = lodging.values("township_id").annotate(n=Count("id")).order_by("-n", "township_id").first()
+    town = busiest["township_id"] if busiest else None  # 天中街道 in the demo district
+    hotels = list(lodging.filter(township_id=town).order_by("id")[:12])
+    items = [i for name in HOTEL_ITEMS if (i := InspectionItem.objects.published().filter(
+        item_list__kind=ListKind.JOINT, name=name).order_by("code").first())]
+    if len(hotels) < 3 or len(items) < len(HOTEL_ITEMS):
+        say("专项整治演示：缺少同一乡镇的住宿业主体或宾馆、旅店联合抽查事项，跳过。")
+        return
+    scjg, office = User.objects.get(username="admin_scjgj"), User.objects.get(username="office")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "12315投诉举报明细.csv"
+        _hotel_export(path, hotels, today)
+        made, checked = services.import_file(path, "complaint", actor=scjg, filename=path.name)
+    departments = {code: Department.objects.get(code=code) for code in ("wjj", "gafj")}
+    for n, clue in enumerate(made):
+        code = HOTEL_COMPLAINTS[n % len(HOTEL_COMPLAINTS)][0]
+        services.assign(scjg, clue, departments[code], "宾馆、旅店卫生由卫健部门监督；住宿登记、治安由公安部门管理。")
+    proposal = next((p for p in proposals.refresh() if p.township_id == town and p.industry_id == "61"), None)
+    say(f"12315 导出：登记线索 {len(made)} 条、略过 {len(checked.skipped)} 行（咨询），分办卫健、公安"
+        + (f"；形成专项整治联查建议“{proposal.title}”" if proposal else ""))
+    if proposal is None:
+        return
+    plans_demo.qualify(items)
+    task = proposals.accept(office, proposal, department=departments["wjj"], title="", items=items,
+                            ratio=Decimal("50"), minimum=1, starts_on=today, ends_on=today + dt.timedelta(days=30))
+    plans.submit(office, task)
+    plans.approve(User.objects.get(username="admin_wjj"), task)  # four eyes: the office drafted and submitted it
+    plans_demo.confirm_partners(task)
+    plans.commit(User.objects.get(username="admin_wjj"), task, [drand(5928395)], now=before_round(5928395))
+    task = plans.reveal(User.objects.get(username="admin_wjj"), Task.objects.get(pk=task.pk), [demo_round(5928395)])
+    say(f"专项整治联查 {task.number}：由建议转为任务，随机抽取天中街道住宿业 {task.visits.count()} 户并匹配执法人员")

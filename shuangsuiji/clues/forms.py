@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 
@@ -82,3 +84,30 @@ class ImportForm(StyledForm):
                                initial=Source.COMPLAINT)
     file = forms.FileField(label="线索文件", help_text="CSV 或 Excel（.xlsx、.xls），如 12315 平台导出的投诉举报明细；"
                                                   "须有“登记时间”和“诉求内容”列。")
+
+
+class RuleForm(StyledForm):
+    threshold = forms.IntegerField(label="同类线索达到（条）", min_value=2, max_value=1000)
+    window_days = forms.IntegerField(label="统计最近（天）", min_value=7, max_value=730)
+
+
+class AcceptForm(StyledForm):
+    """A proposal turned into a 专项整治联查: the lead department, items and ratio; the scope comes from the clues."""
+    department = forms.ModelChoiceField(label="发起部门（牵头）", queryset=Department.objects.none())
+    title = forms.CharField(label="任务名称", max_length=200, required=False)
+    items = ItemChoice(label="抽查事项（已公布）", queryset=published_items())
+    ratio = forms.DecimalField(label="抽取比例（%）", min_value=Decimal("0.01"), max_value=Decimal("100"),
+                               decimal_places=2, initial=Decimal("30"))
+    minimum = forms.IntegerField(label="至少抽取（户）", min_value=1, initial=1)
+    team_size = forms.IntegerField(label="每组执法人员（每个部门，至少 2 人）", min_value=2, max_value=10, initial=2)
+    starts_on = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(pk__in=[d.pk for d in departments])
+        self.fields["items"].queryset = published_items()
+
+
+class DismissForm(StyledForm):
+    note = forms.CharField(label="暂不立项的理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

@@ -4,6 +4,8 @@ triaged (assigned to the department responsible for the sector — 谁审批、�
 not accepted, with a reason) within a time limit on the working-day clock. Internal: complainants' names and
 phones are read only inside the receiving department, and nothing here reaches the public portal."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 
@@ -152,3 +154,78 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ClusterRule(models.Model):
+    """When clues make a common problem (普遍性问题): at least ``threshold`` clues about the same industry in one
+    town, the same item, the same industry or the same town within the last ``window_days`` days. One row, set by
+    the office."""
+
+    threshold = models.PositiveIntegerField("线索数达到", default=10)
+    window_days = models.PositiveIntegerField("统计最近天数", default=90)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专项整治建议规则"
+
+    def __str__(self) -> str:
+        return f"最近 {self.window_days} 天内同类线索达到 {self.threshold} 条"
+
+    @classmethod
+    def current(cls) -> ClusterRule:
+        return cls.objects.order_by("pk").first() or cls.objects.create()
+
+
+class Dimension(models.TextChoices):
+    INDUSTRY_TOWN = "industry_town", "同一乡镇（街道）同一行业"
+    ITEM = "item", "同一抽查事项"
+    INDUSTRY = "industry", "同一行业"
+    TOWN = "town", "同一乡镇（街道）"
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", "待研究"
+    ACCEPTED = "accepted", "已转为专项整治联查"
+    DISMISSED = "dismissed", "暂不立项"
+
+
+class Proposal(models.Model):
+    """A proposed 专项整治联查: the clues behind a common problem, the industry, town or item they share. The office
+    turns it into a task drawn by the double-random method, or dismisses it with a reason; the clues it covered
+    do not propose the same again."""
+
+    dimension = models.CharField("聚集方式", max_length=16, choices=Dimension.choices)
+    industry = models.ForeignKey("directory.Industry", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey("directory.Township", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    item = models.ForeignKey("items.InspectionItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    clues = models.ManyToManyField(Clue, related_name="proposals", verbose_name="线索")
+    status = models.CharField("状态", max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN)
+    task = models.ForeignKey("plans.Task", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="专项整治联查任务")
+    note = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "专项整治联查建议"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def key(self) -> tuple:
+        return (self.dimension, self.industry_id, self.township_id, self.item_id)
+
+    @property
+    def title(self) -> str:
+        industry = f"{self.industry.name}（{self.industry.code}）" if self.industry_id else ""
+        return {Dimension.INDUSTRY_TOWN: f"{self.township.name if self.township_id else ''} · {industry}",
+                Dimension.INDUSTRY: f"全区 · {industry}",
+                Dimension.TOWN: f"{self.township.name if self.township_id else ''} · 各行业",
+                Dimension.ITEM: f"抽查事项：{self.item.name if self.item_id else ''}"}[self.dimension]

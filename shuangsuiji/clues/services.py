@@ -104,6 +104,13 @@ def receive(actor, *, source: str, received_on: dt.date | None, content: str, us
                    complainant_phone=complainant_phone, case_type=case_type)
 
 
+def division_of(entity: Entity | None) -> Industry | None:
+    """The industry division (大类, two digits) of a business's class: clues are grouped by division."""
+    if entity is None or not entity.industry_id:
+        return None
+    return Industry.objects.filter(code=entity.industry_id[:2], level="division").first()
+
+
 def _create(actor, *, source: str, received_on: dt.date, content: str, entity: Entity | None, entity_name: str = "",
             township=None, industry=None, items=(), complainant: str = "", complainant_phone: str = "",
             case_type: str = CaseType.GENERAL, how: str = "登记", **origin) -> Clue:
@@ -114,7 +121,7 @@ def _create(actor, *, source: str, received_on: dt.date, content: str, entity: E
         received_on=received_on, content=content.strip(),
         entity=entity, entity_name="" if entity else entity_name.strip()[:200],
         township=township or (entity.township if entity else None),
-        industry=industry or (entity.industry if entity else None), received_by=actor.department,
+        industry=industry or division_of(entity), received_by=actor.department,
         complainant=complainant.strip()[:100], complainant_phone=complainant_phone.strip()[:30],
         due_on=due_date("clue_triage", received_on), created_by=actor, **origin)
     clue.items.set(items)

@@ -1,4 +1,5 @@
-"""Pages of the clue register (internal): the list with overdue clues, intake, and a clue with its triage."""
+"""Pages of the clue register (internal): the list with overdue clues, intake (a form, the 12315 import), a clue with
+its triage and disposal, and the 专项整治联查 proposals."""
 
 from __future__ import annotations
 
@@ -12,10 +13,22 @@ from django.views.decorators.http import require_POST
 from shuangsuiji.common.errors import Refused, refuse
 from shuangsuiji.common.models import Job
 from shuangsuiji.common.tabular import template_download
+from shuangsuiji.draws.services import scope_lines
 
-from . import importer, services
-from .forms import CaseCloseForm, CaseForm, CheckForm, CloseForm, ClueForm, ImportForm, TriageForm
-from .models import Case, CaseStatus, Clue, Source, Status
+from . import importer, proposals, services
+from .forms import (
+    AcceptForm,
+    CaseCloseForm,
+    CaseForm,
+    CheckForm,
+    CloseForm,
+    ClueForm,
+    DismissForm,
+    ImportForm,
+    RuleForm,
+    TriageForm,
+)
+from .models import Case, CaseStatus, Clue, ClusterRule, Proposal, ProposalStatus, Source, Status
 
 
 def clue_list(request):
@@ -33,7 +46,9 @@ def clue_list(request):
     return render(request, "clues/clue_list.html", {
         "page": page, "state": state, "source": source, "today": today, "states": Status.choices,
         "sources": Source.choices, "overdue": Clue.objects.visible_to(request.user).overdue(today).count(),
-        "can_receive": request.user.is_office or request.user.is_admin})
+        "can_receive": request.user.is_office or request.user.is_admin,
+        "sees_proposals": request.user.sees_all_departments,
+        "proposals": Proposal.objects.filter(status=ProposalStatus.OPEN).count()})
 
 
 def clue_new(request):
@@ -98,6 +113,8 @@ def _detail(request, clue: Clue, **bound):
         "clue": clue, "case": case, "today": timezone.localdate(), "items": clue.items.select_related("department"),
         "forms": forms, "merged": clue.merged.order_by("number"), "unlicensed": clue.case_type == "unlicensed",
         "visits": clue.task.visits.filter(void=False).select_related("entity") if clue.task_id else (),
+        "clue_proposals": clue.proposals.select_related("industry", "township", "item", "task")
+        if user.sees_all_departments else (),
         # Complainants' data stay inside the receiving department.
         "sees_complainant": user.department_id == clue.received_by_id and not user.is_leader})
 
@@ -198,3 +215,85 @@ def clue_import(request):
 def import_template(request, fmt: str):
     header, rows = importer.template_rows()
     return template_download(fmt, "线索", header, rows)
+
+
+# --- 专项整治联查 proposals ----------------------------------------------------------------------------------------
+
+def proposal_list(request):
+    """Open proposals (brought in line with the clues on each visit), the rule, and the decided ones."""
+    rule = ClusterRule.current()
+    form = RuleForm(request.POST or None, initial={"threshold": rule.threshold, "window_days": rule.window_days})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                proposals.set_rule(request.user, **form.cleaned_data)
+            except Refused as exc:
+                refuse(request, exc, form)
+            else:
+                messages.success(request, "已修改专项整治建议规则，建议已按新规则重新生成。")
+                return redirect("clues:proposals")
+    open_ones = proposals.refresh()
+    return render(request, "clues/proposal_list.html", {
+        "rule": rule, "form": form if request.user.is_office else None,
+        "open": [(p, p.clues.count(), proposals.departments(p)) for p in open_ones],
+        "decided": Proposal.objects.exclude(status=ProposalStatus.OPEN).select_related(
+            "industry", "township", "item", "task", "decided_by")[:30]})
+
+
+def _proposal_page(request, proposal: Proposal, **bound):
+    departments = proposals.departments(proposal)
+    forms = {}
+    if proposal.status == ProposalStatus.OPEN and request.user.is_office:
+        items = proposals.items(proposal)
+        lead = departments[0][0] if departments else None
+        forms = {"accept": AcceptForm(departments=[d for d, _n in departments], initial={
+                     "department": lead.pk if lead else None, "items": [i.pk for i in items],
+                     "title": f"{proposal.title}专项整治联查"}),
+                 "dismiss": DismissForm()}
+        forms.update(bound)
+    return render(request, "clues/proposal_detail.html", {
+        "proposal": proposal, "departments": departments, "items": proposals.items(proposal),
+        "scope_lines": scope_lines(proposals.scope(proposal)) or ["全区存续市场主体"],
+        "clues": proposal.clues.select_related("entity", "department", "received_by").order_by("received_on"),
+        "forms": forms, "today": timezone.localdate()})
+
+
+def _proposal(pk: int) -> Proposal:
+    proposal = Proposal.objects.select_related("industry", "township", "item", "task").filter(pk=pk).first()
+    if proposal is None:
+        raise Http404
+    return proposal
+
+
+def proposal_detail(request, pk: int):
+    return _proposal_page(request, _proposal(pk))
+
+
+@require_POST
+def proposal_accept(request, pk: int):
+    proposal = _proposal(pk)
+    form = AcceptForm(request.POST, departments=[d for d, _n in proposals.departments(proposal)])
+    if form.is_valid():
+        try:
+            task = proposals.accept(request.user, proposal, **form.cleaned_data)
+        except Refused as exc:
+            refuse(request, exc, form)
+        else:
+            messages.success(request, f"已生成专项整治联查任务 {task.number}（草稿）：请提交审核，审核锁定、会商后发布抽取承诺并随机抽取。")
+            return redirect("plans:task_detail", task.number)
+    return _proposal_page(request, proposal, accept=form)
+
+
+@require_POST
+def proposal_dismiss(request, pk: int):
+    proposal = _proposal(pk)
+    form = DismissForm(request.POST)
+    if form.is_valid():
+        try:
+            proposals.dismiss(request.user, proposal, form.cleaned_data["note"])
+        except Refused as exc:
+            refuse(request, exc, form)
+        else:
+            messages.success(request, "已记录：暂不立项。")
+            return redirect("clues:proposals")
+    return _proposal_page(request, proposal, dismiss=form)

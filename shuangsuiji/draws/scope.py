@@ -73,7 +73,7 @@ def scope_queryset(scope: dict) -> QuerySet[Entity]:
 
         q = Q()
         for prefix in filters["industry"]:
-            q |= Q(industry_id__startswith=prefix)
+            q |= Q(industry__code__startswith=prefix)  # the join is trimmed: code is the key
         qs = qs.filter(q)
     return qs
 

@@ -27,8 +27,8 @@ def _joint_items() -> list[InspectionItem]:
     return [i for name in JOINT_NAMES if (i := published.filter(name=name, lead_department__isnull=False).first())]
 
 
-def _qualify(items: list[InspectionItem]) -> None:
-    """The office designates thirty officers of each lead department for the joint check's domain."""
+def qualify(items: list[InspectionItem]) -> None:
+    """The office designates thirty officers of each lead department for the joint items' domains."""
     for item in items:
         officers = Inspector.objects.filter(department=item.lead_department, kind=InspectorKind.OFFICER, status=DutyStatus.ON_DUTY)
         for inspector in officers.order_by("id")[:30]:
@@ -115,7 +115,7 @@ def ensure_demo_plans(say: Callable[[str], None]) -> None:
                                         scope_text="全区市场主体", ratio_text="按信用风险分类 0.3%", timing="四季度",
                                         lead_department=scjg, partner_departments=[wj])], True, office)
         say(f"演示计划：{year} 年度市场监管、卫健部门计划和区联合抽查计划已报备并公布；其他部门待报备。")
-        _qualify(items)
+        qualify(items)
         task = services.create_task(
             admin_scjg, scjg, kind="joint_risk", title=f"{year}年度学校食堂与学校卫生风险分类联查（演示）",
             items=items, rules={"default": {"ratio": "0.003", "minimum": 1}}, exclusion_days=180, yearly_cap=3,

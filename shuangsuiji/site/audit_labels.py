@@ -5,6 +5,8 @@ LABELS = {
     "demo.seed": "生成演示数据", "accounts.password_change": "修改本人密码",
     "clue.receive": "登记线索", "clue.assigned": "分办线索", "clue.rejected": "线索不予受理", "clue.merged": "合并重复线索",
     "clue.check": "线索立定向检查", "clue.case": "无证无照经营立案移送", "clue.closed": "线索办结", "clue.import": "导入线索",
+    "clue.cluster_rule": "修改专项整治建议规则", "clue.proposal_accepted": "专项整治建议转为任务",
+    "clue.proposal_dismissed": "专项整治建议暂不立项",
     "credit.scheme": "调整信用风险分类方案", "credit.recompute": "重新计算信用风险分类", "credit.import_facts": "导入信用信息",
     "calendar.add": "登记节假日调整", "calendar.remove": "删除节假日调整", "deadline.set": "修改办理时限",
     "items.import": "导入抽查事项清单", "items.new_version": "新建清单版本", "items.publish": "公布抽查事项清单",

@@ -13,6 +13,7 @@ from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from shuangsuiji.clues import proposals
 from shuangsuiji.clues.models import Clue
 from shuangsuiji.clues.models import Status as ClueStatus
 from shuangsuiji.common.charts import DONE_COLOUR, PROBLEM_COLOUR, bar, line_by_month, pie
@@ -105,6 +106,7 @@ def office(user, today: dt.date) -> dict:
         # the leader reads and decides nothing: no work waits for them
         "waiting": {} if user.is_leader else {
             "clues": _clues_to_triage(user),
+            "proposals": proposals.refresh(today) if user.is_office else [],
             "lists": ItemList.objects.filter(status=ListStatus.SUBMITTED).select_related("department")[:10],
             "plans": AnnualPlan.objects.filter(status=PlanStatus.FILED).select_related("department")[:10],
             "tasks": tasks.filter(status=TaskStatus.SUBMITTED).order_by("number")[:10],

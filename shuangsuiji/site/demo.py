@@ -9,7 +9,7 @@ from django.db import transaction
 
 from shuangsuiji.accounts.demo import ensure_users
 from shuangsuiji.accounts.reference import ensure_departments
-from shuangsuiji.clues.demo import ensure_clues
+from shuangsuiji.clues.demo import ensure_clues, ensure_special
 from shuangsuiji.common import audit
 from shuangsuiji.credit.demo import ensure_credit, ensure_facts
 from shuangsuiji.directory import search
@@ -56,6 +56,7 @@ def seed(stdout=None, *, entities: int | None = None) -> None:
     ensure_demo_results(say)
     ensure_credit(say)
     ensure_clues(say)
+    ensure_special(say)
     sent = deadlines.remind()
     if sent:
         say(f"公开期限提醒：发出 {sent} 条站内通知")

@@ -145,6 +145,10 @@ EXEMPT = {  # URLs naming a record that belongs to no department, or to the offi
     "directory:import_template": "a blank template",
     "credit:facts_template": "a blank template (OFFICE only)",
     "clues:import_template": "a blank template",
+    "clues:proposal": "a 专项整治 proposal spans departments (role-level: OFFICE and LEADER read it; "
+                      "clues/tests/test_proposals.py)",
+    "clues:proposal_accept": "the office's decision on a proposal (role-level, OFFICE only)",
+    "clues:proposal_dismiss": "the office's decision on a proposal (role-level, OFFICE only)",
     "draws:lottery_kind_edit": "the office's table of lotteries (role-level, OFFICE only)",
     "results:minor_retire": "the office's list of minor violations (role-level, OFFICE only)",
     "push:retry": "the office's outbox (role-level, OFFICE only)",

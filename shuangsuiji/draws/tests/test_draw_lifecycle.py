@@ -169,3 +169,23 @@ def test_a_drand_round_must_come_after_the_commitment(personas, directory):
         services.reveal(personas.lead_admin, draw, [forged])
     draw = services.reveal(personas.lead_admin, draw, [dict(QUICKNET_1000)])
     assert draw.status == DrawStatus.REVEALED and draw.committed_at < timezone.now()
+
+
+def test_a_scope_by_industry_and_town_counts_its_businesses(db):
+    """Found while building issue 31's 专项整治 proposals: a scope filtered by industry (the task and draw forms'
+    行业门类, turned into division codes) raised FieldError (startswith on the foreign key's column): a 500."""
+    from shuangsuiji.directory.reference import load_towns
+    from shuangsuiji.directory.testing import make_entity
+    from shuangsuiji.draws.scope import scope_queryset
+
+    load_towns()
+    from shuangsuiji.directory.models import Industry, Township
+
+    town = Township.objects.order_by("code").first()
+    restaurant, shop = Industry.objects.get(code="6210"), Industry.objects.get(code="5211")
+    make_entity(industry=restaurant, township=town)
+    make_entity(industry=shop, township=town)
+    make_entity(industry=restaurant)
+    assert scope_queryset({"filters": {"industry": ["62"]}}).count() == 2
+    assert scope_queryset({"filters": {"industry": ["62", "52"], "township": [town.code]}}).count() >= 2
+    assert scope_queryset({"filters": {"industry": ["62"], "township": [town.code]}}).count() == 1

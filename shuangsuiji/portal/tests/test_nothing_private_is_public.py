@@ -15,10 +15,10 @@ from django.apps import apps
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, User
-from shuangsuiji.clues.models import Case, Clue
+from shuangsuiji.clues.models import Case, Clue, ClusterRule, Proposal
 from shuangsuiji.common.models import CalendarOverride, Job
 from shuangsuiji.credit.models import Scheme
-from shuangsuiji.directory.models import CreditClass, Entity, EntityChange, EntityType, SubLibrary
+from shuangsuiji.directory.models import CreditClass, Entity, EntityChange, EntityType, SubLibrary, Township
 from shuangsuiji.draws.models import Draw, Recusal
 from shuangsuiji.inspectors.models import Conflict, Inspector, StatusChange
 from shuangsuiji.items.models import InspectionItem, ItemList
@@ -46,6 +46,7 @@ SECRETS = {
     "unpublished result": "不配合检查情节严重", "withdrawal reason": "秘密撤回理由",
     "credit scheme note": "秘密分类方案说明", "complainant": "秘密投诉举报人", "clue content": "秘密线索内容",
     "clue closing note": "秘密线索办结情况", "case note": "秘密案件移送说明", "case result": "秘密案件查处结果",
+    "proposal note": "秘密专项整治建议理由",
     **{f"credit class {c}": label for c, label in CreditClass.choices},
 }
 # Values planted in public fields: the walk must find them, or it is not reading the pages that matter.
@@ -84,6 +85,10 @@ def plant_secrets() -> None:
     Clue.objects.update(complainant=s["complainant"], content=s["clue content"], decision_note=s["clue content"],
                         closing_note=s["clue closing note"])
     Case.objects.update(note=s["case note"], result=s["case result"])
+    if not Proposal.objects.exists():  # a small demo directory may hold too few hotels in one town
+        Proposal.objects.create(dimension="town", township=Township.objects.first(), status="dismissed")
+    Proposal.objects.update(note=s["proposal note"])
+    ClusterRule.current()
     classes = [c for c, _ in CreditClass.choices]
     for n, pk in enumerate(Entity.objects.values_list("pk", flat=True)):
         Entity.objects.filter(pk=pk).update(credit_class=classes[n % len(classes)])
