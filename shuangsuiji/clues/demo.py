@@ -40,6 +40,19 @@ CLUES = [  # (days ago, source, receiving admin, entity index or None, content, 
 NAMELESS = {12: "无名豆制品作坊", 9: "流动熟食摊点"}
 
 
+def _took(clues, days: int) -> None:
+    """Demo history: each clue triaged ``days`` after it was received (and closed, if it is, a week later) rather
+    than all on the day the demo is seeded, so the dashboard's times look like a working office's."""
+    now = timezone.now()
+    for n, clue in enumerate(clues):
+        decided = timezone.make_aware(dt.datetime.combine(clue.received_on + dt.timedelta(days=days + n % 3),
+                                                          dt.time(10, 30)))
+        fields = {"decided_at": min(decided, now)}
+        if clue.closed_at:
+            fields["closed_at"] = min(decided + dt.timedelta(days=7), now)
+        Clue.objects.filter(pk=clue.pk).update(**fields)
+
+
 def ensure_clues(say) -> None:
     if Clue.objects.exists():
         return
@@ -70,6 +83,7 @@ def ensure_clues(say) -> None:
                    note="约谈经营者，已删除“治疗糖尿病”等宣传内容，责令整改；同时抄告网信部门。")
     services.assign(scjg, made[7], Department.objects.get(code="scjgj"), "无照经营，由本局查处。")
     services.open_case(scjg, made[7], kind="no_licence", organ=None, note="流动摊点，地址：城区村口，每日傍晚出摊。")
+    _took(Clue.objects.filter(pk__in=[c.pk for c in made]).exclude(decided_at=None), 2)
     say(f"线索：登记 {len(made)} 条（已分办 4 条：定向检查 1 条、办结 1 条、无证无照立案 1 条；合并 1 条、不予受理 1 条，"
         f"待分办 2 条，其中 1 条已逾期）")
 
@@ -121,6 +135,7 @@ def ensure_special(say) -> None:
     for n, clue in enumerate(made):
         code = HOTEL_COMPLAINTS[n % len(HOTEL_COMPLAINTS)][0]
         services.assign(scjg, clue, departments[code], "宾馆、旅店卫生由卫健部门监督；住宿登记、治安由公安部门管理。")
+    _took(Clue.objects.filter(pk__in=[c.pk for c in made]), 1)
     proposal = next((p for p in proposals.refresh() if p.township_id == town and p.industry_id == "61"), None)
     say(f"12315 导出：登记线索 {len(made)} 条、略过 {len(checked.skipped)} 行（咨询），分办卫健、公安"
         + (f"；形成专项整治联查建议“{proposal.title}”" if proposal else ""))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.clue_list, name="list"),
     path("new/", views.clue_new, name="new"),
     path("import/", views.clue_import, name="import"),
+    path("dashboard/", views.clue_dashboard, name="dashboard"),
     path("proposals/", views.proposal_list, name="proposals"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/accept/", views.proposal_accept, name="proposal_accept"),
@@ -28,5 +29,5 @@ urlpatterns = [
 # 专项整治联查 proposals span departments: the office decides, the leader reads.
 OVERSIGHT = Rule(roles=frozenset({Role.OFFICE, Role.LEADER}))
 PERMISSIONS = {"proposals": OVERSIGHT, "proposal": OVERSIGHT, "proposal_accept": OFFICE, "proposal_dismiss": OFFICE,
-               "list": READERS, "new": ADMINS, "import": ADMINS, "import_template": ADMINS, "detail": READERS, "triage": ADMINS, "check": ADMINS, "case": ADMINS,
+               "list": READERS, "dashboard": READERS, "new": ADMINS, "import": ADMINS, "import_template": ADMINS, "detail": READERS, "triage": ADMINS, "check": ADMINS, "case": ADMINS,
                "close": ADMINS, "case_close": ADMINS}

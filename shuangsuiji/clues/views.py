@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from shuangsuiji.common.charts import bar, columns, lines, numbered
 from shuangsuiji.common.errors import Refused, refuse
 from shuangsuiji.common.models import Job
-from shuangsuiji.common.tabular import template_download
+from shuangsuiji.common.tabular import template_download, xlsx_attachment, xlsx_book
 from shuangsuiji.draws.services import scope_lines
 
-from . import importer, proposals, services
+from . import importer, proposals, services, stats
 from .forms import (
     AcceptForm,
     CaseCloseForm,
@@ -297,3 +298,50 @@ def proposal_dismiss(request, pk: int):
             messages.success(request, "已记录：暂不立项。")
             return redirect("clues:proposals")
     return _proposal_page(request, proposal, dismiss=form)
+
+
+# --- Dashboard ----------------------------------------------------------------------------------------------------
+
+def _days(value) -> str:
+    return "—" if value is None else f"{value:g} 天"
+
+
+def clue_dashboard(request):
+    """Clues per month by source, department, industry or town, by department and state, and how long triage
+    and disposal took — over the reader's own clues of the last twelve months; as charts, tables and Excel."""
+    today = timezone.localdate()
+    clues, months = stats.window(request.user, today)
+    by = request.GET.get("by") if request.GET.get("by") in stats.DIMENSIONS else "source"
+    label = stats.DIMENSIONS[by][0]
+    labels = [f"{m:%Y-%m}" for m in months]
+    series = stats.by_month(clues, by, months)
+    times = stats.durations(clues, months)
+    departments = stats.per_department(clues, today)
+    closed = ("closed", "rejected", "merged")
+    if request.GET.get("format") == "xlsx":
+        return xlsx_attachment(f"clues-{today:%Y-%m}.xlsx", xlsx_book([
+            (f"按月按{label}", ["月份", *series], [(m, *(v[i] for v in series.values())) for i, m in enumerate(labels)]),
+            ("按承办部门", ["部门", "线索", "待分办", "其中逾期", "办理中", "已办结", "不予受理", "已合并"],
+             [(d["department"], d["total"], d["new"], d["overdue"], d["handling"],
+               d["closed"], d["rejected"], d["merged"]) for d in departments]),
+            ("办理时长", ["月份", *times["monthly"]],
+             [(m, *("" if v[i] is None else v[i] for v in times["monthly"].values())) for i, m in enumerate(labels)]),
+        ]))
+    names = [d["department"] for d in departments[:15]]
+    charts = numbered([
+        columns(f"每月收到的线索（按{label}）", labels, series, ("月份", *series)),
+        bar("各部门线索办理情况", names, {
+            "已办结（含不予受理、合并）": [sum(d[k] for k in closed) for d in departments[:15]],
+            "未办结": [d["total"] - sum(d[k] for k in closed) for d in departments[:15]]},
+            ("部门", "已办结", "未办结"), stack=True),
+        lines("办理时长（按收到月份，平均天数）", labels, times["monthly"], ("月份", *times["monthly"])),
+    ])
+    return render(request, "clues/dashboard.html", {
+        "charts": charts, "by": by, "dimensions": [(k, v[0]) for k, v in stats.DIMENSIONS.items()],
+        "since": months[0], "departments": departments, "figures": [
+            ("近 12 个月收到的线索", clues.count(), ""),
+            ("待分办", clues.filter(status=Status.NEW).count(), ""),
+            ("逾期未分办", clues.overdue(today).count(), "danger"),
+            ("分办用时（中位数）", _days(times["triage"]["median"]), ""),
+            ("办结用时（中位数）", _days(times["closure"]["median"]), ""),
+        ]})

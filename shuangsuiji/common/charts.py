@@ -57,3 +57,31 @@ def numbered(charts: list[dict]) -> list[dict]:
     for n, one in enumerate(charts, start=1):
         one["id"] = f"chart-{n}"
     return charts
+
+
+def columns(title: str, categories: list[str], series: dict[str, list], header: tuple, *, stack: bool = True,
+            unit: str = "") -> dict:
+    """Vertical columns over ``categories`` (months, usually), one series per group, stacked by default."""
+    option = {
+        "tooltip": {"trigger": "axis"}, "legend": {"top": 0, "type": "scroll"},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 40, "containLabel": True},
+        "xAxis": {"type": "category", "data": categories},
+        "yAxis": {"type": "value", "minInterval": 1, **({"name": unit} if unit else {})},
+        "series": [{"name": name, "type": "bar", "data": data, **({"stack": "all"} if stack else {})}
+                   for name, data in series.items()],
+    }
+    rows = [(c, *(data[i] for data in series.values())) for i, c in enumerate(categories)]
+    return chart(title, option, rows, header)
+
+
+def lines(title: str, categories: list[str], series: dict[str, list], header: tuple, unit: str = "") -> dict:
+    """One line per series over ``categories``; a None value is a gap (no data that month)."""
+    option = {
+        "color": [*LINE_COLOURS, "#fd7e14"], "tooltip": {"trigger": "axis"}, "legend": {"top": 0},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 40, "containLabel": True},
+        "xAxis": {"type": "category", "data": categories},
+        "yAxis": {"type": "value", **({"name": unit} if unit else {})},
+        "series": [{"name": name, "type": "line", "connectNulls": True, "data": data} for name, data in series.items()],
+    }
+    rows = [(c, *("—" if data[i] is None else data[i] for data in series.values())) for i, c in enumerate(categories)]
+    return chart(title, option, rows, header)

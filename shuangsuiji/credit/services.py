@@ -19,6 +19,8 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from shuangsuiji.clues.models import Clue, Outcome, Source
+from shuangsuiji.clues.models import Status as ClueStatus
 from shuangsuiji.common import audit
 from shuangsuiji.common.errors import Forbidden, Refused
 from shuangsuiji.directory.models import Entity, Industry
@@ -30,6 +32,7 @@ from .models import ClassChange, Facts, Rating, Scheme
 RECOMPUTE_JOB = "credit.recompute"
 CHUNK = 20_000
 YEARS_3 = dt.timedelta(days=3 * 365 + 1)
+YEAR = dt.timedelta(days=365)
 
 # The scheme a fresh installation starts with (version 1); the office changes it on /credit/scheme/.
 DEFAULT_RULES = {
@@ -148,7 +151,8 @@ def sections() -> dict[str, str]:
 
 def history(on: dt.date) -> dict[int, Counter]:
     """What this platform's own inspections say of each inspected business as of ``on``: visits with and without
-    problems (approved results of the last three years), follow-ups open and late."""
+    problems (approved results of the last three years), follow-ups open and late, and complaints and reports
+registered as clues in the last year (``_complaint_clues``)."""
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(on - YEARS_3, dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
@@ -167,7 +171,18 @@ def history(on: dt.date) -> dict[int, Counter]:
             facts[entity_id]["followup_open"] += 1
         if (closed_on or on) > due_on:
             facts[entity_id]["followup_late"] += 1
+    for entity_id, count in _complaint_clues(on):
+        facts[entity_id]["complaints"] = count
     return facts
+
+
+def _complaint_clues(on: dt.date):
+    """(business, complaints and reports registered as clues in the year up to ``on``): not those not accepted,
+    merged into another or closed as 不属实."""
+    return (Clue.objects.filter(source=Source.COMPLAINT, entity__isnull=False, received_on__gt=on - YEAR,
+                                received_on__lte=on)
+            .exclude(status__in=(ClueStatus.REJECTED, ClueStatus.MERGED)).exclude(outcome=Outcome.UNFOUNDED)
+            .values_list("entity_id").annotate(n=Count("id")).order_by())
 
 
 IMPORTED = ("abnormal", "serious", "penalties", "complaints", "annual_report_missing")
@@ -177,7 +192,8 @@ def facts_for(entity_id: int, registered_on, industry_id, on: dt.date, own: Coun
               imported: dict | None, section_of: dict[str, str]) -> dict:
     facts: dict = dict(own or {})
     if imported:
-        facts.update(imported)
+        # The clue register and an imported count may hold the same 12315 complaints: the higher stands.
+        facts.update({**imported, "complaints": max(imported.get("complaints") or 0, facts.get("complaints", 0))})
     facts["new_business"] = bool(registered_on and registered_on > on - dt.timedelta(days=365))
     facts["industry"] = section_of.get(industry_id or "", "")
     return facts

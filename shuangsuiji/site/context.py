@@ -13,7 +13,7 @@ NAV = [
                 ("执法检查人员", "inspectors:inspector_list")]),
     ("计划与任务", [("年度计划", "plans:year"), ("抽查任务", "plans:task_list")]),
     (None, [("随机抽取", "draws:draw_list")]),
-    ("检查与处置", [("线索", "clues:list"), ("检查与结果", "results:workbench"), ("后续处置", "results:followup_list"),
+    ("检查与处置", [("线索", "clues:list"), ("线索统计", "clues:dashboard"), ("检查与结果", "results:workbench"), ("后续处置", "results:followup_list"),
                 ("免罚清单", "results:minor_list")]),
     ("公开", [("公开时限", "results:deadlines"), ("公示推送", "push:status"), ("公示门户", "portal:home")]),
     ("管理", [("工作日与办理时限", "calendar"), ("后台任务", "common:job_list"), ("审计日志", "common:audit_list")]),

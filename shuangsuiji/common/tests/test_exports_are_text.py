@@ -59,6 +59,7 @@ EXPORTS = {
     "credit:warnings": lambda: ["/credit/warnings/?format=xlsx"],
     "credit:facts_template": lambda: ["/credit/import/template.csv", "/credit/import/template.xlsx"],
     "clues:import_template": lambda: ["/clues/import/template.csv", "/clues/import/template.xlsx"],
+    "clues:dashboard": lambda: [f"/clues/dashboard/?by={by}&format=xlsx" for by in ("source", "department", "town")],
 }
 
 
