@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department
@@ -167,14 +167,18 @@ def import_file(path: Path | str, source: str, *, actor, filename: str = "",
     if not checked.rows:
         raise ClueImportRejected("文件中没有数据行。")
     made = []
-    with transaction.atomic():
-        for row in checked.clues:
-            made.append(_create(actor, how="导入", **{k: v for k, v in row.items() if k not in ("row", "uscc")}))
-        audit.record(actor, "clue.import", None,
-                     after={"file": filename, "rows": checked.rows, "created": len(made),
-                            "skipped": len(checked.skipped), "numbers": [c.number for c in made][:50]},
-                     summary=f"导入线索“{filename}”：登记 {len(made)} 条，略过 {len(checked.skipped)} 行",
-                     department=actor.department)
+    try:
+        with transaction.atomic():
+            for row in checked.clues:
+                made.append(_create(actor, how="导入", **{k: v for k, v in row.items() if k not in ("row", "uscc")}))
+            audit.record(actor, "clue.import", None,
+                         after={"file": filename, "rows": checked.rows, "created": len(made),
+                                "skipped": len(checked.skipped), "numbers": [c.number for c in made][:50]},
+                         summary=f"导入线索“{filename}”：登记 {len(made)} 条，略过 {len(checked.skipped)} 行",
+                         department=actor.department)
+    except IntegrityError:  # the same 工单编号 registered meanwhile (the same export imported twice at once)
+        raise ClueImportRejected("文件中的工单编号刚由另一次导入登记，本次未登记任何线索；请重新导入，"
+                                 "已登记的工单会自动略过。") from None
     return made, checked
 
 

@@ -157,3 +157,20 @@ def test_an_api_call_with_wrong_fields_names_each_and_registers_nothing(personas
     assert missing.status_code == 422 and "received_on" in missing.json()["detail"]
     assert api(client_for(personas.inspector), {"source": "complaint", "received_on": "2026-01-01",
                                                 "content": "x"}).status_code == 403
+
+
+def test_an_export_registered_meanwhile_by_another_import_leaves_nothing_half_done(personas, tmp_path, monkeypatch):
+    path = export(tmp_path / "12315.xlsx", [["D1", yesterday(), "投诉", "内容一", "", "", "", "", ""],
+                                            ["D2", yesterday(), "投诉", "内容二", "", "", "", "", ""]])
+    read = importer.read
+
+    def raced(*args, **kwargs):  # the other import registers D2 after this one's check, before its write
+        checked = read(*args, **kwargs)
+        services.receive(personas.lead_admin, source="complaint", received_on=timezone.localdate(), content="x")
+        Clue.objects.filter(number__endswith="00001").update(external_ref="D2")
+        return checked
+
+    monkeypatch.setattr(importer, "read", raced)
+    with pytest.raises(services.ClueImportRejected, match="请重新导入"):
+        services.import_file(path, Source.COMPLAINT, actor=personas.lead_admin)
+    assert list(Clue.objects.values_list("external_ref", flat=True)) == ["D2"]
