@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shuangsuiji.results",
     "shuangsuiji.clues",
     "shuangsuiji.credit",
+    "shuangsuiji.meeting",
     "shuangsuiji.portal",
     "shuangsuiji.notices",
     "shuangsuiji.push",

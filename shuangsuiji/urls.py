@@ -26,6 +26,7 @@ urlpatterns = [
     path("notices/", include("shuangsuiji.notices.urls")),
     path("credit/", include("shuangsuiji.credit.urls")),
     path("clues/", include("shuangsuiji.clues.urls")),
+    path("meeting/", include("shuangsuiji.meeting.urls")),
     path("push/", include("shuangsuiji.push.urls")),
     path("public/", include("shuangsuiji.portal.urls")),
     path("api/v1/", api.urls),

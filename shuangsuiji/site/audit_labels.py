@@ -7,6 +7,8 @@ LABELS = {
     "clue.check": "线索立定向检查", "clue.case": "无证无照经营立案移送", "clue.closed": "线索办结", "clue.import": "导入线索",
     "clue.cluster_rule": "修改专项整治建议规则", "clue.proposal_accepted": "专项整治建议转为任务",
     "clue.proposal_dismissed": "专项整治建议暂不立项",
+    "meeting.member_add": "增补联席会议成员", "meeting.member_replace": "联席会议成员继任",
+    "meeting.liaison": "联络员调整备案",
     "credit.scheme": "调整信用风险分类方案", "credit.recompute": "重新计算信用风险分类", "credit.import_facts": "导入信用信息",
     "calendar.add": "登记节假日调整", "calendar.remove": "删除节假日调整", "deadline.set": "修改办理时限",
     "items.import": "导入抽查事项清单", "items.new_version": "新建清单版本", "items.publish": "公布抽查事项清单",
@@ -38,6 +40,6 @@ LABELS = {
 }
 
 # The first part of a code, for grouping the filter's choices.
-GROUPS = {"demo": "演示数据", "clue": "线索", "accounts": "账号与密码", "credit": "信用风险分类", "calendar": "工作日与时限", "deadline": "工作日与时限", "items": "抽查事项清单",
+GROUPS = {"demo": "演示数据", "clue": "线索", "meeting": "联席会议", "accounts": "账号与密码", "credit": "信用风险分类", "calendar": "工作日与时限", "deadline": "工作日与时限", "items": "抽查事项清单",
           "directory": "检查对象名录库", "inspectors": "执法检查人员", "draw": "随机抽取", "plan": "年度计划",
           "task": "抽查任务", "result": "检查结果", "followup": "后续处置", "minor": "免罚清单", "push": "公示推送"}

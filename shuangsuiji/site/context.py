@@ -16,7 +16,7 @@ NAV = [
     ("检查与处置", [("线索", "clues:list"), ("线索统计", "clues:dashboard"), ("检查与结果", "results:workbench"), ("后续处置", "results:followup_list"),
                 ("免罚清单", "results:minor_list")]),
     ("公开", [("公开时限", "results:deadlines"), ("公示推送", "push:status"), ("公示门户", "portal:home")]),
-    ("管理", [("工作日与办理时限", "calendar"), ("后台任务", "common:job_list"), ("审计日志", "common:audit_list")]),
+    ("管理", [("联席会议", "meeting:home"), ("工作日与办理时限", "calendar"), ("后台任务", "common:job_list"), ("审计日志", "common:audit_list")]),
 ]
 
 

@@ -35,6 +35,7 @@ SOURCES = {
     "notices": "shuangsuiji.notices.urls",
     "credit": "shuangsuiji.credit.urls",
     "clues": "shuangsuiji.clues.urls",
+    "meeting": "shuangsuiji.meeting.urls",
     "push": "shuangsuiji.push.urls",
     "api": "shuangsuiji.api",
 }

@@ -147,6 +147,7 @@ EXEMPT = {  # URLs naming a record that belongs to no department, or to the offi
     "clues:import_template": "a blank template",
     "clues:proposal": "a 专项整治 proposal spans departments (role-level: OFFICE and LEADER read it; "
                       "clues/tests/test_proposals.py)",
+    "meeting:member_replace": "the joint meeting's composition (role-level, OFFICE only)",
     "clues:proposal_accept": "the office's decision on a proposal (role-level, OFFICE only)",
     "clues:proposal_dismiss": "the office's decision on a proposal (role-level, OFFICE only)",
     "draws:lottery_kind_edit": "the office's table of lotteries (role-level, OFFICE only)",

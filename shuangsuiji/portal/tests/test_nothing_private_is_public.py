@@ -22,6 +22,7 @@ from shuangsuiji.directory.models import CreditClass, Entity, EntityChange, Enti
 from shuangsuiji.draws.models import Draw, Recusal
 from shuangsuiji.inspectors.models import Conflict, Inspector, StatusChange
 from shuangsuiji.items.models import InspectionItem, ItemList
+from shuangsuiji.meeting.models import Liaison
 from shuangsuiji.plans.models import AnnualPlan, Task, Visit
 from shuangsuiji.results.models import Evidence, FollowUp, ItemResult, PartStatus, Publication, VisitPart
 from shuangsuiji.results.services import ensure_parts
@@ -46,7 +47,7 @@ SECRETS = {
     "unpublished result": "不配合检查情节严重", "withdrawal reason": "秘密撤回理由",
     "credit scheme note": "秘密分类方案说明", "complainant": "秘密投诉举报人", "clue content": "秘密线索内容",
     "clue closing note": "秘密线索办结情况", "case note": "秘密案件移送说明", "case result": "秘密案件查处结果",
-    "proposal note": "秘密专项整治建议理由",
+    "proposal note": "秘密专项整治建议理由", "liaison phone": "0530-9999999",
     **{f"credit class {c}": label for c, label in CreditClass.choices},
 }
 # Values planted in public fields: the walk must find them, or it is not reading the pages that matter.
@@ -89,6 +90,7 @@ def plant_secrets() -> None:
         Proposal.objects.create(dimension="town", township=Township.objects.first(), status="dismissed")
     Proposal.objects.update(note=s["proposal note"])
     ClusterRule.current()
+    Liaison.objects.update(phone=s["liaison phone"])
     classes = [c for c, _ in CreditClass.choices]
     for n, pk in enumerate(Entity.objects.values_list("pk", flat=True)):
         Entity.objects.filter(pk=pk).update(credit_class=classes[n % len(classes)])

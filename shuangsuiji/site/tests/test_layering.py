@@ -9,7 +9,7 @@ import ast
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
-DOMAIN = ("accounts", "items", "directory", "inspectors", "draws", "plans", "results", "clues", "credit", "portal")
+DOMAIN = ("accounts", "items", "directory", "inspectors", "draws", "plans", "results", "clues", "credit", "meeting", "portal")
 
 
 def _runtime_modules(package: str):

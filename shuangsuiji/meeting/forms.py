@@ -1,0 +1,50 @@
+"""Forms of the joint meeting's composition: a successor in a seat, a new seat, a unit's liaison."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from shuangsuiji.accounts.models import Department
+from shuangsuiji.common.forms import StyledForm
+
+from .models import SeatRole
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class SuccessorForm(StyledForm):
+    person = forms.CharField(label="继任者姓名", max_length=30)
+    post = forms.CharField(label="单位及职务", max_length=200)
+    starts_on = forms.DateField(label="起始日期", widget=DATE)
+    note = forms.CharField(label="变更说明（如 职务调整）", max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("starts_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+
+
+class MemberForm(SuccessorForm):
+    role = forms.ChoiceField(label="职务", choices=SeatRole.choices, initial=SeatRole.MEMBER)
+    department = forms.ModelChoiceField(label="成员单位（召集人可不选）", queryset=Department.objects.all(),
+                                        required=False)
+    field_order = ["role", "department", "person", "post", "starts_on", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].label = "姓名"
+
+
+class LiaisonForm(StyledForm):
+    department = forms.ModelChoiceField(label="成员单位", queryset=Department.objects.members())
+    person = forms.CharField(label="联络员姓名", max_length=30)
+    post = forms.CharField(label="职务", max_length=100, required=False)
+    phone = forms.CharField(label="联系电话", max_length=30)
+    starts_on = forms.DateField(label="起始日期", widget=DATE)
+    note = forms.CharField(label="调整说明（如 工作变动）", max_length=200, required=False)
+
+    def __init__(self, *args, for_office: bool = False, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("starts_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        if not for_office:  # a unit files its own liaison
+            del self.fields["department"]
