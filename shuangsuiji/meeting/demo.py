@@ -10,7 +10,7 @@ from django.utils import timezone
 from shuangsuiji.accounts.models import Department, User
 
 from . import services
-from .models import Member
+from .models import Meeting, Member, Receipt
 from .reference import ANNEX_1, ANNEX_DATE
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林"
@@ -38,3 +38,41 @@ def ensure_meeting(say) -> None:
                             starts_on=dt.date(today.year, 3, 1), note="职务调整，继任者自然增补")
     say(f"联席会议：成员 {Member.objects.current().count()} 人（附件1），{Department.objects.members().count()} "
         "个成员单位的联络员；卫健联络员调整、市场监管成员继任各 1 次（保留历史）")
+
+
+def ensure_meetings(say) -> None:
+    """The year's first meeting held in spring, its minutes issued and signed by all but one unit, two decisions
+    (one done, one open); the second meeting being prepared, with topics proposed by units."""
+    if Meeting.objects.exists() or not Member.objects.exists():
+        return
+    today = timezone.localdate()
+    office = User.objects.get(username="office")
+    general = Member.objects.current().get(role="general")
+    convener = Member.objects.current().get(role="convener")
+    first = services.create_meeting(office, kind="regular", title=f"{today.year}年第一次联席会议",
+                                    held_on=dt.date(today.year, 4, 15), convener=general, place="区政府第三会议室")
+    topics = [("scjgj", "本年度部门联合抽查计划和联合抽查事项清单"), ("wjj", "公共场所卫生纳入风险分类联查"),
+              ("gafj", "宾馆、旅店联合检查的分工")]
+    for code, title in topics:
+        topic = services.propose_topic(User.objects.get(username=f"admin_{code}"), first, title=title)
+        services.decide_topic(office, topic, approve=True)
+    services.record_held(office, first, list(Department.objects.members()))
+    services.issue_minutes(office, first, today=dt.date(today.year, 4, 15), minutes=(
+        "会议听取了区市场监管局关于本年度“双随机、一公开”监管工作的汇报，审议通过部门联合抽查计划，"
+        "研究了公共场所卫生和宾馆、旅店联合检查的分工。会议要求各成员单位按计划完成抽查任务，"
+        "抽查结果在 20 个工作日内公示。"),
+        decisions=f"卫健，{today.year}-06-30，制定公共场所卫生风险分类联查方案\n"
+                  f"公安，{today.year}-05-31，会同卫健明确宾馆、旅店联合检查分工")
+    Meeting.objects.filter(pk=first.pk).update(issued_at=timezone.make_aware(dt.datetime(today.year, 4, 18, 9)))
+    for unit in Department.objects.members().exclude(code="tjj"):  # 统计局 has not signed yet
+        services.sign(User.objects.get(username=f"admin_{unit.code}"), first)
+    Receipt.objects.filter(meeting=first, signed_at__isnull=False).update(
+        signed_at=timezone.make_aware(dt.datetime(today.year, 4, 20, 10)))
+    done = first.decisions.get(owner__code="gafj")
+    services.report_decision(User.objects.get(username="admin_gafj"), done,
+                             progress="已与卫健局会商，公安负责治安和许可，卫健负责卫生状况。", close=True)
+    second = services.create_meeting(office, kind="regular", title=f"{today.year}年第二次联席会议",
+                                     held_on=today + dt.timedelta(days=14), convener=convener)
+    services.propose_topic(User.objects.get(username="admin_scjgj"), second, title="下半年工作情况和年度总结",
+                           note="各成员单位 12 月报送的工作情况汇总。")
+    say(f"联席会议会议：{first.number} 已召开并印发纪要（统计局未签收；1 项议定事项已逾期未办结），{second.number} 筹备中")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.forms import StyledForm
 
-from .models import SeatRole
+from .models import MeetingKind, Member, SeatRole
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -48,3 +48,39 @@ class LiaisonForm(StyledForm):
         super().__init__(*args, **kwargs)
         if not for_office:  # a unit files its own liaison
             del self.fields["department"]
+
+
+class MeetingForm(StyledForm):
+    kind = forms.ChoiceField(label="类型", choices=MeetingKind.choices)
+    title = forms.CharField(label="会议名称", max_length=200)
+    held_on = forms.DateField(label="日期", widget=DATE)
+    place = forms.CharField(label="地点", max_length=100, required=False)
+    convener = forms.ModelChoiceField(label="召集人", queryset=Member.objects.none())
+    invited = forms.ModelMultipleChoiceField(label="邀请参会的非成员单位", required=False,
+                                             queryset=Department.objects.filter(is_member=False))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["convener"].queryset = Member.objects.current().exclude(role=SeatRole.MEMBER)
+        self.fields["convener"].label_from_instance = lambda m: f"{m.get_role_display()} {m.person}"
+
+
+class TopicForm(StyledForm):
+    title = forms.CharField(label="议题", max_length=200)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class HeldForm(StyledForm):
+    attended = forms.ModelMultipleChoiceField(label="出席单位", queryset=Department.objects.all(),
+                                              widget=forms.CheckboxSelectMultiple)
+
+
+class MinutesForm(StyledForm):
+    minutes = forms.CharField(label="会议纪要", widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+    decisions = forms.CharField(label="议定事项（每行一项：责任单位，完成时限，事项）", required=False,
+                                widget=forms.Textarea(attrs={"rows": 4}), max_length=10000)
+
+
+class ProgressForm(StyledForm):
+    progress = forms.CharField(label="落实情况", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    close = forms.BooleanField(label="已办结", required=False)

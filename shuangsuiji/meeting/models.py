@@ -80,3 +80,106 @@ class Liaison(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department} {self.person}"
+
+
+class MeetingKind(models.TextChoices):
+    REGULAR = "regular", "联席会议（全体）"
+    AD_HOC = "ad_hoc", "临时会议"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", "筹备中"
+    HELD = "held", "已召开"
+    ISSUED = "issued", "纪要已印发"
+
+
+class Meeting(models.Model):
+    """A meeting of the joint meeting (normally one or two a year; ad hoc when needed), convened by the 总召集人 or
+    召集人 — ordinary or temporary matters by a 副召集人 —, its topics, attendance and minutes (会议纪要)."""
+
+    number = models.CharField("编号", max_length=20, unique=True)
+    kind = models.CharField("类型", max_length=10, choices=MeetingKind.choices, default=MeetingKind.REGULAR)
+    title = models.CharField("名称", max_length=200)
+    held_on = models.DateField("日期")
+    place = models.CharField("地点", max_length=100, blank=True)
+    convener = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name="召集人")
+    invited = models.ManyToManyField("accounts.Department", blank=True, related_name="+", verbose_name="邀请参会单位")
+    attended = models.ManyToManyField("accounts.Department", blank=True, related_name="+", verbose_name="出席单位")
+    status = models.CharField("状态", max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    minutes = models.TextField("会议纪要", blank=True)
+    issued_at = models.DateTimeField("纪要印发时间", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = verbose_name_plural = "联席会议会议"
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class TopicStatus(models.TextChoices):
+    PROPOSED = "proposed", "待审定"
+    APPROVED = "approved", "已审定列入"
+    DECLINED = "declined", "未列入"
+
+
+class Topic(models.Model):
+    """An agenda topic proposed by a unit (or the office), gathered by the office and approved by whoever
+    convenes."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="topics")
+    title = models.CharField("议题", max_length=200)
+    note = models.TextField("说明", blank=True)
+    proposed_by = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name="提出单位")
+    status = models.CharField("状态", max_length=10, choices=TopicStatus.choices, default=TopicStatus.PROPOSED)
+    decided_note = models.CharField("审定说明", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "会议议题"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Receipt(models.Model):
+    """A unit's signature for the issued minutes (签收)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="receipts")
+    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["department__order"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "department"], name="one_receipt_per_unit")]
+        verbose_name = verbose_name_plural = "纪要签收"
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.department_id}"
+
+
+class Decision(models.Model):
+    """A matter the meeting decided (议定事项): owned by a unit with a due date, tracked by the office until
+    closed (督促落实)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    text = models.TextField("议定事项")
+    owner = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+",
+                              verbose_name="责任单位")
+    due_on = models.DateField("完成时限")
+    progress = models.TextField("落实情况", blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = verbose_name_plural = "议定事项"
+
+    def __str__(self) -> str:
+        return self.text[:30]

@@ -10,7 +10,13 @@ urlpatterns = [
     path("members/new/", views.member_add, name="member_add"),
     path("members/<int:pk>/successor/", views.member_replace, name="member_replace"),
     path("liaisons/", views.liaison_file, name="liaison_file"),
+    path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/<str:number>/", views.meeting_detail, name="meeting"),
+    path("meetings/<str:number>/<str:action>/", views.meeting_act, name="meeting_act"),
+    path("decisions/<int:pk>/", views.decision_report, name="decision_report"),
 ]
 
 # The office records the composition; a member unit's administrator files its own liaison; leaders read.
-PERMISSIONS = {"home": READERS, "member_add": OFFICE, "member_replace": OFFICE, "liaison_file": ADMINS}
+# Meetings: the office records them; a unit proposes topics, signs for minutes and reports on its decisions.
+PERMISSIONS = {"home": READERS, "meetings": READERS, "meeting": READERS, "meeting_act": ADMINS,
+               "decision_report": ADMINS, "member_add": OFFICE, "member_replace": OFFICE, "liaison_file": ADMINS}

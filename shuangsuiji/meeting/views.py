@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.errors import Refused, refuse
 
 from . import services
-from .forms import LiaisonForm, MemberForm, SuccessorForm
-from .models import ROLE_ORDER, Liaison, Member
+from .forms import (
+    HeldForm,
+    LiaisonForm,
+    MeetingForm,
+    MemberForm,
+    MinutesForm,
+    ProgressForm,
+    SuccessorForm,
+    TopicForm,
+)
+from .models import ROLE_ORDER, Decision, Liaison, Meeting, MeetingStatus, Member
 
 
 def _home(request, **bound):
@@ -84,3 +95,108 @@ def liaison_file(request):
             messages.success(request, f"已备案：{liaison.department.short_name}联络员 {liaison.person}。")
             return redirect("meeting:home")
     return _home(request, liaison=form)
+
+
+# --- Meetings --------------------------------------------------------------------------------------------------
+
+def meeting_list(request):
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.create_meeting(request.user, **form.cleaned_data)
+        except Refused as exc:
+            refuse(request, exc, form)
+        else:
+            messages.success(request, f"已登记会议 {meeting.number}：请各成员单位提出议题。")
+            return redirect("meeting:meeting", meeting.number)
+    today = timezone.localdate()
+    decisions = Decision.objects.select_related("meeting", "owner")
+    if not request.user.sees_all_departments:
+        decisions = decisions.filter(owner=request.user.department_id)
+    return render(request, "meeting/meeting_list.html", {
+        "meetings": Meeting.objects.select_related("convener").annotate(
+            unsigned=Count("receipts", filter=Q(receipts__signed_at__isnull=True))),
+        "form": form if request.user.is_office else None, "today": today,
+        "decisions": decisions.filter(closed_at__isnull=True)})
+
+
+def _meeting_page(request, meeting: Meeting, **bound):
+    user = request.user
+    forms = {}
+    if meeting.status == MeetingStatus.PLANNED and user.is_admin:
+        forms["topic"] = TopicForm()
+    if user.is_office and meeting.status == MeetingStatus.PLANNED:
+        forms["held"] = HeldForm(initial={"attended": list(Department.objects.members().values_list("pk", flat=True))})
+    if user.is_office and meeting.status == MeetingStatus.HELD:
+        forms["minutes"] = MinutesForm()
+    forms.update(bound)
+    receipts = list(meeting.receipts.select_related("department", "signed_by"))
+    own = next((r for r in receipts if r.department_id == user.department_id), None)
+    return render(request, "meeting/meeting_detail.html", {
+        "meeting": meeting, "forms": forms, "topics": meeting.topics.select_related("proposed_by"),
+        "receipts": receipts, "own_receipt": own if own and user.manages(own.department) else None,
+        "decisions": meeting.decisions.select_related("owner"), "today": timezone.localdate(),
+        "attended": meeting.attended.all(), "invited": meeting.invited.all(), "progress_form": ProgressForm()})
+
+
+def _get(number: str) -> Meeting:
+    meeting = Meeting.objects.select_related("convener").filter(number=number).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def meeting_detail(request, number: str):
+    return _meeting_page(request, _get(number))
+
+
+@require_POST
+def meeting_act(request, number: str, action: str):
+    """The steps of a meeting from its page: a topic proposed or decided, held, minutes issued, signed for."""
+    meeting, user, post = _get(number), request.user, request.POST
+    forms = {"topic": TopicForm, "held": HeldForm, "minutes": MinutesForm}
+    form = forms[action](post) if action in forms else None
+    try:
+        if form is not None and not form.is_valid():
+            return _meeting_page(request, meeting, **{action: form})
+        if action == "topic":
+            services.propose_topic(user, meeting, **form.cleaned_data)
+        elif action == "held":
+            services.record_held(user, meeting, list(form.cleaned_data["attended"]))
+        elif action == "minutes":
+            services.issue_minutes(user, meeting, **form.cleaned_data)
+        elif action in ("approve", "decline"):
+            topic = meeting.topics.filter(pk=post.get("topic") or 0).first()
+            if topic is None:
+                raise Http404
+            services.decide_topic(user, topic, approve=action == "approve")
+        elif action == "sign":
+            services.sign(user, meeting)
+        else:
+            raise Http404
+    except Refused as exc:
+        if form is None:
+            refuse(request, exc)
+            return redirect("meeting:meeting", meeting.number)
+        refuse(request, exc, form)
+        return _meeting_page(request, meeting, **{action: form})
+    messages.success(request, "已登记。")
+    return redirect("meeting:meeting", meeting.number)
+
+
+@require_POST
+def decision_report(request, pk: int):
+    decision = Decision.objects.select_related("meeting").filter(pk=pk).first()
+    if decision is None:
+        raise Http404
+    form = ProgressForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_decision(request.user, decision, **form.cleaned_data)
+        except Refused as exc:
+            refuse(request, exc)
+        else:
+            messages.success(request, "已登记落实情况。")
+    else:
+        messages.error(request, "请填写落实情况。")
+    return redirect("meeting:meeting", decision.meeting.number)

@@ -148,6 +148,9 @@ EXEMPT = {  # URLs naming a record that belongs to no department, or to the offi
     "clues:proposal": "a 专项整治 proposal spans departments (role-level: OFFICE and LEADER read it; "
                       "clues/tests/test_proposals.py)",
     "meeting:member_replace": "the joint meeting's composition (role-level, OFFICE only)",
+    "meeting:meeting": "a joint meeting's record is read by every member unit and the leader (role-level, READERS)",
+    "meeting:meeting_act": "office-only steps, a unit's own topic and receipt (meeting/tests/test_meetings.py)",
+    "meeting:decision_report": "the owner unit or the office reports (meeting/tests/test_meetings.py)",
     "clues:proposal_accept": "the office's decision on a proposal (role-level, OFFICE only)",
     "clues:proposal_dismiss": "the office's decision on a proposal (role-level, OFFICE only)",
     "draws:lottery_kind_edit": "the office's table of lotteries (role-level, OFFICE only)",

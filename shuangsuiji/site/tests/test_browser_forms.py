@@ -39,7 +39,7 @@ LOOP_PAGES = {
     "office": ["/", "/items/", "/directory/entities/", "/inspectors/", "/plans/", "/draws/", "/results/",
                "/results/deadlines/", "/results/followups/", "/notices/", "/jobs/audit/", "/calendar/", "/push/",
                "/credit/", "/credit/scheme/", "/credit/backtest/",
-               "/credit/warnings/", "/credit/import/", "/clues/", "/clues/new/", "/clues/import/", "/clues/proposals/", "/clues/dashboard/", "/meeting/"],
+               "/credit/warnings/", "/credit/import/", "/clues/", "/clues/new/", "/clues/import/", "/clues/proposals/", "/clues/dashboard/", "/meeting/", "/meeting/meetings/"],
     "lead_admin": ["/", "/plans/", "/plans/tasks/new/", "/results/", "/inspectors/new/"],
     "inspector": ["/", "/results/"],
 }
