@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department, User
 
-from . import services
-from .models import Meeting, Member, Receipt
+from . import reports, services
+from .models import Meeting, Member, Receipt, WorkReport
 from .reference import ANNEX_1, ANNEX_DATE
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林"
@@ -76,3 +76,24 @@ def ensure_meetings(say) -> None:
     services.propose_topic(User.objects.get(username="admin_scjgj"), second, title="下半年工作情况和年度总结",
                            note="各成员单位 12 月报送的工作情况汇总。")
     say(f"联席会议会议：{first.number} 已召开并印发纪要（统计局未签收；1 项议定事项已逾期未办结），{second.number} 筹备中")
+
+
+def ensure_reports(say) -> None:
+    """The June reports of every member unit but 统计局 (late), sent in June; this December's from a few units."""
+    if WorkReport.objects.exists():
+        return
+    today = timezone.localdate()
+    year = today.year if today.month > 6 else today.year - 1
+    for unit in Department.objects.members().exclude(code="tjj"):
+        admin = User.objects.get(username=f"admin_{unit.code}")
+        report = reports.submit(admin, unit, year, 1, f"{unit.short_name}上半年按年度计划开展“双随机、一公开”抽查，"
+                                                       "抽查结果按时公示；下半年继续推进部门联合抽查。")
+        WorkReport.objects.filter(pk=report.pk).update(
+            submitted_at=timezone.make_aware(dt.datetime(year, 6, 20 + report.department.order % 8, 9)))
+    if today.month == 12:
+        for code in ("scjgj", "wjj"):
+            unit = Department.objects.get(code=code)
+            reports.submit(User.objects.get(username=f"admin_{code}"), unit, today.year, 2,
+                           f"{unit.short_name}下半年完成各项抽查任务，专项整治联查已实施。")
+    reports.remind(today)
+    say(f"工作情况报送：{year} 年上半年 {WorkReport.objects.filter(year=year, half=1).count()} 个单位已报送（统计局逾期未报送）")

@@ -84,3 +84,8 @@ class MinutesForm(StyledForm):
 class ProgressForm(StyledForm):
     progress = forms.CharField(label="落实情况", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
     close = forms.BooleanField(label="已办结", required=False)
+
+
+class ReportForm(StyledForm):
+    text = forms.CharField(label="本单位工作情况（开展情况、发现的问题、下一步打算）", max_length=20000,
+                           widget=forms.Textarea(attrs={"rows": 6}))

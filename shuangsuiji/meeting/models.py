@@ -183,3 +183,30 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:30]
+
+
+class Half(models.IntegerChoices):
+    FIRST = 1, "上半年（6月报送）"
+    SECOND = 2, "下半年（12月报送）"
+
+
+class WorkReport(models.Model):
+    """A member unit's half-year work report to the office (each June and December, annex 2 二(四)): the
+    platform's figures for the half-year, frozen when it is submitted, and the unit's own account."""
+
+    department = models.ForeignKey("accounts.Department", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="成员单位")
+    year = models.PositiveIntegerField("年度")
+    half = models.PositiveSmallIntegerField("半年", choices=Half.choices)
+    figures = models.JSONField("平台数据", default=dict)
+    text = models.TextField("工作情况")
+    submitted_at = models.DateTimeField("报送时间")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-year", "-half", "department__order"]
+        constraints = [models.UniqueConstraint(fields=["department", "year", "half"], name="one_report_per_half")]
+        verbose_name = verbose_name_plural = "成员单位工作情况报告"
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.year} {self.get_half_display()}"

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.errors import Refused, refuse
+from shuangsuiji.common.pdf import PdfError
+from shuangsuiji.common.tabular import xlsx_attachment
 
-from . import services
+from . import reports, services
 from .forms import (
     HeldForm,
     LiaisonForm,
@@ -20,10 +22,11 @@ from .forms import (
     MemberForm,
     MinutesForm,
     ProgressForm,
+    ReportForm,
     SuccessorForm,
     TopicForm,
 )
-from .models import ROLE_ORDER, Decision, Liaison, Meeting, MeetingStatus, Member
+from .models import ROLE_ORDER, Decision, Half, Liaison, Meeting, MeetingStatus, Member
 
 
 def _home(request, **bound):
@@ -200,3 +203,74 @@ def decision_report(request, pk: int):
     else:
         messages.error(request, "请填写落实情况。")
     return redirect("meeting:meeting", decision.meeting.number)
+
+
+# --- June and December work reports -----------------------------------------------------------------------------
+
+def _half(request) -> tuple[int, int]:
+    year, half = reports.current_half(timezone.localdate())
+    try:
+        year = int(request.GET.get("year", year))
+        half = int(request.GET.get("half", half))
+    except ValueError:
+        raise Http404 from None
+    if half not in (1, 2) or not 2000 <= year <= 2100:
+        raise Http404
+    return year, half
+
+
+def _draft(unit, year: int, half: int) -> list[tuple[str, int]]:
+    """The platform's figures the unit's report will carry, shown before it is sent."""
+    figures = reports.figures(unit, year, half)
+    return [(label, figures[key]) for key, label in reports.FIGURES.items()]
+
+
+def report_list(request):
+    """The office sees every unit's report for the half-year and who is late; a unit files its own."""
+    user, today = request.user, timezone.localdate()
+    year, half = _half(request)
+    own = user.department if user.department_id and user.is_admin and not user.is_office else None
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reports.submit(user, own, year, half, form.cleaned_data["text"])
+        except Refused as exc:
+            refuse(request, exc, form)
+        else:
+            messages.success(request, "已报送联席会议办公室。")
+            return redirect(f"{request.path}?year={year}&half={half}")
+    rows = reports.status(year, half, today)
+    if not user.sees_all_departments:
+        rows = [r for r in rows if r["department"].pk == user.department_id]
+    mine = next((r for r in rows if own and r["department"].pk == own.pk), None)
+    return render(request, "meeting/reports.html", {
+        "year": year, "half": half, "half_label": Half(half).label, "due": reports.due_on(year, half),
+        "rows": rows, "states": reports.STATES, "own": own, "mine": mine, "form": form,
+        "draft": _draft(own, year, half) if mine and not mine["report"] else None,
+        "labels": reports.FIGURES, "halves": [(y, h, f"{y}年{Half(h).label}") for y in (year - 1, year, year + 1)
+                                             for h in (1, 2)]})
+
+
+def report_summary(request):
+    """The office's summary for the conveners: a page, a PDF with Chinese text, an Excel workbook."""
+    today = timezone.localdate()
+    year, half = _half(request)
+    fmt = request.GET.get("format")
+    if fmt == "pdf":
+        try:
+            body = reports.summary_pdf(year, half, today)
+        except PdfError as exc:
+            messages.error(request, str(exc))
+            return redirect("meeting:report_summary")
+        return HttpResponse(body, content_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="work-reports-{year}-h{half}.pdf"'})
+    if fmt == "xlsx":
+        return xlsx_attachment(f"work-reports-{year}-h{half}.xlsx", reports.summary_xlsx(year, half, today))
+    rows = reports.summary_rows(year, half, today)
+    totals = reports.totals(rows)
+    for row in rows:
+        row["values"] = [row["figures"].get(key, 0) for key in reports.FIGURES]
+        row["state_label"] = reports.STATES[row["state"]]
+    return render(request, "meeting/report_summary.html", {
+        "year": year, "half": half, "half_label": Half(half).label, "rows": rows, "due": reports.due_on(year, half),
+        "labels": list(reports.FIGURES.values()), "totals": [totals[key] for key in reports.FIGURES]})

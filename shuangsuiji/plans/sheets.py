@@ -4,28 +4,9 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
-from shuangsuiji.common.fonts import find_cjk_font
+from shuangsuiji.common.pdf import cjk_pdf
+from shuangsuiji.common.pdf import line as _line
 from shuangsuiji.common.tabular import xlsx_bytes
-
-
-class SheetError(Exception):
-    """The PDF cannot be made (no Chinese font installed); the message says what to install."""
-
-
-def _pdf() -> FPDF:
-    font = find_cjk_font()
-    if font is None:
-        raise SheetError("服务器未安装中文字体，无法生成 PDF（请安装 fonts-noto-cjk 或设置 SSJ_CJK_FONT）。")
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_font("cjk", fname=str(font))
-    pdf.set_title("双随机抽查检查单")
-    return pdf
-
-
-def _line(pdf: FPDF, text: str, size: int = 10, height: float = 6) -> None:
-    pdf.set_font("cjk", size=size)
-    pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
 
 
 def _page(pdf: FPDF, visit) -> None:
@@ -57,7 +38,7 @@ def _page(pdf: FPDF, visit) -> None:
 
 def visits_pdf(visits) -> bytes:
     """The visit sheets (检查单) as one PDF, a page per business."""
-    pdf = _pdf()
+    pdf = cjk_pdf("双随机抽查检查单")
     for visit in visits:
         _page(pdf, visit)
     return bytes(pdf.output())

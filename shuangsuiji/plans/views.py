@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common.errors import Forbidden, Refused, WrongState, form_errors, refuse
+from shuangsuiji.common.pdf import PdfError
 from shuangsuiji.common.tabular import xlsx_attachment
 from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.forms import CommitForm, RevealForm
@@ -330,7 +331,7 @@ def visits_pdf(request, number: str):
     task = _task_for(request, number)
     try:
         data = sheets.visits_pdf(_visits(task, request))
-    except sheets.SheetError as exc:
+    except PdfError as exc:
         messages.error(request, str(exc))
         return redirect("plans:task_detail", number=number)
     response = HttpResponse(data, content_type="application/pdf")

@@ -11,6 +11,7 @@ LABELS = {
     "meeting.liaison": "联络员调整备案", "meeting.create": "筹备联席会议", "meeting.topic": "提出会议议题",
     "meeting.topic_decided": "审定会议议题", "meeting.held": "登记会议召开", "meeting.minutes": "印发会议纪要",
     "meeting.sign": "签收会议纪要", "meeting.decision": "议定事项落实情况",
+    "meeting.report": "报送工作情况",
     "credit.scheme": "调整信用风险分类方案", "credit.recompute": "重新计算信用风险分类", "credit.import_facts": "导入信用信息",
     "calendar.add": "登记节假日调整", "calendar.remove": "删除节假日调整", "deadline.set": "修改办理时限",
     "items.import": "导入抽查事项清单", "items.new_version": "新建清单版本", "items.publish": "公布抽查事项清单",

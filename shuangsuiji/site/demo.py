@@ -18,7 +18,7 @@ from shuangsuiji.directory.reference import load_towns
 from shuangsuiji.draws.demo import ensure_demo_draws
 from shuangsuiji.inspectors import demo as inspector_demo
 from shuangsuiji.items.demo import import_item_lists
-from shuangsuiji.meeting.demo import ensure_meeting, ensure_meetings
+from shuangsuiji.meeting.demo import ensure_meeting, ensure_meetings, ensure_reports
 from shuangsuiji.plans.demo import ensure_demo_plans
 from shuangsuiji.results import deadlines
 from shuangsuiji.results.demo import ensure_demo_results, ensure_minor_violations
@@ -60,6 +60,7 @@ def seed(stdout=None, *, entities: int | None = None) -> None:
     ensure_special(say)
     ensure_meeting(say)
     ensure_meetings(say)
+    ensure_reports(say)
     sent = deadlines.remind()
     if sent:
         say(f"公开期限提醒：发出 {sent} 条站内通知")

@@ -59,6 +59,8 @@ EXPORTS = {
     "credit:warnings": lambda: ["/credit/warnings/?format=xlsx"],
     "credit:facts_template": lambda: ["/credit/import/template.csv", "/credit/import/template.xlsx"],
     "clues:import_template": lambda: ["/clues/import/template.csv", "/clues/import/template.xlsx"],
+    "meeting:report_summary": lambda: [f"/meeting/reports/summary/?year={y}&half={h}&format=xlsx"
+                                       for y in _years() for h in (1, 2)],
     "clues:dashboard": lambda: [f"/clues/dashboard/?by={by}&format=xlsx" for by in ("source", "department", "town")],
 }
 

@@ -22,7 +22,7 @@ from shuangsuiji.directory.models import CreditClass, Entity, EntityChange, Enti
 from shuangsuiji.draws.models import Draw, Recusal
 from shuangsuiji.inspectors.models import Conflict, Inspector, StatusChange
 from shuangsuiji.items.models import InspectionItem, ItemList
-from shuangsuiji.meeting.models import Decision, Liaison, Meeting, Topic
+from shuangsuiji.meeting.models import Decision, Liaison, Meeting, Topic, WorkReport
 from shuangsuiji.plans.models import AnnualPlan, Task, Visit
 from shuangsuiji.results.models import Evidence, FollowUp, ItemResult, PartStatus, Publication, VisitPart
 from shuangsuiji.results.services import ensure_parts
@@ -48,7 +48,7 @@ SECRETS = {
     "credit scheme note": "秘密分类方案说明", "complainant": "秘密投诉举报人", "clue content": "秘密线索内容",
     "clue closing note": "秘密线索办结情况", "case note": "秘密案件移送说明", "case result": "秘密案件查处结果",
     "proposal note": "秘密专项整治建议理由", "liaison phone": "0530-9999999",
-    "minutes": "秘密会议纪要", "topic note": "秘密议题说明", "decision progress": "秘密落实情况",
+    "minutes": "秘密会议纪要", "topic note": "秘密议题说明", "decision progress": "秘密落实情况", "work report": "秘密工作情况报告",
     **{f"credit class {c}": label for c, label in CreditClass.choices},
 }
 # Values planted in public fields: the walk must find them, or it is not reading the pages that matter.
@@ -95,6 +95,7 @@ def plant_secrets() -> None:
     Meeting.objects.update(minutes=s["minutes"])
     Topic.objects.update(note=s["topic note"])
     Decision.objects.update(progress=s["decision progress"])
+    WorkReport.objects.update(text=s["work report"])
     classes = [c for c, _ in CreditClass.choices]
     for n, pk in enumerate(Entity.objects.values_list("pk", flat=True)):
         Entity.objects.filter(pk=pk).update(credit_class=classes[n % len(classes)])

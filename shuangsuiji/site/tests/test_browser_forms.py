@@ -39,7 +39,8 @@ LOOP_PAGES = {
     "office": ["/", "/items/", "/directory/entities/", "/inspectors/", "/plans/", "/draws/", "/results/",
                "/results/deadlines/", "/results/followups/", "/notices/", "/jobs/audit/", "/calendar/", "/push/",
                "/credit/", "/credit/scheme/", "/credit/backtest/",
-               "/credit/warnings/", "/credit/import/", "/clues/", "/clues/new/", "/clues/import/", "/clues/proposals/", "/clues/dashboard/", "/meeting/", "/meeting/meetings/"],
+               "/credit/warnings/", "/credit/import/", "/clues/", "/clues/new/", "/clues/import/", "/clues/proposals/", "/clues/dashboard/", "/meeting/", "/meeting/meetings/", "/meeting/reports/",
+               "/meeting/reports/summary/"],
     "lead_admin": ["/", "/plans/", "/plans/tasks/new/", "/results/", "/inspectors/new/"],
     "inspector": ["/", "/results/"],
 }
