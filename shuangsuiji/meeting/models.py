@@ -163,6 +163,11 @@ class Receipt(models.Model):
         return f"{self.meeting_id}:{self.department_id}"
 
 
+class DecisionQuerySet(models.QuerySet):
+    def overdue(self, today):
+        return self.filter(closed_at__isnull=True, due_on__lt=today)
+
+
 class Decision(models.Model):
     """A matter the meeting decided (议定事项): owned by a unit with a due date, tracked by the office until
     closed (督促落实)."""
@@ -176,6 +181,8 @@ class Decision(models.Model):
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]

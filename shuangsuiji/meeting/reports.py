@@ -46,6 +46,14 @@ def current_half(today: dt.date) -> tuple[int, int]:
     return today.year, Half.FIRST if today.month <= 6 else Half.SECOND
 
 
+def last_due(today: dt.date) -> tuple[int, int]:
+    """The half-year whose report fell due last (on or before today)."""
+    year, half = current_half(today)
+    if today >= due_on(year, half):
+        return year, half
+    return (year, Half.FIRST) if half == Half.SECOND else (year - 1, Half.SECOND)
+
+
 def figures(department: Department, year: int, half: int) -> dict[str, int]:
     """What the platform holds of the unit's work in the half-year (to date, for the half under way)."""
     start, end = period(year, half)

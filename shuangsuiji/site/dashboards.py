@@ -19,6 +19,8 @@ from shuangsuiji.clues.models import Status as ClueStatus
 from shuangsuiji.common.charts import DONE_COLOUR, PROBLEM_COLOUR, bar, line_by_month, pie
 from shuangsuiji.common.views import visible_jobs
 from shuangsuiji.items.models import ItemList, ListStatus
+from shuangsuiji.meeting import reports as meeting_reports
+from shuangsuiji.meeting.models import Decision
 from shuangsuiji.plans.models import (
     AnnualPlan,
     Consultation,
@@ -85,6 +87,11 @@ def _clues_to_triage(user):
     return clues.select_related("entity").order_by("due_on", "number")[:10]
 
 
+def _late_reports(today: dt.date) -> int:
+    year, half = meeting_reports.last_due(today)
+    return sum(row["state"] == "late" for row in meeting_reports.status(year, half, today))
+
+
 def office(user, today: dt.date) -> dict:
     year = today.year
     tasks = Task.objects.visible_to(user).filter(year=year)
@@ -102,6 +109,9 @@ def office(user, today: dt.date) -> dict:
             ("逾期未办结的后续处置", results.overdue(followups, today).count(), None,
              link("results:followup_list", state="overdue")),
             ("逾期未分办的线索", Clue.objects.overdue(today).count(), None, link("clues:list", state="overdue")),
+            ("逾期未办结的议定事项", Decision.objects.overdue(today).count(), None, link("meeting:meetings")),
+            ("上一期工作情况逾期未报送的单位", _late_reports(today), None, link("meeting:reports", **dict(zip(
+                ("year", "half"), meeting_reports.last_due(today), strict=True)))),
         ],
         # the leader reads and decides nothing: no work waits for them
         "waiting": {} if user.is_leader else {

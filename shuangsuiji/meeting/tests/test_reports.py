@@ -70,3 +70,12 @@ def test_late_units_are_listed_and_reminded_and_the_summary_downloads(personas, 
     sheet = book.active
     assert sheet["A1"].value == "成员单位" and any(row[1] == "逾期未报送" for row in sheet.iter_rows(values_only=True))
     assert client_for(personas.lead_admin).get("/meeting/reports/summary/").status_code == 403
+
+
+def test_the_report_last_due_and_the_offices_home_page(personas, client_for):
+    assert reports.last_due(dt.date(2026, 6, 29)) == (2025, 2)
+    assert reports.last_due(dt.date(2026, 6, 30)) == (2026, 1)
+    assert reports.last_due(dt.date(2026, 12, 8)) == (2026, 1)
+    assert reports.last_due(dt.date(2026, 12, 31)) == (2026, 2)
+    page = client_for(personas.office).get("/").content.decode()
+    assert "上一期工作情况逾期未报送的单位" in page and "逾期未办结的议定事项" in page
