@@ -83,7 +83,7 @@ def received_date(value) -> dt.date | None:
     return parse_date(value)
 
 
-class _Names:
+class Names:
     """Towns and industry divisions by the words a file may use for them."""
 
     def __init__(self):
@@ -110,7 +110,7 @@ def read(path: Path | str, *, default_source: str, today: dt.date,
     if default_source not in Source.values:
         raise spreadsheet.FileRefused("请选择线索来源。")
     checked = Checked()
-    names = _Names()
+    names = Names()
     seen_refs: dict[str, int] = {}
     with spreadsheet.open_table(path, is_header=is_header, header_hint=HEADER_HINT, limits=LIMITS) as table:
         columns = heading_table().columns(table.header)
@@ -133,7 +133,7 @@ def read(path: Path | str, *, default_source: str, today: dt.date,
     return checked
 
 
-def _row(checked: Checked, names: _Names, row_no: int, cells: dict, raw_date, default_source: str,
+def _row(checked: Checked, names: Names, row_no: int, cells: dict, raw_date, default_source: str,
          today: dt.date, seen_refs: dict[str, int]) -> dict | None:
     """One row's clue, or None when it is skipped or wrong (every problem of the row is named)."""
     before = checked.error_count

@@ -22,7 +22,7 @@ from shuangsuiji.plans import services as plans
 from shuangsuiji.plans.models import TaskKind
 
 from .models import Clue, ClusterRule, Dimension, Proposal, ProposalStatus, Status
-from .services import ClueError
+from .services import ClueError, ClueProblems
 
 # The narrower grouping first: a wider one naming exactly the same clues is not proposed again.
 SPECIFIC_FIRST = [Dimension.INDUSTRY_TOWN, Dimension.ITEM, Dimension.INDUSTRY, Dimension.TOWN]
@@ -36,13 +36,12 @@ def _office_only(actor) -> None:
 
 def set_rule(actor, *, threshold: int | None, window_days: int | None) -> ClusterRule:
     _office_only(actor)
-    errors = {}
+    problems = ClueProblems()
     if threshold is None or not 2 <= threshold <= MAX_THRESHOLD:
-        errors["threshold"] = f"线索数阈值应为 2–{MAX_THRESHOLD} 之间的整数。"
+        problems.add("threshold", f"线索数阈值应为 2–{MAX_THRESHOLD} 之间的整数。")
     if window_days is None or not 7 <= window_days <= MAX_WINDOW:
-        errors["window_days"] = f"统计天数应为 7–{MAX_WINDOW} 之间的整数。"
-    if errors:
-        raise ClueError("；".join(errors.values()), errors=errors)
+        problems.add("window_days", f"统计天数应为 7–{MAX_WINDOW} 之间的整数。")
+    problems.raise_any()
     rule = ClusterRule.current()
     before = {"threshold": rule.threshold, "window_days": rule.window_days}
     rule.threshold, rule.window_days, rule.updated_by = threshold, window_days, actor

@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common import audit, jobs, uploads
-from shuangsuiji.common.errors import Forbidden, Refused, WrongState
+from shuangsuiji.common.errors import Forbidden, Problems, Refused, WrongState
+from shuangsuiji.common.numbering import next_number
 from shuangsuiji.common.workdays import due_date
 from shuangsuiji.directory import uscc as uscc_mod
-from shuangsuiji.directory.models import Entity, Industry, Township
+from shuangsuiji.directory.models import Entity, Industry
 from shuangsuiji.items.models import InspectionItem
 from shuangsuiji.notices import services as notices
 from shuangsuiji.plans import services as plans
@@ -36,6 +37,10 @@ MAX_CONTENT = 5000
 
 class ClueError(Refused):
     """Wrong input for a clue, in Chinese, by form field; nothing was changed."""
+
+
+class ClueProblems(Problems):
+    error = ClueError
 
 
 def _may_receive(actor) -> None:
@@ -62,33 +67,25 @@ def find_entity(code: str) -> tuple[Entity | None, str | None]:
     return entity, None
 
 
-def _number(model, prefix: str) -> str:
-    last = (model.objects.select_for_update().filter(number__startswith=prefix).order_by("-number")
-            .values_list("number", flat=True).first())
-    return f"{prefix}{int(last[len(prefix):]) + 1 if last else 1:05d}"
-
-
 def check(*, source: str, received_on: dt.date | None, content: str, uscc: str = "",
           today: dt.date | None = None) -> Entity | None:
     """The business a clue names, or ClueError with every problem by field (nothing is saved)."""
     today = today or timezone.localdate()
-    errors: dict[str, str] = {}
+    problems = ClueProblems()
     if source not in Source.values:
-        errors["source"] = "请选择线索来源：" + "、".join(Source.labels) + "。"
+        problems.add("source", "请选择线索来源：" + "、".join(Source.labels) + "。")
     if received_on is None:
-        errors["received_on"] = "请填写收到日期。"
+        problems.add("received_on", "请填写收到日期。")
     elif received_on > today:
-        errors["received_on"] = f"收到日期 {received_on:%Y-%m-%d} 晚于今天。"
+        problems.add("received_on", f"收到日期 {received_on:%Y-%m-%d} 晚于今天。")
     if not content.strip():
-        errors["content"] = "请填写线索内容。"
+        problems.add("content", "请填写线索内容。")
     elif len(content) > MAX_CONTENT:
-        errors["content"] = f"线索内容不超过 {MAX_CONTENT} 字（现为 {len(content)} 字）。"
+        problems.add("content", f"线索内容不超过 {MAX_CONTENT} 字（现为 {len(content)} 字）。")
     entity, problem = find_entity(uscc)
     if problem:
-        errors["uscc"] = problem
-    if errors:
-        raise ClueError(next(iter(errors.values())) if len(errors) == 1 else
-                        f"共 {len(errors)} 处需要修改：" + "；".join(errors.values()), errors=errors)
+        problems.add("uscc", problem)
+    problems.raise_any()
     return entity
 
 
@@ -116,7 +113,7 @@ def _create(actor, *, source: str, received_on: dt.date, content: str, entity: E
             case_type: str = CaseType.GENERAL, how: str = "登记", **origin) -> Clue:
     """A checked clue written with its audit event; ``origin``: external_ref, intake_key, intake_digest."""
     clue = Clue.objects.create(
-        number=_number(Clue, f"XS{received_on.year}-"), source=source,
+        number=next_number(Clue, f"XS{received_on.year}-", 5), source=source,
         case_type=case_type if case_type in CaseType.values else CaseType.GENERAL,
         received_on=received_on, content=content.strip(),
         entity=entity, entity_name="" if entity else entity_name.strip()[:200],
@@ -186,23 +183,21 @@ def _digest(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def _resolve_names(sent: dict, errors: dict[str, str]) -> dict:
-    """The town (by name), industry division (by code or name) and published items (by code) a call names."""
-    town = industry = None
-    if (name := str(sent.get("township") or "").strip()):
-        town = Township.objects.filter(name=name).first()
-        if town is None:
-            errors["township"] = f"“{name}”不是本区的乡镇（街道）名称"
-    if (text := str(sent.get("industry") or "").strip()):
-        divisions = Industry.objects.filter(level="division")
-        industry = divisions.filter(code=text).first() or divisions.filter(name=text).first()
-        if industry is None:
-            errors["industry"] = f"“{text}”不是国民经济行业分类（GB/T 4754）的大类代码或名称"
+def _resolve_names(sent: dict, problems: ClueProblems) -> dict:
+    """The town (by name), industry division (by code or name) and published items (by code) a call names, read
+    the way the importer reads them (``importer.Names``)."""
+    names, found = importer.Names(), {"township": None, "industry": None}
+    for field, parse in (("township", names.town), ("industry", names.industry)):
+        if text := str(sent.get(field) or "").strip():
+            try:
+                found[field] = parse(text)
+            except ValueError as exc:
+                problems.add(field, str(exc))
     codes = list(dict.fromkeys(str(c).strip() for c in sent.get("items") or () if str(c).strip()))
     items = list(InspectionItem.objects.published().filter(code__in=codes))
     if missing := sorted(set(codes) - {i.code for i in items}):
-        errors["items"] = "不是已公布的抽查事项编号：" + "、".join(missing[:5])
-    return {"township": town, "industry": industry, "items": items}
+        problems.add("items", "不是已公布的抽查事项编号：" + "、".join(missing[:5]))
+    return {**found, "items": items}
 
 
 @transaction.atomic
@@ -227,16 +222,15 @@ def submit(actor, *, key: str, sent: dict) -> tuple[Clue, bool]:
     ref = str(sent.get("external_ref") or "").strip()[:40]
     if ref and (other := Clue.objects.filter(external_ref=ref).first()) is not None:
         raise WrongState(f"来源系统编号 {ref} 已登记为线索 {other.number}。")
-    errors: dict[str, str] = {}
-    names = _resolve_names(sent, errors)
+    problems = ClueProblems()
+    names = _resolve_names(sent, problems)
     entity = None
     try:
         entity = check(source=sent.get("source", ""), received_on=sent.get("received_on"),
                        content=sent.get("content", ""), uscc=sent.get("uscc", ""))
     except ClueError as exc:
-        errors.update(exc.errors)
-    if errors:
-        raise ClueError(f"共 {len(errors)} 处需要修改：" + "；".join(errors.values()), errors=errors)
+        problems.errors.update(exc.errors)
+    problems.raise_any()
     clue = _create(actor, how="接口登记", source=sent["source"], received_on=sent["received_on"],
                    content=sent["content"], entity=entity, entity_name=sent.get("entity_name", ""),
                    complainant=sent.get("complainant", ""), complainant_phone=sent.get("complainant_phone", ""),
@@ -351,9 +345,9 @@ def open_case(actor, clue: Clue, *, kind: str, organ: Department | None, note: s
     """An 无证无照经营 case, referred to the organ the measures name: market supervision for 无照, the licensing
     department (by default the responsible one, 谁审批、谁监管) for 无证 and 无证无照."""
     clue = _handling(actor, clue, Status.ASSIGNED)
-    errors: dict[str, str] = {}
+    problems = ClueProblems()
     if kind not in UnlicensedKind.values:
-        errors["kind"] = "请选择无证无照经营的类别：" + "、".join(UnlicensedKind.labels) + "。"
+        problems.add("kind", "请选择无证无照经营的类别：" + "、".join(UnlicensedKind.labels) + "。")
     market = market_supervision()
     if kind == UnlicensedKind.NO_LICENCE:
         organ = market
@@ -361,13 +355,12 @@ def open_case(actor, clue: Clue, *, kind: str, organ: Department | None, note: s
         organ = clue.department
     if kind in (UnlicensedKind.NO_PERMIT, UnlicensedKind.BOTH) and organ is not None and organ == market \
             and clue.department != market:
-        errors["organ"] = (f"无证经营由许可部门查处（第五条）：{market.name}不是该事项的许可部门时，"
-                           f"请选择许可部门（如{clue.department.name}）。")
+        problems.add("organ", (f"无证经营由许可部门查处（第五条）：{market.name}不是该事项的许可部门时，"
+                           f"请选择许可部门（如{clue.department.name}）。"))
     if organ is None:
-        errors["organ"] = "请选择查处机关。"
-    if errors:
-        raise ClueError("；".join(errors.values()), errors=errors)
-    case = Case.objects.create(number=_number(Case, f"AJ{timezone.localdate().year}-"), clue=clue, kind=kind,
+        problems.add("organ", "请选择查处机关。")
+    problems.raise_any()
+    case = Case.objects.create(number=next_number(Case, f"AJ{timezone.localdate().year}-", 5), clue=clue, kind=kind,
                                organ=organ, basis=ORGAN_BASIS[kind], note=note.strip(), opened_by=actor)
     before = {"status": clue.status}
     clue.status, clue.case_type = Status.CASE, CaseType.UNLICENSED
@@ -400,16 +393,15 @@ def close(actor, clue: Clue, *, outcome: str, note: str) -> Clue:
     """办结: with the outcome and what was done. A clue under a targeted check closes once the check's results are
     entered; one referred as a case closes with the case (``close_case``)."""
     clue = _handling(actor, clue, Status.ASSIGNED, Status.CHECKING)
-    errors: dict[str, str] = {}
-    if outcome not in Outcome.values or outcome == Outcome.REFERRED:
-        errors["outcome"] = "请选择办理结果：属实、部分属实或不属实。"
-    if not note.strip():
-        errors["closing_note"] = "请写明办结情况（核查了什么、如何处置）。"
+    problems = ClueProblems()
     if clue.status == Status.CHECKING and clue.task.status not in CHECK_DONE:
-        errors["outcome"] = (f"定向检查任务 {clue.task.number} 尚未确认结果录入完毕（当前“{clue.task.get_status_display()}”），"
-                             "结果录入后才能办结。")
-    if errors:
-        raise ClueError("；".join(errors.values()), errors=errors)
+        problems.add("outcome", f"定向检查任务 {clue.task.number} 尚未确认结果录入完毕（当前“{clue.task.get_status_display()}”），"
+                                "结果录入后才能办结。")
+    if outcome not in Outcome.values or outcome == Outcome.REFERRED:
+        problems.add("outcome", "请选择办理结果：属实、部分属实或不属实。")
+    if not note.strip():
+        problems.add("closing_note", "请写明办结情况（核查了什么、如何处置）。")
+    problems.raise_any()
     return _close(actor, clue, outcome, note)
 
 

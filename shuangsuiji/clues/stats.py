@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from .models import Clue, Source, Status
 
@@ -51,8 +52,9 @@ def by_month(clues, by: str, months: list[dt.date]) -> dict[str, list[int]]:
     return series
 
 
-def _days(start: dt.date, end) -> int | None:
-    return None if end is None else (end.date() - start).days if isinstance(end, dt.datetime) else (end - start).days
+def _days(start: dt.date, end: dt.datetime | None) -> int | None:
+    """Whole days from a clue's receipt to a moment (its triage or closure), or None when it has not happened."""
+    return None if end is None else (timezone.localtime(end).date() - start).days
 
 
 def durations(clues, months: list[dt.date]) -> dict:

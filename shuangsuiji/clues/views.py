@@ -242,10 +242,9 @@ def proposal_list(request):
 
 
 def _proposal_page(request, proposal: Proposal, **bound):
-    departments = proposals.departments(proposal)
+    departments, items = proposals.departments(proposal), proposals.items(proposal)
     forms = {}
     if proposal.status == ProposalStatus.OPEN and request.user.is_office:
-        items = proposals.items(proposal)
         lead = departments[0][0] if departments else None
         forms = {"accept": AcceptForm(departments=[d for d, _n in departments], initial={
                      "department": lead.pk if lead else None, "items": [i.pk for i in items],
@@ -253,7 +252,7 @@ def _proposal_page(request, proposal: Proposal, **bound):
                  "dismiss": DismissForm()}
         forms.update(bound)
     return render(request, "clues/proposal_detail.html", {
-        "proposal": proposal, "departments": departments, "items": proposals.items(proposal),
+        "proposal": proposal, "departments": departments, "items": items,
         "scope_lines": scope_lines(proposals.scope(proposal)) or ["全区存续市场主体"],
         "clues": proposal.clues.select_related("entity", "department", "received_by").order_by("received_on"),
         "forms": forms, "today": timezone.localdate()})

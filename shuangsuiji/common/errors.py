@@ -17,6 +17,8 @@ answered by :class:`RefusalMiddleware`.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -60,6 +62,33 @@ class TooLarge(Refused):
 class FileRefused(Refused):
     """A file as a whole cannot be taken (type, encoding, sheet, header, damage, limits); rows are checked
     one by one and reported apart."""
+
+
+class Problems:
+    """Every problem with a form's input, by field, raised together as one ``error`` (a Refused subclass; the
+    first field's message leads, the API gives them all in ``errors``)."""
+
+    error: type[Refused] = Refused
+
+    def __init__(self):
+        self.errors: dict[str, str] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    @contextmanager
+    def on(self, field: str):
+        """A check that raises ``error`` counts against ``field``."""
+        try:
+            yield
+        except self.error as exc:
+            self.add(field, exc.message)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            messages = list(self.errors.values())
+            summary = messages[0] if len(messages) == 1 else f"共 {len(messages)} 处需要修改：" + "；".join(messages)
+            raise self.error(summary, errors=self.errors)
 
 
 PAGES = {403: "403.html", 404: "404.html", 409: "409.html"}

@@ -81,7 +81,7 @@ def figures(department: Department, year: int, half: int) -> dict[str, int]:
 @transaction.atomic
 def submit(actor, department: Department, year: int, half: int, text: str) -> WorkReport:
     """The unit's report for the half-year, with the platform's figures frozen as they are now; once only."""
-    if department is None or not actor.manages(department) or (actor.is_office and actor.department_id != department.pk):
+    if department is None or not actor.is_admin or actor.department_id != department.pk:
         raise Forbidden("工作情况由成员单位自行报送：只有本单位的管理员可以报送。")
     if WorkReport.objects.filter(department=department, year=year, half=half).exists():
         raise WrongState(f"{department.short_name}{year}年{Half(half).label}的工作情况已报送。")

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common import audit
-from shuangsuiji.common.errors import Forbidden, Refused, WrongState
+from shuangsuiji.common.errors import Forbidden, Problems, Refused, WrongState
+from shuangsuiji.common.numbering import next_number
 from shuangsuiji.notices import services as notices
 
 from .models import (
@@ -32,6 +33,10 @@ class MeetingError(Refused):
     """Wrong input for the joint meeting, in Chinese, by form field; nothing was changed."""
 
 
+class MeetingProblems(Problems):
+    error = MeetingError
+
+
 def _office_only(actor) -> None:
     if not actor.is_office:
         raise Forbidden("只有联席会议办公室可以登记联席会议成员的变更。")
@@ -39,20 +44,18 @@ def _office_only(actor) -> None:
 
 def _checked(person: str, post: str, starts_on: dt.date | None, *, after: dt.date | None = None,
              post_label: str = "单位及职务", phone: str | None = None) -> None:
-    errors: dict[str, str] = {}
+    problems = MeetingProblems()
     if not person.strip():
-        errors["person"] = "请填写姓名。"
+        problems.add("person", "请填写姓名。")
     if post_label and not post.strip():
-        errors["post"] = f"请填写{post_label}。"
+        problems.add("post", f"请填写{post_label}。")
     if phone is not None and not phone.strip():
-        errors["phone"] = "请填写联系电话。"
+        problems.add("phone", "请填写联系电话。")
     if starts_on is None:
-        errors["starts_on"] = "请填写起始日期。"
+        problems.add("starts_on", "请填写起始日期。")
     elif after is not None and starts_on <= after:
-        errors["starts_on"] = f"起始日期应晚于前任的起始日期 {after:%Y-%m-%d}。"
-    if errors:
-        raise MeetingError(next(iter(errors.values())) if len(errors) == 1 else
-                           f"共 {len(errors)} 处需要修改：" + "；".join(errors.values()), errors=errors)
+        problems.add("starts_on", f"起始日期应晚于前任的起始日期 {after:%Y-%m-%d}。")
+    problems.raise_any()
 
 
 @transaction.atomic
@@ -119,13 +122,6 @@ def file_liaison(actor, department, *, person: str, post: str = "", phone: str, 
 
 # --- Meetings: topics, attendance, minutes with receipts, decisions tracked ---------------------------------------
 
-def _number(year: int) -> str:
-    prefix = f"HY{year}-"
-    last = (Meeting.objects.select_for_update().filter(number__startswith=prefix).order_by("-number")
-            .values_list("number", flat=True).first())
-    return f"{prefix}{int(last[len(prefix):]) + 1 if last else 1:02d}"
-
-
 def _meeting(meeting: Meeting, *states: str) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status not in states:
@@ -139,20 +135,19 @@ def create_meeting(actor, *, kind: str, title: str, held_on: dt.date | None, con
     """A meeting called by the 总召集人 or 召集人; one on ordinary or temporary matters may be called by a
     副召集人 (annex 2, 二(一))."""
     _office_only(actor)
-    errors: dict[str, str] = {}
+    problems = MeetingProblems()
     if kind not in MeetingKind.values:
-        errors["kind"] = "请选择会议类型。"
+        problems.add("kind", "请选择会议类型。")
     if not title.strip():
-        errors["title"] = "请填写会议名称。"
+        problems.add("title", "请填写会议名称。")
     if held_on is None:
-        errors["held_on"] = "请填写会议日期。"
+        problems.add("held_on", "请填写会议日期。")
     if convener is None or convener.ends_on is not None or convener.role == SeatRole.MEMBER:
-        errors["convener"] = "请选择现任的总召集人、召集人或副召集人。"
+        problems.add("convener", "请选择现任的总召集人、召集人或副召集人。")
     elif convener.role == SeatRole.DEPUTY and kind != MeetingKind.AD_HOC:
-        errors["convener"] = "联席会议由总召集人或召集人召集；副召集人只召集一般性或临时性事项的临时会议。"
-    if errors:
-        raise MeetingError("；".join(errors.values()), errors=errors)
-    meeting = Meeting.objects.create(number=_number(held_on.year), kind=kind, title=title.strip(), held_on=held_on,
+        problems.add("convener", "联席会议由总召集人或召集人召集；副召集人只召集一般性或临时性事项的临时会议。")
+    problems.raise_any()
+    meeting = Meeting.objects.create(number=next_number(Meeting, f"HY{held_on.year}-", 2), kind=kind, title=title.strip(), held_on=held_on,
                                      place=place.strip(), convener=convener, created_by=actor)
     meeting.invited.set(invited)
     audit.record(actor, "meeting.create", meeting, after={"title": meeting.title, "held_on": str(held_on),

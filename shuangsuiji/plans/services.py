@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from contextlib import contextmanager
 from decimal import Decimal
 
 from django.conf import settings
@@ -22,6 +21,7 @@ from django.utils import timezone
 from shuangsuiji.accounts.models import Department
 from shuangsuiji.common import audit
 from shuangsuiji.common.errors import Forbidden, NotFound, Refused, WrongState
+from shuangsuiji.common.errors import Problems as FieldProblems
 from shuangsuiji.directory.models import Entity
 from shuangsuiji.draws import services as draw_services
 from shuangsuiji.draws.models import DrawStatus, TeamMember
@@ -576,29 +576,8 @@ def entries_open_to(department: Department | None):
             .select_related("plan", "plan__department").order_by("plan__year", "plan__department__order", "order"))
 
 
-class Problems:
-    """Every problem with a form's input, by field, raised together as one PlanError (the first field's
-    message leads; the API gives them all in ``errors``)."""
-
-    def __init__(self):
-        self.errors: dict[str, str] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, message)
-
-    @contextmanager
-    def on(self, field: str):
-        """A check that raises PlanError (or returns what it found) counts against ``field``."""
-        try:
-            yield
-        except PlanError as exc:
-            self.add(field, exc.message)
-
-    def raise_any(self) -> None:
-        if self.errors:
-            messages = list(self.errors.values())
-            summary = messages[0] if len(messages) == 1 else f"共 {len(messages)} 处需要修改：" + "；".join(messages)
-            raise PlanError(summary, errors=self.errors)
+class Problems(FieldProblems):
+    error = PlanError
 
 
 def _check_entry(entry: PlanEntry, department: Department, year: int) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from shuangsuiji.clues import importer, services
 from shuangsuiji.clues.models import Clue, Source
 from shuangsuiji.common.audit import AuditEvent
-from shuangsuiji.common.errors import Forbidden
+from shuangsuiji.common.errors import FileRefused, Forbidden
 from shuangsuiji.common.models import Job
 from shuangsuiji.directory.models import Township
 from shuangsuiji.directory.testing import make_entity
@@ -89,7 +89,7 @@ def test_every_problem_is_named_by_row_and_column_and_nothing_is_registered(pers
 def test_a_file_without_the_needed_columns_is_refused_in_words(personas, tmp_path):
     path = tmp_path / "wrong.csv"
     path.write_text("编号,名称\n1,某店\n", encoding="utf-8")
-    with pytest.raises(Exception, match="须有“登记时间”和“诉求内容”列"):
+    with pytest.raises(FileRefused, match="须有“登记时间”和“诉求内容”列"):
         services.import_file(path, Source.COMPLAINT, actor=personas.lead_admin)
 
 
